@@ -1,0 +1,32 @@
+namespace Appliance.Core.Configuration;
+
+/// <summary>The appliance's settings: section "Appliance" of appsettings.json, APPLIANCE_* variables, CLI flags.</summary>
+public sealed class ApplianceOptions
+{
+    public const string Section = "Appliance";
+    public const string DefaultListen = "http://0.0.0.0:8774";
+    public const string DefaultLibvirtUri = "qemu:///system";
+
+    /// <summary>Holds appliance.db, images, instances and volumes.</summary>
+    public string DataDir { get; set; } = DefaultDataDir();
+
+    /// <summary>The one URL the API, identity, image and status page listen on.</summary>
+    public string Listen { get; set; } = DefaultListen;
+
+    public string LibvirtUri { get; set; } = DefaultLibvirtUri;
+
+    /// <summary>/var/lib/appliance for root, the XDG data home for everyone else.</summary>
+    public static string DefaultDataDir()
+    {
+        if (Environment.IsPrivilegedProcess)
+        {
+            return "/var/lib/appliance";
+        }
+
+        var xdgData = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var dataHome = string.IsNullOrEmpty(xdgData)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
+            : xdgData;
+        return Path.Combine(dataHome, "appliance");
+    }
+}

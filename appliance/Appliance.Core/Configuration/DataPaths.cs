@@ -1,0 +1,9 @@
+namespace Appliance.Core.Configuration;
+
+/// <summary>Where each kind of state lives under the data dir; the one place these names are spelled.</summary>
+public sealed class DataPaths(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Database => Path.Combine(Root, "appliance.db");
+}

@@ -1,0 +1,31 @@
+using Appliance.Core.Configuration;
+using Appliance.Core.Health;
+using Appliance.Core.Store;
+using Appliance.Hypervisor.Host;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Core;
+
+/// <summary>Registers the core (store, services) and the hypervisor it drives.</summary>
+public static class CoreServices
+{
+    public static IServiceCollection AddApplianceCore(this IServiceCollection services, ApplianceOptions options)
+    {
+        var paths = new DataPaths(options.DataDir);
+        services.AddSingleton(options);
+        services.AddSingleton(paths);
+        services.AddSingleton(new Database(paths.Database));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<InstallationStore>();
+        services.AddSingleton(_ => new LibvirtHost(options.LibvirtUri));
+        services.AddSingleton<HostHealth>();
+        return services;
+    }
+
+    /// <summary>Brings the store to the current schema before the first request is served.</summary>
+    public static async Task InitializeApplianceCoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
+        await services.GetRequiredService<InstallationStore>().EnsureAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Appliance.Core.Store;
+
+/// <summary>
+/// The appliance's one SQLite file. Every connection gets the same pragmas; writers that read first
+/// take the write lock up front (BEGIN IMMEDIATE) so two of them never deadlock on an upgrade.
+/// </summary>
+public sealed class Database(string path)
+{
+    private const int BusyTimeoutMs = 5000;
+
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        ForeignKeys = true,
+        DefaultTimeout = BusyTimeoutMs / 1000,
+    }.ToString();
+
+    public string Path { get; } = path;
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // synchronous=FULL: a committed transaction survives a power cut, not just a crash.
+        await connection.ExecuteAsync($"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMs};");
+        return connection;
+    }
+
+    /// <summary>Runs work in a BEGIN IMMEDIATE transaction and commits it; rolls back on any exception.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>Switches the file to WAL; the mode is stored in the file, so once per start is enough.</summary>
+    public async Task EnableWriteAheadLogAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode=WAL;");
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL mode (journal_mode={mode})");
+        }
+    }
+
+    /// <summary>Answers when the file can be read; the health check's database probe.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Folds the WAL back into the main file; called at shutdown so the .db is whole on its own.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+}

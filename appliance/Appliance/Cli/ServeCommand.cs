@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Appliance.Core;
+using Appliance.Core.Configuration;
+using Appliance.Core.Store;
+using Appliance.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Cli;
+
+/// <summary><c>appliance serve</c>: checks the data dir, migrates the store, then serves every API on one port.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the database, images and instances (default /var/lib/appliance as root, else ~/.local/share/appliance)" };
+        var listen = new Option<string?>("--listen") { Description = $"URL to listen on (default {ApplianceOptions.DefaultListen})" };
+        var libvirtUri = new Option<string?>("--libvirt-uri") { Description = $"libvirt connection URI (default {ApplianceOptions.DefaultLibvirtUri}; test:///default for a fake host)" };
+        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, libvirtUri };
+        command.SetAction((parse, cancellationToken) => RunAsync(new Dictionary<string, string?>
+        {
+            [nameof(ApplianceOptions.DataDir)] = parse.GetValue(dataDir),
+            [nameof(ApplianceOptions.Listen)] = parse.GetValue(listen),
+            [nameof(ApplianceOptions.LibvirtUri)] = parse.GetValue(libvirtUri),
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken)
+    {
+        var configuration = ApplianceSettings.Build(commandLine);
+        var options = ApplianceSettings.Bind(configuration);
+        if (DataDirectory.Prepare(options.DataDir) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {problem}");
+            return 2;
+        }
+
+        if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out _))
+        {
+            await Console.Error.WriteLineAsync($"appliance: --listen {options.Listen} is not a URL such as {ApplianceOptions.DefaultListen}");
+            return 2;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddApplianceConsoleLog();
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.WebHost.UseUrls(options.Listen);
+        builder.Services.AddApplianceCore(options).AddApplianceWeb();
+
+        await using var app = builder.Build();
+        await app.Services.InitializeApplianceCoreAsync(cancellationToken);
+        app.UseApplianceWeb();
+        app.Lifetime.ApplicationStopping.Register(() =>
+            app.Services.GetRequiredService<Database>().CheckpointAsync().GetAwaiter().GetResult());
+
+        await app.StartAsync(cancellationToken);
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance")
+            .LogInformation("Serving on {Listen}, data in {DataDir}, libvirt at {LibvirtUri}", options.Listen, options.DataDir, options.LibvirtUri);
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}

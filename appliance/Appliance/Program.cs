@@ -1,0 +1,12 @@
+using System.CommandLine;
+using Appliance.Cli;
+
+var root = new RootCommand("appliance: a single-node OpenStack-compatible micro-cloud")
+{
+    ServeCommand.Create(),
+    VersionCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
+
+/// <summary>Named so test hosts can find this assembly.</summary>
+public partial class Program;

@@ -1,0 +1,52 @@
+using Appliance.Core;
+using Appliance.Core.Configuration;
+using Appliance.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Tests.Hosting;
+
+/// <summary>
+/// The appliance's real pipeline and store in memory: a temp data dir of its own (or a given one, to
+/// test restarts) and libvirt's test:///default driver unless told otherwise.
+/// </summary>
+public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri = "test:///default") : WebApplicationFactory<Program>
+{
+    private readonly TempDataDir? _ownDataDir = dataDir is null ? new TempDataDir() : null;
+
+    public string DataDir => dataDir ?? _ownDataDir!.Path;
+
+    /// <summary>Every log event written by the host, with the request id it carried.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
+
+    protected override IHostBuilder CreateHostBuilder()
+    {
+        var options = new ApplianceOptions { DataDir = DataDir, LibvirtUri = libvirtUri, Listen = "http://127.0.0.1:0" };
+        return new HostBuilder()
+            .ConfigureLogging(logging => logging.AddApplianceConsoleLog().AddProvider(Logs).SetMinimumLevel(LogLevel.Information))
+            .ConfigureWebHost(web => web
+                .ConfigureServices(services => services.AddApplianceCore(options).AddApplianceWeb())
+                .Configure(app => app.UseApplianceWeb()));
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = builder.Build();
+        host.Services.InitializeApplianceCoreAsync().GetAwaiter().GetResult();
+        host.Start();
+        return host;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _ownDataDir?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Appliance.Web.Faults;
+using Appliance.Web.Health;
+using Appliance.Web.Microversions;
+using Appliance.Web.Observability;
+using Appliance.Web.Pipeline;
+using Appliance.Web.Versions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Web;
+
+/// <summary>The HTTP side's wiring: services, then the pipeline in the order a request meets it.</summary>
+public static class WebServices
+{
+    public static IServiceCollection AddApplianceWeb(this IServiceCollection services)
+    {
+        services.AddRouting();
+        services.AddApplianceHealthChecks();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = null);
+        return services;
+    }
+
+    /// <summary>Logs one line per event with the request id; used by the executable and the test hosts alike.</summary>
+    public static ILoggingBuilder AddApplianceConsoleLog(this ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddConsole(options => options.FormatterName = RequestIdConsoleFormatter.Name);
+        logging.AddConsoleFormatter<RequestIdConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        return logging;
+    }
+
+    public static IApplicationBuilder UseApplianceWeb(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<FaultMiddleware>();
+        app.UseStatusCodeFaults();
+        app.UseRouting();
+        app.UseMiddleware<BodyLimitMiddleware>();
+        app.UseMiddleware<MicroversionMiddleware>();
+        app.UseMiddleware<JsonContentTypeMiddleware>();
+        app.UseEndpoints(routes => routes.MapApplianceEndpoints());
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapApplianceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapVersionsApi();
+        routes.MapHealthEndpoint();
+        return routes;
+    }
+}
