@@ -1,0 +1,18 @@
+using Appliance.Benchmarks;
+using Spectre.Console;
+
+// dotnet run -c Release --project tests/Appliance.Benchmarks -- <benchmark> [--binary PATH]
+var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
+{
+    ["foundation"] = FoundationBenchmark.RunAsync,
+};
+
+var name = args.FirstOrDefault();
+if (name is null || !benchmarks.TryGetValue(name, out var run))
+{
+    AnsiConsole.MarkupLine($"usage: appliance-benchmarks <{string.Join('|', benchmarks.Keys)}> [--binary PATH]");
+    return 2;
+}
+
+await run(BenchmarkArguments.Parse(args.Skip(1).ToArray()));
+return 0;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test tier (unit, API, store, hypervisor, end-to-end) and prints one summary line.
+# End-to-end tests need root and libvirtd (sudo ./install.sh --deps-only starts it); without them
+# they are skipped, each saying why. Extra arguments go to `dotnet test`, e.g. --filter Tier=e2e.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+dotnet test Appliance.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One line per test assembly: "Passed!  - Failed: 0, Passed: 85, Skipped: 0, Total: 85, ...".
+read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i ~ /Failed$/)  f += $(i + 1)
+      if ($i ~ / Passed$/) p += $(i + 1)
+      if ($i ~ /Skipped$/) s += $(i + 1)
+    }
+  } END { printf "%d %d %d\n", p, f, s }' "$log")
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before any test could
+fi
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
