@@ -96,6 +96,7 @@ publish() {
   stop_running_appliance
   mkdir -p "$prefix"
   cp -a "$staging"/. "$prefix"/
+  chmod 0755 "$prefix"
   rm -rf "$staging"
 }
 
