@@ -1,7 +1,9 @@
 using Appliance.Core.Configuration;
 using Appliance.Core.Health;
+using Appliance.Core.Images;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Host;
+using Appliance.Hypervisor.Images;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Core;
@@ -19,6 +21,10 @@ public static class CoreServices
         services.AddSingleton<InstallationStore>();
         services.AddSingleton(_ => new LibvirtHost(options.LibvirtUri));
         services.AddSingleton<HostHealth>();
+        services.AddSingleton<ImageInspector>();
+        services.AddSingleton<ImageRepository>();
+        services.AddSingleton<ImageUploader>();
+        services.AddSingleton<ImageService>();
         return services;
     }
 
@@ -27,5 +33,6 @@ public static class CoreServices
     {
         await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
         await services.GetRequiredService<InstallationStore>().EnsureAsync(cancellationToken);
+        await services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
     }
 }

@@ -15,6 +15,8 @@ public sealed class ApplianceOptions
 
     public string LibvirtUri { get; set; } = DefaultLibvirtUri;
 
+    public ImageOptions Images { get; set; } = new();
+
     /// <summary>/var/lib/appliance for root, the XDG data home for everyone else.</summary>
     public static string DefaultDataDir()
     {

@@ -6,4 +6,9 @@ public sealed class DataPaths(string root)
     public string Root { get; } = Path.GetFullPath(root);
 
     public string Database => Path.Combine(Root, "appliance.db");
+
+    /// <summary>Uploaded image bytes, one file per image id.</summary>
+    public string Images => Path.Combine(Root, "images");
+
+    public string ImageFile(string imageId) => Path.Combine(Images, imageId);
 }

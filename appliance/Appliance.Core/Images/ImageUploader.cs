@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using Appliance.Core.Configuration;
+using Appliance.Hypervisor.Images;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Core.Images;
+
+/// <summary>
+/// Streams an upload to disk (never whole in memory), hashing as it goes, then proves the bytes are the
+/// declared format and harmless before the image becomes active. A refused or broken upload leaves no file.
+/// </summary>
+public sealed class ImageUploader(
+    ImageRepository images, DataPaths paths, ApplianceOptions options, ImageInspector inspector, ILogger<ImageUploader> logger)
+{
+    public const string PartialPrefix = ".upload-";
+    private const int BufferBytes = 1 << 20;
+
+    public async Task<ImageRecord> UploadAsync(ImageRecord image, Stream data, CancellationToken cancellationToken)
+    {
+        if (image.DiskFormat is null || image.ContainerFormat is null)
+        {
+            throw new ImageException(ImageErrorKind.Invalid, "Properties disk_format, container_format must be set prior to saving data.");
+        }
+
+        if (!await images.TransitionAsync(image.Id, ImageStatus.Queued, ImageStatus.Saving, cancellationToken))
+        {
+            throw new ImageException(ImageErrorKind.Conflict, $"Image status transition from {image.Status} to saving is not allowed");
+        }
+
+        Directory.CreateDirectory(paths.Images);
+        var partial = Path.Combine(paths.Images, $"{PartialPrefix}{image.Id}-{Guid.NewGuid():N}");
+        var finished = false;
+        try
+        {
+            var allowance = Math.Min(options.Images.MaxUploadBytes,
+                options.Images.ProjectQuotaBytes - await images.BytesUsedAsync(image.Owner ?? "", cancellationToken));
+            var (size, md5, sha512) = await CopyHashingAsync(data, partial, allowance, cancellationToken);
+            var facts = await CheckAsync(partial, image.DiskFormat, cancellationToken);
+            File.Move(partial, paths.ImageFile(image.Id), overwrite: true);
+            if (!await images.ActivateAsync(image.Id, size, facts?.VirtualSize ?? size, md5, "sha512", sha512, cancellationToken))
+            {
+                // Deleted while uploading: the bytes have no owner any more.
+                File.Delete(paths.ImageFile(image.Id));
+                throw new ImageException(ImageErrorKind.Conflict, "Image was deleted during the upload");
+            }
+
+            finished = true;
+            logger.LogInformation("Image {ImageId} active: {Size} bytes, {Format}", image.Id, size, image.DiskFormat);
+            return (await images.FindAsync(image.Id, cancellationToken))!;
+        }
+        catch (ImageRejectedException rejected)
+        {
+            await images.TransitionAsync(image.Id, ImageStatus.Saving, ImageStatus.Killed, CancellationToken.None);
+            logger.LogWarning("Image {ImageId} refused: {Reason}", image.Id, rejected.Message);
+            throw new ImageException(ImageErrorKind.Invalid, $"Image {image.Id} was refused: {rejected.Message}");
+        }
+        finally
+        {
+            File.Delete(partial);
+            if (!finished)
+            {
+                // Any other failure (client gone, quota, disk): the upload may be retried.
+                await images.TransitionAsync(image.Id, ImageStatus.Saving, ImageStatus.Queued, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Removes partial files a crash left behind and re-queues their images; run at start.</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(paths.Images))
+        {
+            foreach (var partial in Directory.EnumerateFiles(paths.Images, PartialPrefix + "*"))
+            {
+                File.Delete(partial);
+            }
+        }
+
+        var requeued = await images.RequeueInterruptedUploadsAsync(cancellationToken);
+        if (requeued > 0)
+        {
+            logger.LogWarning("Re-queued {Count} image uploads interrupted by a restart", requeued);
+        }
+    }
+
+    private static async Task<(long Size, string Md5, string Sha512)> CopyHashingAsync(
+        Stream data, string path, long allowance, CancellationToken cancellationToken)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        var buffer = new byte[BufferBytes];
+        long size = 0;
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        {
+            int read;
+            while ((read = await data.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                size += read;
+                if (size > allowance)
+                {
+                    throw new ImageException(ImageErrorKind.QuotaExceeded,
+                        "Denying attempt to upload image because it exceeds the quota or the maximum image size");
+                }
+
+                md5.AppendData(buffer, 0, read);
+                sha512.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            // The image is acknowledged only once its bytes are on disk.
+            file.Flush(flushToDisk: true);
+        }
+
+        return (size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha512.GetHashAndReset()));
+    }
+
+    /// <summary>Refuses format lies, backing files, external data files and size bombs.</summary>
+    private async Task<ImageFacts?> CheckAsync(string path, string diskFormat, CancellationToken cancellationToken)
+    {
+        var header = new byte[FormatSniffer.HeaderBytes];
+        int headerLength;
+        await using (var file = File.OpenRead(path))
+        {
+            headerLength = await file.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+        }
+
+        var sniffed = FormatSniffer.Sniff(header.AsSpan(0, headerLength));
+        if (!FormatSniffer.Matches(diskFormat, sniffed))
+        {
+            throw new ImageRejectedException(sniffed is null
+                ? $"the data is not a {diskFormat} image"
+                : $"the data is a {sniffed} image, not {diskFormat}");
+        }
+
+        if (FormatSniffer.Qcow2Hazard(header.AsSpan(0, headerLength)) is { } hazard)
+        {
+            throw new ImageRejectedException(hazard);
+        }
+
+        if (DiskFormat.QemuName(diskFormat) is null)
+        {
+            return null;
+        }
+
+        var facts = await inspector.InspectAsync(path, diskFormat, cancellationToken);
+        if (facts.BackingFile is not null)
+        {
+            throw new ImageRejectedException("it has a backing file");
+        }
+
+        if (facts.DataFile is not null)
+        {
+            throw new ImageRejectedException("it has an external data file");
+        }
+
+        if (facts.VirtualSize > options.Images.MaxVirtualSizeBytes)
+        {
+            throw new ImageRejectedException(
+                $"its virtual size {facts.VirtualSize} bytes is over the limit of {options.Images.MaxVirtualSizeBytes} bytes");
+        }
+
+        return facts;
+    }
+}
