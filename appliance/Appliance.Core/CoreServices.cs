@@ -1,5 +1,6 @@
 using Appliance.Core.Configuration;
 using Appliance.Core.Health;
+using Appliance.Core.Identity;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Host;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public static class CoreServices
         services.AddSingleton<InstallationStore>();
         services.AddSingleton(_ => new LibvirtHost(options.LibvirtUri));
         services.AddSingleton<HostHealth>();
+        services.AddApplianceIdentity();
         return services;
     }
 
@@ -27,5 +29,6 @@ public static class CoreServices
     {
         await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
         await services.GetRequiredService<InstallationStore>().EnsureAsync(cancellationToken);
+        await services.GetRequiredService<IdentityBootstrap>().EnsureAsync(cancellationToken);
     }
 }

@@ -6,4 +6,7 @@ public sealed class DataPaths(string root)
     public string Root { get; } = Path.GetFullPath(root);
 
     public string Database => Path.Combine(Root, "appliance.db");
+
+    /// <summary>The first admin's credentials as OS_* variables, readable by the owner only.</summary>
+    public string AdminOpenRc => Path.Combine(Root, "admin-openrc");
 }
