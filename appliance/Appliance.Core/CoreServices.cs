@@ -1,5 +1,6 @@
 using Appliance.Core.Configuration;
 using Appliance.Core.Health;
+using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Host;
@@ -25,6 +26,7 @@ public static class CoreServices
         services.AddSingleton<ImageRepository>();
         services.AddSingleton<ImageUploader>();
         services.AddSingleton<ImageService>();
+        services.AddApplianceIdentity();
         return services;
     }
 
@@ -34,5 +36,6 @@ public static class CoreServices
         await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
         await services.GetRequiredService<InstallationStore>().EnsureAsync(cancellationToken);
         await services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
+        await services.GetRequiredService<IdentityBootstrap>().EnsureAsync(cancellationToken);
     }
 }

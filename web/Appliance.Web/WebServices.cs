@@ -1,5 +1,7 @@
+using Appliance.Web.Compute;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
+using Appliance.Web.Identity;
 using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
@@ -36,7 +38,9 @@ public static class WebServices
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<FaultMiddleware>();
         app.UseStatusCodeFaults();
+        app.UseMiddleware<AuthTokenMiddleware>(); // before routing: it may fold /v2.1/{project_id}/... into /v2.1/...
         app.UseRouting();
+        app.UseMiddleware<KeystoneErrorMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
         app.UseMiddleware<MicroversionMiddleware>();
         app.UseMiddleware<JsonContentTypeMiddleware>();
@@ -48,6 +52,8 @@ public static class WebServices
     {
         routes.MapVersionsApi();
         routes.MapHealthEndpoint();
+        routes.MapIdentityApi();
+        routes.MapAvailabilityZoneApi();
         return routes;
     }
 }

@@ -17,6 +17,12 @@ public sealed class ApplianceOptions
 
     public ImageOptions Images { get; set; } = new();
 
+    /// <summary>How long an issued token stays valid (Keystone's [token] expiration, 1 h by default).</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The URL clients reach the appliance at, for the service catalog; empty means the request's own scheme and host.</summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>/var/lib/appliance for root, the XDG data home for everyone else.</summary>
     public static string DefaultDataDir()
     {

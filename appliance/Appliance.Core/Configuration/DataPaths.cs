@@ -11,4 +11,7 @@ public sealed class DataPaths(string root)
     public string Images => Path.Combine(Root, "images");
 
     public string ImageFile(string imageId) => Path.Combine(Images, imageId);
+
+    /// <summary>The first admin's credentials as OS_* variables, readable by the owner only.</summary>
+    public string AdminOpenRc => Path.Combine(Root, "admin-openrc");
 }

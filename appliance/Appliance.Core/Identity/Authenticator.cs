@@ -1,0 +1,105 @@
+using Appliance.Core.Store;
+using Dapper;
+
+namespace Appliance.Core.Identity;
+
+/// <summary>
+/// Keystone's password method: finds the user (by id, or by name in a domain given by id or name), checks
+/// the password, resolves the scope, and issues a token. Every way of failing after the request is
+/// well-formed is the same <see cref="AuthenticationFailedException"/>, and costs the same hashing time.
+/// </summary>
+public sealed class Authenticator(Database database, DomainService domains, TokenService tokens)
+{
+    /// <summary>Names an entity by id, or by name within a domain (itself named by id or by name).</summary>
+    public sealed record Reference(string? Id, string? Name, string? DomainId, string? DomainName);
+
+    public async Task<IssuedToken> AuthenticateAsync(Reference user, string password, Reference? project, CancellationToken cancellationToken = default)
+    {
+        CheckReference(user, "user");
+        if (project is not null)
+        {
+            CheckReference(project, "project");
+        }
+
+        var candidate = await FindUserAsync(user, cancellationToken);
+        if (candidate is null)
+        {
+            PasswordHasher.VerifyDecoy(password);
+            throw new AuthenticationFailedException();
+        }
+
+        if (!PasswordHasher.Verify(password, candidate.PasswordHash) || candidate.Enabled == 0)
+        {
+            throw new AuthenticationFailedException();
+        }
+
+        string? projectId = null;
+        if (project is not null)
+        {
+            projectId = await FindProjectIdAsync(project, cancellationToken) ?? throw new AuthenticationFailedException();
+        }
+
+        // IssueAsync validates the new token, which fails for a disabled project or a user without a role there.
+        return await tokens.IssueAsync(candidate.Id, projectId, [TokenService.PasswordMethod], cancellationToken);
+    }
+
+    private static void CheckReference(Reference reference, string target)
+    {
+        if (reference.Id is null && reference.Name is null)
+        {
+            throw IdentityValidationException.Missing("id or name", target);
+        }
+
+        if (reference.Id is null && reference.DomainId is null && reference.DomainName is null)
+        {
+            throw IdentityValidationException.Missing("domain", target);
+        }
+    }
+
+    private async Task<string?> DomainIdAsync(Reference reference, CancellationToken cancellationToken)
+    {
+        if (reference.DomainId is not null)
+        {
+            return (await domains.GetAsync(reference.DomainId, cancellationToken))?.Id;
+        }
+
+        return (await domains.GetByNameAsync(reference.DomainName!, cancellationToken))?.Id;
+    }
+
+    private async Task<UserCredentials?> FindUserAsync(Reference user, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        const string select = "SELECT id AS Id, password_hash AS PasswordHash, enabled AS Enabled FROM users";
+        if (user.Id is not null)
+        {
+            return await connection.QuerySingleOrDefaultAsync<UserCredentials>(select + " WHERE id = @Id", user);
+        }
+
+        var domainId = await DomainIdAsync(user, cancellationToken);
+        return domainId is null
+            ? null
+            : await connection.QuerySingleOrDefaultAsync<UserCredentials>(select + " WHERE domain_id = @domainId AND name = @name", new { domainId, name = user.Name });
+    }
+
+    private async Task<string?> FindProjectIdAsync(Reference project, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (project.Id is not null)
+        {
+            return await connection.QuerySingleOrDefaultAsync<string>("SELECT id FROM projects WHERE id = @Id", project);
+        }
+
+        var domainId = await DomainIdAsync(project, cancellationToken);
+        return domainId is null
+            ? null
+            : await connection.QuerySingleOrDefaultAsync<string>(
+                "SELECT id FROM projects WHERE domain_id = @domainId AND name = @name", new { domainId, name = project.Name });
+    }
+
+    private sealed class UserCredentials
+    {
+        public string Id { get; init; } = "";
+        public string? PasswordHash { get; init; }
+        public long Enabled { get; init; }
+    }
+}

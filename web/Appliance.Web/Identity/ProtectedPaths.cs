@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Appliance.Web.Identity;
+
+/// <summary>
+/// Which paths need a token before routing sees them: compute (/v2, /v2.1, /v1.1) and image (/image),
+/// except their version documents, which Nova and Glance serve to anyone.
+/// </summary>
+public static partial class ProtectedPaths
+{
+    public enum Area { Open, Compute, Image }
+
+    private static readonly string[] ComputeVersions = ["v2", "v2.1", "v1.1"];
+
+    public static Area Classify(PathString path, out string[] segments)
+    {
+        segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length == 0)
+        {
+            return Area.Open;
+        }
+
+        if (ComputeVersions.Contains(segments[0], StringComparer.Ordinal))
+        {
+            return segments.Length == 1 ? Area.Open : Area.Compute;
+        }
+
+        if (segments[0] == "image")
+        {
+            return segments.Length == 1 || (segments.Length == 2 && segments[1] == "versions") ? Area.Open : Area.Image;
+        }
+
+        return Area.Open;
+    }
+
+    /// <summary>Nova's test for "this segment is a project id" (hex and dashes); no compute collection name passes it.</summary>
+    public static bool LooksLikeProjectId(string segment) => ProjectIdPattern().IsMatch(segment);
+
+    [GeneratedRegex("^[0-9a-f-]+$")]
+    private static partial Regex ProjectIdPattern();
+}
