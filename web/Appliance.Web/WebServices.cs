@@ -1,7 +1,9 @@
 using Appliance.Web.Compute;
+using Appliance.Web.Compute.Images;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
 using Appliance.Web.Identity;
+using Appliance.Web.Image;
 using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
@@ -54,6 +56,8 @@ public static class WebServices
         routes.MapHealthEndpoint();
         routes.MapIdentityApi();
         routes.MapAvailabilityZoneApi();
+        routes.MapGlanceApi();
+        routes.MapComputeImagesApi();
         return routes;
     }
 }

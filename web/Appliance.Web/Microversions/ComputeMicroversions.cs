@@ -13,6 +13,12 @@ public static class ComputeMicroversions
     /// <summary>The newest microversion whose behaviour is implemented in full.</summary>
     public static readonly ApiVersion Maximum = new(2, 1);
 
+    /// <summary>From here on the image proxy (/images) is gone, as in Nova.</summary>
+    public static readonly ApiVersion ImageProxyRemoved = new(2, 36);
+
+    /// <summary>From here on image metadata (/images/{id}/metadata) is gone, as in Nova.</summary>
+    public static readonly ApiVersion ImageMetadataProxyRemoved = new(2, 39);
+
     /// <summary>What a request without a version header gets, as in Nova.</summary>
     public static readonly ApiVersion Default = Minimum;
 }

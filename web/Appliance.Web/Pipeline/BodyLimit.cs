@@ -16,8 +16,15 @@ public sealed class BodyLimitMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (context.GetEndpoint()?.Metadata.GetMetadata<LargeBodyAllowed>() is not null)
         {
+            // Lift Kestrel's own 30 MB default too; the route bounds the body itself (image quota).
+            if (sizeFeature is { IsReadOnly: false })
+            {
+                sizeFeature.MaxRequestBodySize = null;
+            }
+
             return next(context);
         }
 
@@ -26,7 +33,6 @@ public sealed class BodyLimitMiddleware(RequestDelegate next)
             return FaultWriter.WriteAsync(context, new Fault(413, Fault.RequestTooLargeMessage));
         }
 
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
             sizeFeature.MaxRequestBodySize = MaxBodyBytes;

@@ -1,0 +1,129 @@
+using System.Globalization;
+using Appliance.Core.Images;
+using Appliance.Web.Faults;
+using Appliance.Web.Image;
+using Appliance.Web.Microversions;
+using Appliance.Web.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Appliance.Web.Compute.Images;
+
+/// <summary>
+/// The compute API's image proxy (/images, /images/detail, /images/{id}), served from the appliance's own
+/// image store, as Nova serves it from Glance up to microversion 2.35.
+/// </summary>
+public static class ComputeImagesApi
+{
+    public static IEndpointRouteBuilder MapComputeImagesApi(this IEndpointRouteBuilder routes)
+    {
+        foreach (var version in ComputeApiGroups.Versions)
+        {
+            var images = ComputeApiGroups.Group(routes, version, "/images", ComputeMicroversions.ImageProxyRemoved);
+            images.MapGet("", List);
+            images.MapGet("/detail", Detail);
+            images.MapGet("/{id}", Show);
+            images.MapDelete("/{id}", Delete);
+            ImageMetadataApi.Map(ComputeApiGroups.Group(routes, version, "/images/{imageId}/metadata", ComputeMicroversions.ImageMetadataProxyRemoved));
+        }
+
+        return routes;
+    }
+
+    private static async Task<IResult> List(HttpContext context, ImageService images) =>
+        await Page(context, images, (request, image) => ComputeImageView.Basic(request, image));
+
+    private static async Task<IResult> Detail(HttpContext context, ImageService images) =>
+        await Page(context, images, (request, image) => ComputeImageView.Show(request, image));
+
+    private static async Task<IResult> Show(HttpContext context, string id, ImageService images) =>
+        TypedResults.Json(new { image = ComputeImageView.Show(context.Request, await Find(context, images, id)) });
+
+    private static async Task<IResult> Delete(HttpContext context, string id, ImageService images)
+    {
+        await Find(context, images, id);
+        try
+        {
+            await images.DeleteAsync(context.ImageCaller(), id, context.RequestAborted);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.Forbidden)
+        {
+            throw new FaultException(new Fault(403, "You are not allowed to delete the image."));
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The image, or Nova's 404 "Image not found." for missing and foreign ones alike.</summary>
+    internal static async Task<ImageRecord> Find(HttpContext context, ImageService images, string id)
+    {
+        try
+        {
+            return await images.GetAsync(context.ImageCaller(), id, context.RequestAborted);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+        {
+            throw new FaultException(Fault.NotFound("Image not found."));
+        }
+    }
+
+    private static async Task<IResult> Page(HttpContext context, ImageService images, Func<HttpRequest, ImageRecord, Dictionary<string, object?>> view)
+    {
+        var query = ComputeImageQuery.Parse(context.Request.Query);
+        IReadOnlyList<ImageRecord> page;
+        try
+        {
+            (page, _) = await images.ListAsync(context.ImageCaller(), query, context.RequestAborted);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.Invalid)
+        {
+            throw new FaultException(Fault.BadRequest(e.Message));
+        }
+
+        var body = new Dictionary<string, object?> { ["images"] = page.Select(image => view(context.Request, image)).ToList() };
+        // Nova links the next page whenever a page came back full.
+        if (page.Count > 0 && page.Count == query.Limit)
+        {
+            var collection = context.Request.Path.Value!.EndsWith("/detail", StringComparison.Ordinal) ? "images/detail" : "images";
+            body["images_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, collection, page[^1].Id)) };
+        }
+
+        return TypedResults.Json(body);
+    }
+}
+
+/// <summary>The compute images API's filters (name, status, changes-since, server, type, minDisk, minRam) and paging.</summary>
+public static class ComputeImageQuery
+{
+    public const int MaxLimit = 1000;
+
+    public static ImageQuery Parse(IQueryCollection query)
+    {
+        string? Last(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+
+        return new ImageQuery
+        {
+            Name = Last("name"),
+            Status = Last("status") is { } status ? ComputeImageView.GlanceStatus(status) : null,
+            ChangesSince = Last("changes-since") is { } since ? Timestamp(since, "changes-since") : null,
+            // Nova accepts a server's id or its URL here and keeps the last path segment.
+            InstanceUuid = Last("server") is { } server ? server[(server.LastIndexOf('/') + 1)..] : null,
+            ImageType = Last("type"),
+            MinDisk = Last("minDisk") is { } minDisk ? NonNegative(minDisk, "minDisk") : null,
+            MinRam = Last("minRam") is { } minRam ? NonNegative(minRam, "minRam") : null,
+            Limit = Last("limit") is { } limit ? Math.Min(NonNegative(limit, "limit"), MaxLimit) : MaxLimit,
+            Marker = Last("marker"),
+        };
+    }
+
+    private static int NonNegative(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new FaultException(Fault.BadRequest($"{name} param must be an integer"));
+
+    private static DateTimeOffset Timestamp(string value, string name) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : throw new FaultException(Fault.BadRequest($"Invalid input for query parameters {name}. Value: {value}. '{value}' is not a 'date-time'"));
+}
