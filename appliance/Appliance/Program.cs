@@ -5,6 +5,8 @@ var root = new RootCommand("appliance: a single-node OpenStack-compatible micro-
 {
     ServeCommand.Create(),
     VersionCommand.Create(),
+    ProjectCommand.Create(),
+    UserCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
 

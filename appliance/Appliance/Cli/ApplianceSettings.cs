@@ -15,6 +15,8 @@ public static class ApplianceSettings
         ["APPLIANCE_DATA_DIR"] = nameof(ApplianceOptions.DataDir),
         ["APPLIANCE_LISTEN"] = nameof(ApplianceOptions.Listen),
         ["APPLIANCE_LIBVIRT_URI"] = nameof(ApplianceOptions.LibvirtUri),
+        ["APPLIANCE_PUBLIC_URL"] = nameof(ApplianceOptions.PublicUrl),
+        ["APPLIANCE_TOKEN_LIFETIME"] = nameof(ApplianceOptions.TokenLifetime),
     };
 
     public static IConfigurationRoot Build(IReadOnlyDictionary<string, string?> commandLine)

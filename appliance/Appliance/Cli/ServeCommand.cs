@@ -20,12 +20,14 @@ public static class ServeCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the database, images and instances (default /var/lib/appliance as root, else ~/.local/share/appliance)" };
         var listen = new Option<string?>("--listen") { Description = $"URL to listen on (default {ApplianceOptions.DefaultListen})" };
         var libvirtUri = new Option<string?>("--libvirt-uri") { Description = $"libvirt connection URI (default {ApplianceOptions.DefaultLibvirtUri}; test:///default for a fake host)" };
-        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, libvirtUri };
+        var publicUrl = new Option<string?>("--public-url") { Description = "URL clients reach the appliance at, for the service catalog and admin-openrc (default: the URL each request used)" };
+        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, libvirtUri, publicUrl };
         command.SetAction((parse, cancellationToken) => RunAsync(new Dictionary<string, string?>
         {
             [nameof(ApplianceOptions.DataDir)] = parse.GetValue(dataDir),
             [nameof(ApplianceOptions.Listen)] = parse.GetValue(listen),
             [nameof(ApplianceOptions.LibvirtUri)] = parse.GetValue(libvirtUri),
+            [nameof(ApplianceOptions.PublicUrl)] = parse.GetValue(publicUrl),
         }, cancellationToken));
         return command;
     }
@@ -43,6 +45,18 @@ public static class ServeCommand
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out _))
         {
             await Console.Error.WriteLineAsync($"appliance: --listen {options.Listen} is not a URL such as {ApplianceOptions.DefaultListen}");
+            return 2;
+        }
+
+        if (!string.IsNullOrEmpty(options.PublicUrl) && !Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out _))
+        {
+            await Console.Error.WriteLineAsync($"appliance: --public-url {options.PublicUrl} is not a URL such as https://cloud.example:8774");
+            return 2;
+        }
+
+        if (options.TokenLifetime <= TimeSpan.Zero)
+        {
+            await Console.Error.WriteLineAsync($"appliance: the token lifetime {options.TokenLifetime} must be positive, e.g. 01:00:00");
             return 2;
         }
 

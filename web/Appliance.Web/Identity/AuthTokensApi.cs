@@ -25,7 +25,7 @@ public static class AuthTokensApi
     }
 
     private static async Task<JsonHttpResult<TokenView.Body>> Issue(
-        JsonBody<AuthRequest> body, [AsParameters] IdentityRequestServices services, [FromQuery] string? nocatalog)
+        JsonBody<AuthRequest> body, [AsParameters] IdentityRequestServices services)
     {
         var auth = body.Value.Auth;
         var methods = auth.Identity.Methods;
@@ -47,14 +47,14 @@ public static class AuthTokensApi
 
         services.Http.Response.Headers[IdentityHeaders.SubjectToken] = issued.Secret;
         services.Http.Response.Headers.Vary = IdentityHeaders.AuthToken;
-        return TypedResults.Json(TokenView.Render(issued.Context, Catalog(services, nocatalog)), statusCode: StatusCodes.Status201Created);
+        return TypedResults.Json(TokenView.Render(issued.Context, Catalog(services)), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<Ok<TokenView.Body>> Validate([AsParameters] IdentityRequestServices services, [FromQuery] string? nocatalog)
+    private static async Task<Ok<TokenView.Body>> Validate([AsParameters] IdentityRequestServices services)
     {
         var (subject, secret) = await SubjectAsync(services, "identity:validate_token");
         services.Http.Response.Headers[IdentityHeaders.SubjectToken] = secret;
-        return TypedResults.Ok(TokenView.Render(subject, Catalog(services, nocatalog)));
+        return TypedResults.Ok(TokenView.Render(subject, Catalog(services)));
     }
 
     private static async Task<Ok> Check([AsParameters] IdentityRequestServices services)
@@ -95,8 +95,9 @@ public static class AuthTokensApi
         [property: System.Text.Json.Serialization.JsonPropertyName("catalog")] IReadOnlyList<ServiceCatalog.Service> Catalog,
         [property: System.Text.Json.Serialization.JsonPropertyName("links")] ListLinks Links);
 
-    private static IReadOnlyList<ServiceCatalog.Service>? Catalog(IdentityRequestServices services, string? nocatalog) =>
-        QueryFlags.IsTrue(nocatalog) ? null : ServiceCatalog.Build(IdentityUrls.PublicBase(services.Http.Request, services.Options));
+    /// <summary>The catalog for the token body, unless the client asked ?nocatalog (a bare flag counts as yes).</summary>
+    private static IReadOnlyList<ServiceCatalog.Service>? Catalog(IdentityRequestServices services) =>
+        services.Http.Request.Query.TryGetValue("nocatalog", out var flag) && QueryFlags.IsTrue(flag.ToString()) ? null : ServiceCatalog.Build(IdentityUrls.PublicBase(services.Http.Request, services.Options));
 
     /// <summary>The X-Subject-Token's context; a user may inspect and revoke their own tokens, an admin anyone's.</summary>
     private static async Task<(RequestContext Subject, string Secret)> SubjectAsync(IdentityRequestServices services, string action)
