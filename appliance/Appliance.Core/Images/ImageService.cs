@@ -123,7 +123,11 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
         }
 
         await images.MarkDeletedAsync(id, cancellationToken);
-        File.Delete(paths.ImageFile(id));
+        // A queued image never had bytes; only an uploaded one has a file to remove.
+        if (File.Exists(paths.ImageFile(id)))
+        {
+            File.Delete(paths.ImageFile(id));
+        }
         logger.LogInformation("Image {ImageId} deleted", id);
     }
 

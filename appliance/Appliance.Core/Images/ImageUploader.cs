@@ -68,12 +68,10 @@ public sealed class ImageUploader(
     /// <summary>Removes partial files a crash left behind and re-queues their images; run at start.</summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        if (Directory.Exists(paths.Images))
+        Directory.CreateDirectory(paths.Images);
+        foreach (var partial in Directory.EnumerateFiles(paths.Images, PartialPrefix + "*"))
         {
-            foreach (var partial in Directory.EnumerateFiles(paths.Images, PartialPrefix + "*"))
-            {
-                File.Delete(partial);
-            }
+            File.Delete(partial);
         }
 
         var requeued = await images.RequeueInterruptedUploadsAsync(cancellationToken);

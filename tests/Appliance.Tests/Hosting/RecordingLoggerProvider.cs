@@ -9,7 +9,7 @@ public sealed class RecordingLoggerProvider : ILoggerProvider, ISupportExternalS
 {
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public sealed record Entry(string Category, LogLevel Level, string Message, string? RequestId);
+    public sealed record Entry(string Category, LogLevel Level, string Message, string? RequestId, Exception? Exception = null);
 
     public ConcurrentQueue<Entry> Entries { get; } = new();
 
@@ -35,7 +35,7 @@ public sealed class RecordingLoggerProvider : ILoggerProvider, ISupportExternalS
                     requestId ??= pairs.FirstOrDefault(pair => pair.Key == RequestIdMiddleware.ScopeKey).Value as string;
                 }
             }, (object?)null);
-            owner.Entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), requestId));
+            owner.Entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), requestId, exception));
         }
     }
 }
