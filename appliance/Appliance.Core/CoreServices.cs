@@ -30,12 +30,18 @@ public static class CoreServices
         return services;
     }
 
+    /// <summary>
+    /// Repairs what a crash of the server left half-done (interrupted uploads). Only the server runs it:
+    /// CLI verbs open the same data dir while a server may be mid-upload.
+    /// </summary>
+    public static Task RecoverAfterRestartAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
+
     /// <summary>Brings the store to the current schema before the first request is served.</summary>
     public static async Task InitializeApplianceCoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
         await services.GetRequiredService<InstallationStore>().EnsureAsync(cancellationToken);
-        await services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
         await services.GetRequiredService<IdentityBootstrap>().EnsureAsync(cancellationToken);
     }
 }

@@ -69,6 +69,7 @@ public static class ServeCommand
 
         await using var app = builder.Build();
         await app.Services.InitializeApplianceCoreAsync(cancellationToken);
+        await app.Services.RecoverAfterRestartAsync(cancellationToken);
         app.UseApplianceWeb();
         app.Lifetime.ApplicationStopping.Register(() =>
             app.Services.GetRequiredService<Database>().CheckpointAsync().GetAwaiter().GetResult());

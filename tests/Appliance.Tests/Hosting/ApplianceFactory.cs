@@ -37,6 +37,7 @@ public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri =
     {
         var host = builder.Build();
         host.Services.InitializeApplianceCoreAsync().GetAwaiter().GetResult();
+        host.Services.RecoverAfterRestartAsync().GetAwaiter().GetResult();
         host.Start();
         return host;
     }
