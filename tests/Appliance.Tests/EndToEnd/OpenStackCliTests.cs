@@ -54,6 +54,11 @@ public sealed class OpenStackCliTests
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("The request you have made requires authentication. (HTTP 401)", refused.Stderr);
 
+        await OpenStackAsync(admin, "user", "set", "--password", password + "-2", "u1");
+        var u1Rotated = new Dictionary<string, string>(u1) { ["OS_PASSWORD"] = password + "-2" };
+        var rotated = Json(await OpenStackAsync(u1Rotated, "token", "issue", "-f", "json"));
+        Assert.Equal(user.GetProperty("id").GetString(), rotated.GetProperty("user_id").GetString());
+
         await OpenStackAsync(admin, "role", "remove", "--user", "u1", "--project", "demo", "member");
         await OpenStackAsync(admin, "user", "delete", "u1");
         await OpenStackAsync(admin, "project", "delete", "demo");
