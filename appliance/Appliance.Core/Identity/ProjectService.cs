@@ -44,6 +44,35 @@ public sealed class ProjectService(Database database, DomainService domains, Tim
         }, cancellationToken);
     }
 
+    /// <summary>What an update changes; null leaves a field as it is.</summary>
+    public sealed record Changes(string? Name = null, string? Description = null, bool? Enabled = null, IReadOnlyList<string>? Tags = null);
+
+    /// <summary>Updates a project; disabling it ends every token scoped to it (validation checks the flag).</summary>
+    public async Task<Project> UpdateAsync(string id, Changes changes, CancellationToken cancellationToken = default)
+    {
+        var name = changes.Name is null ? null : IdentityNames.Check(changes.Name, "project", MaxNameLength);
+        var tags = changes.Tags is null ? null : JsonSerializer.Serialize(changes.Tags.Distinct(StringComparer.Ordinal).ToList());
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            var current = await connection.QuerySingleOrDefaultAsync<ProjectRow>(SelectSql + " WHERE id = @id", new { id }, transaction)
+                ?? throw new IdentityNotFoundException("project", id);
+            if (name is not null && name != current.Name
+                && await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM projects WHERE domain_id = @DomainId AND name = @name", new { current.DomainId, name }, transaction) > 0)
+            {
+                throw new IdentityConflictException("project",
+                    $"it is not permitted to have two projects with the same name in the same domain : {name}");
+            }
+
+            return await connection.ExecuteAsync(
+                """
+                UPDATE projects SET name = COALESCE(@name, name), description = COALESCE(@Description, description),
+                    enabled = COALESCE(@Enabled, enabled), tags = COALESCE(@tags, tags)
+                WHERE id = @id
+                """, new { id, name, changes.Description, changes.Enabled, tags }, transaction);
+        }, cancellationToken);
+        return await RequireAsync(id, cancellationToken);
+    }
+
     public async Task<Project?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

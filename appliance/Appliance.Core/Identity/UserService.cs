@@ -56,6 +56,58 @@ public sealed class UserService(Database database, DomainService domains, TimePr
         }, cancellationToken);
     }
 
+    /// <summary>What an update changes; null leaves a field as it is.</summary>
+    public sealed record Changes(
+        string? Name = null, string? Password = null, bool? Enabled = null,
+        string? DefaultProjectId = null, string? Description = null, string? Email = null);
+
+    /// <summary>
+    /// Updates a user. A new password or disabling the user revokes every token they hold, as Keystone does,
+    /// so a leaked password stops working the moment it is changed.
+    /// </summary>
+    public async Task<User> UpdateAsync(string id, Changes changes, CancellationToken cancellationToken = default)
+    {
+        var name = changes.Name is null ? null : IdentityNames.Check(changes.Name, "user", MaxNameLength);
+        if (changes.Password is { Length: > PasswordHasher.MaxPasswordLength })
+        {
+            throw new IdentityValidationException($"Invalid input for field 'password': at most {PasswordHasher.MaxPasswordLength} characters.");
+        }
+
+        var passwordHash = changes.Password is null ? null : PasswordHasher.Hash(changes.Password);
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            var current = await connection.QuerySingleOrDefaultAsync<UserRow>(SelectSql + " WHERE id = @id", new { id }, transaction)
+                ?? throw new IdentityNotFoundException("user", id);
+            if (name is not null && name != current.Name
+                && await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE domain_id = @DomainId AND name = @name", new { current.DomainId, name }, transaction) > 0)
+            {
+                throw new IdentityConflictException("user", $"Duplicate entry found with name {name} at domain ID {current.DomainId}");
+            }
+
+            if (changes.DefaultProjectId is { } projectId
+                && await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM projects WHERE id = @projectId", new { projectId }, transaction) == 0)
+            {
+                throw new IdentityNotFoundException("project", projectId);
+            }
+
+            await connection.ExecuteAsync(
+                """
+                UPDATE users SET name = COALESCE(@name, name), password_hash = COALESCE(@passwordHash, password_hash),
+                    enabled = COALESCE(@Enabled, enabled), default_project_id = COALESCE(@DefaultProjectId, default_project_id),
+                    description = COALESCE(@Description, description), email = COALESCE(@Email, email)
+                WHERE id = @id
+                """,
+                new { id, name, passwordHash, changes.Enabled, changes.DefaultProjectId, changes.Description, changes.Email }, transaction);
+            if (passwordHash is not null || changes.Enabled == false)
+            {
+                await connection.ExecuteAsync("UPDATE tokens SET revoked = 1 WHERE user_id = @id", new { id }, transaction);
+            }
+
+            return 0;
+        }, cancellationToken);
+        return await RequireAsync(id, cancellationToken);
+    }
+
     public async Task<User?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

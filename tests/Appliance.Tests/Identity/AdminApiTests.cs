@@ -171,6 +171,45 @@ public sealed class AdminApiTests : IDisposable
     }
 
     [Fact]
+    public async Task ChangingAPassword_RevokesTheUsersTokens_AndTheNewOneWorks()
+    {
+        var client = _factory.CreateClient();
+        var admin = await IdentityClient.AdminTokenAsync(client, _factory.DataDir);
+        var member = await IdentityClient.CreateMemberAsync(client, admin, "rotating", "rotator");
+        var oldToken = await IdentityClient.LoginAsync(client, member.UserName, member.Password, "rotating");
+
+        var updated = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Patch, $"/identity/v3/users/{member.UserId}", admin,
+            """{"user": {"password": "a-brand-new-password"}}"""), HttpStatusCode.OK);
+        var withOldToken = await client.SendAsync(IdentityClient.WithToken(HttpMethod.Get, "/v2.1/os-availability-zone", oldToken));
+        var withOldPassword = await IdentityClient.PostTokenAsync(client, IdentityClient.PasswordAuthBody(member.UserName, member.Password, "rotating"));
+        var newToken = await IdentityClient.LoginAsync(client, member.UserName, "a-brand-new-password", "rotating");
+
+        Assert.Equal("rotator", updated.GetProperty("user").GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, withOldToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, withOldPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(IdentityClient.WithToken(HttpMethod.Get, "/v2.1/os-availability-zone", newToken))).StatusCode);
+    }
+
+    [Fact]
+    public async Task DisablingAProject_EndsItsTokens_AndRefusesLogins()
+    {
+        var client = _factory.CreateClient();
+        var admin = await IdentityClient.AdminTokenAsync(client, _factory.DataDir);
+        var member = await IdentityClient.CreateMemberAsync(client, admin, "closing", "closer");
+        var token = await IdentityClient.LoginAsync(client, member.UserName, member.Password, "closing");
+
+        var updated = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Patch, $"/identity/v3/projects/{member.ProjectId}", admin,
+            """{"project": {"enabled": false, "description": "closed"}}"""), HttpStatusCode.OK);
+        var compute = await client.SendAsync(IdentityClient.WithToken(HttpMethod.Get, "/v2.1/os-availability-zone", token));
+        var login = await IdentityClient.PostTokenAsync(client, IdentityClient.PasswordAuthBody(member.UserName, member.Password, "closing"));
+
+        Assert.False(updated.GetProperty("project").GetProperty("enabled").GetBoolean());
+        Assert.Equal("closed", updated.GetProperty("project").GetProperty("description").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, compute.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+    }
+
+    [Fact]
     public async Task IdentityRoutes_WithoutToken_Return401KeystoneError()
     {
         var response = await _factory.CreateClient().GetAsync("/identity/v3/projects");

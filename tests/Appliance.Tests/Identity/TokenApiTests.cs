@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Appliance.Core.Configuration;
 using Appliance.Tests.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -189,6 +190,22 @@ public sealed class TokenApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, atExpiry.StatusCode);
         JsonAssert.Equal("""{"unauthorized": {"code": 401, "message": "The request you have made requires authentication."}}""",
             await atExpiry.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TokenLifetime_IsTheConfiguredOne()
+    {
+        using var shortLived = _factory.WithWebHostBuilder(web => web.ConfigureServices(services =>
+            ((ApplianceOptions)services.Single(service => service.ServiceType == typeof(ApplianceOptions)).ImplementationInstance!).TokenLifetime = TimeSpan.FromMinutes(5)));
+        var client = shortLived.CreateClient();
+
+        var response = await IdentityClient.PostTokenAsync(client, IdentityClient.PasswordAuthBody("admin", IdentityClient.AdminPassword(_appliance.DataDir), "admin"));
+        var token = (await IdentityClient.ReadJsonAsync(response)).GetProperty("token");
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        var afterFive = await client.SendAsync(IdentityClient.WithToken(HttpMethod.Get, "/v2.1/os-availability-zone", response.Headers.GetValues("X-Subject-Token").Single()));
+
+        Assert.Equal("2026-03-01T12:05:00.000000Z", token.GetProperty("expires_at").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, afterFive.StatusCode);
     }
 
     [Fact]

@@ -32,6 +32,30 @@ public sealed record CreateUserRequest([property: JsonPropertyName("user")] Crea
         [property: JsonPropertyName("options")] JsonElement? Options = null);
 }
 
+/// <summary>PATCH /v3/projects/{id}, as openstack project set sends it.</summary>
+public sealed record UpdateProjectRequest([property: JsonPropertyName("project")] UpdateProjectRequest.Body Project)
+{
+    public sealed record Body(
+        [property: JsonPropertyName("name")] string? Name = null,
+        [property: JsonPropertyName("description")] string? Description = null,
+        [property: JsonPropertyName("enabled")] bool? Enabled = null,
+        [property: JsonPropertyName("tags")] IReadOnlyList<string>? Tags = null,
+        [property: JsonPropertyName("options")] JsonElement? Options = null);
+}
+
+/// <summary>PATCH /v3/users/{id}, as openstack user set sends it.</summary>
+public sealed record UpdateUserRequest([property: JsonPropertyName("user")] UpdateUserRequest.Body User)
+{
+    public sealed record Body(
+        [property: JsonPropertyName("name")] string? Name = null,
+        [property: JsonPropertyName("password")] string? Password = null,
+        [property: JsonPropertyName("enabled")] bool? Enabled = null,
+        [property: JsonPropertyName("default_project_id")] string? DefaultProjectId = null,
+        [property: JsonPropertyName("description")] string? Description = null,
+        [property: JsonPropertyName("email")] string? Email = null,
+        [property: JsonPropertyName("options")] JsonElement? Options = null);
+}
+
 /// <summary>POST /v3/roles.</summary>
 public sealed record CreateRoleRequest([property: JsonPropertyName("role")] CreateRoleRequest.Body Role)
 {

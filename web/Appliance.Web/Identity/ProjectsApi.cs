@@ -16,6 +16,7 @@ public static class ProjectsApi
         v3.MapGet("/projects", List);
         v3.MapPost("/projects", Create);
         v3.MapGet("/projects/{projectId}", Show);
+        v3.MapPatch("/projects/{projectId}", Update);
         v3.MapDelete("/projects/{projectId}", Delete);
         return v3;
     }
@@ -52,6 +53,16 @@ public static class ProjectsApi
         return project is null
             ? throw new IdentityNotFoundException("project", projectId)
             : TypedResults.Ok(new ProjectView.One(ProjectView.Render(project, services.V3Url)));
+    }
+
+    private static async Task<Ok<ProjectView.One>> Update(string projectId, JsonBody<UpdateProjectRequest> body, [AsParameters] IdentityRequestServices services)
+    {
+        IdentityPolicy.RequireAdmin(services.Caller, "identity:update_project");
+        var request = body.Value.Project;
+        AdminRequestChecks.NoOptions(request.Options);
+        var project = await services.Projects.UpdateAsync(
+            projectId, new ProjectService.Changes(request.Name, request.Description, request.Enabled, request.Tags), services.Aborted);
+        return TypedResults.Ok(new ProjectView.One(ProjectView.Render(project, services.V3Url)));
     }
 
     private static async Task<NoContent> Delete(string projectId, [AsParameters] IdentityRequestServices services)

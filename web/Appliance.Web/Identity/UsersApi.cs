@@ -16,6 +16,7 @@ public static class UsersApi
         v3.MapGet("/users", List);
         v3.MapPost("/users", Create);
         v3.MapGet("/users/{userId}", Show);
+        v3.MapPatch("/users/{userId}", Update);
         v3.MapDelete("/users/{userId}", Delete);
         v3.MapGet("/users/{userId}/projects", ListProjects);
         return v3;
@@ -43,6 +44,16 @@ public static class UsersApi
     private static async Task<Ok<UserView.One>> Show(string userId, [AsParameters] IdentityRequestServices services)
     {
         var user = await VisibleUserAsync(userId, services);
+        return TypedResults.Ok(new UserView.One(UserView.Render(user, services.V3Url)));
+    }
+
+    private static async Task<Ok<UserView.One>> Update(string userId, JsonBody<UpdateUserRequest> body, [AsParameters] IdentityRequestServices services)
+    {
+        IdentityPolicy.RequireAdmin(services.Caller, "identity:update_user");
+        var request = body.Value.User;
+        AdminRequestChecks.NoOptions(request.Options);
+        var user = await services.Users.UpdateAsync(userId, new UserService.Changes(
+            request.Name, request.Password, request.Enabled, request.DefaultProjectId, request.Description, request.Email), services.Aborted);
         return TypedResults.Ok(new UserView.One(UserView.Render(user, services.V3Url)));
     }
 

@@ -1,0 +1,37 @@
+using Appliance.Tests.Hosting;
+
+namespace Appliance.Tests.Cli;
+
+/// <summary>`appliance project create`, `user create` and `user list`, run as a user would, on a data dir of their own.</summary>
+public sealed class IdentityCommandTests
+{
+    [Fact]
+    public async Task ProjectAndUserCreate_ThenUserList_ShowsTheUser()
+    {
+        using var dir = new TempDataDir();
+
+        var project = await ApplianceProcess.RunAsync("project", "create", "demo", "--data-dir", dir.Path);
+        var user = await ApplianceProcess.RunAsync("user", "create", "u1", "--project", "demo", "--role", "member", "--data-dir", dir.Path);
+        var list = await ApplianceProcess.RunAsync("user", "list", "--data-dir", dir.Path);
+
+        Assert.Equal(0, project.ExitCode);
+        Assert.Matches($"^First use of {dir.Path}: admin credentials written to {dir.Path}/admin-openrc\nCreated project demo \\([0-9a-f]{{32}}\\)\n$", project.Stdout);
+        Assert.Equal(0, user.ExitCode);
+        Assert.Matches("^Created user u1 \\([0-9a-f]{32}\\) with role member on project demo\nPassword: [A-Za-z0-9_-]{24}\n$", user.Stdout);
+        Assert.Equal(0, list.ExitCode);
+        var lines = list.Stdout.TrimEnd().Split('\n');
+        Assert.Matches("^ID +Name +Domain +Default project +Enabled$", lines[0]);
+        Assert.Equal(["admin", "u1"], lines.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[1]).ToArray());
+    }
+
+    [Fact]
+    public async Task UserCreate_ForAnUnknownProject_FailsWithOneLine()
+    {
+        using var dir = new TempDataDir();
+
+        var result = await ApplianceProcess.RunAsync("user", "create", "u1", "--project", "nowhere", "--data-dir", dir.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("appliance: Could not find project: nowhere.\n", result.Stderr);
+    }
+}

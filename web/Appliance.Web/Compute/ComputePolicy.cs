@@ -1,0 +1,40 @@
+using Appliance.Core.Identity;
+using Appliance.Web.Faults;
+using Appliance.Web.Identity;
+using Microsoft.AspNetCore.Http;
+
+namespace Appliance.Web.Compute;
+
+/// <summary>
+/// Nova's default policies for compute handlers, as faults: admin-only rules are 403 "Policy doesn't
+/// allow ..."; another project's resource is 404 (never 403, so ids of others are not confirmed); a
+/// reader may look but not change (403 in their own project).
+/// </summary>
+public static class ComputePolicy
+{
+    /// <summary>The caller of a compute route; the auth token middleware has already refused calls without one.</summary>
+    public static RequestContext Caller(this HttpContext http) =>
+        http.GetRequestContext() ?? throw new FaultException(new Fault(401, AuthenticationFailedException.Message401));
+
+    public static RequestContext RequireAdmin(this HttpContext http, string rule)
+    {
+        var caller = http.Caller();
+        return Policy.IsAdmin(caller) ? caller : throw Forbidden(rule);
+    }
+
+    /// <summary>For reading a resource owned by <paramref name="ownerProjectId"/>.</summary>
+    public static RequestContext RequireReadable(this HttpContext http, string ownerProjectId)
+    {
+        var caller = http.Caller();
+        return Policy.CanRead(caller, ownerProjectId) ? caller : throw new FaultException(Fault.NotFound());
+    }
+
+    /// <summary>For changing a resource owned by <paramref name="ownerProjectId"/>.</summary>
+    public static RequestContext RequireWritable(this HttpContext http, string ownerProjectId, string rule)
+    {
+        var caller = http.RequireReadable(ownerProjectId);
+        return Policy.CanWrite(caller, ownerProjectId) ? caller : throw Forbidden(rule);
+    }
+
+    private static FaultException Forbidden(string rule) => new(new Fault(403, $"Policy doesn't allow {rule} to be performed."));
+}
