@@ -5,6 +5,7 @@ using Spectre.Console;
 var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
 {
     ["foundation"] = FoundationBenchmark.RunAsync,
+    ["image-upload"] = ImageUploadBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault();
