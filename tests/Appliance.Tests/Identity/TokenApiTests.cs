@@ -193,6 +193,28 @@ public sealed class TokenApiTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenMethod_RescopesAnUnscopedToken_WithoutOutlivingIt()
+    {
+        var client = Client();
+        var unscoped = await IdentityClient.LoginAsync(client, "admin", IdentityClient.AdminPassword(_appliance.DataDir), project: null);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        var response = await IdentityClient.PostTokenAsync(client, $$$"""
+            {"auth": {"identity": {"methods": ["token"], "token": {"id": "{{{unscoped}}}"}},
+                      "scope": {"project": {"name": "admin", "domain": {"name": "Default"} } } } }
+            """);
+        var bogus = await IdentityClient.PostTokenAsync(client, """{"auth": {"identity": {"methods": ["token"], "token": {"id": "bogus"}}}}""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var token = (await IdentityClient.ReadJsonAsync(response)).GetProperty("token");
+        Assert.Equal(["token", "password"], token.GetProperty("methods").EnumerateArray().Select(method => method.GetString()!).ToArray());
+        Assert.Equal("admin", token.GetProperty("project").GetProperty("name").GetString());
+        Assert.Equal("2026-03-01T13:00:00.000000Z", token.GetProperty("expires_at").GetString());
+        Assert.Equal("2026-03-01T12:10:00.000000Z", token.GetProperty("issued_at").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, bogus.StatusCode);
+    }
+
+    [Fact]
     public async Task TokenLifetime_IsTheConfiguredOne()
     {
         using var shortLived = _factory.WithWebHostBuilder(web => web.ConfigureServices(services =>
