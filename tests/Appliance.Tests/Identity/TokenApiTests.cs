@@ -95,6 +95,27 @@ public sealed class TokenApiTests : IDisposable
             Assert.Equal("Keystone uri=\"http://cloud.example:8774/identity\"", response.Headers.WwwAuthenticate.ToString());
             Assert.False(response.Headers.Contains("X-Subject-Token"));
         }
+
+        var failures = _appliance.Logs.Entries.Where(entry => entry.Message.StartsWith("Authorization failed.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, failures.Count);
+        Assert.All(failures, entry => Assert.DoesNotContain("not-the-password", entry.Message));
+    }
+
+    [Fact]
+    public async Task AuthProjects_ListsTheProjectsTheCallerHasARoleOn()
+    {
+        var client = Client();
+        var admin = await IdentityClient.AdminTokenAsync(client, _appliance.DataDir);
+        var member = await IdentityClient.CreateMemberAsync(client, admin, "solo", "soloist");
+        await IdentityClient.CreateMemberAsync(client, admin, "other", "stranger");
+        var token = await IdentityClient.LoginAsync(client, member.UserName, member.Password, project: null);
+
+        var mine = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Get, "/identity/v3/auth/projects", token), HttpStatusCode.OK);
+        var viaUser = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Get, $"/identity/v3/users/{member.UserId}/projects", token), HttpStatusCode.OK);
+
+        Assert.Equal([member.ProjectId], mine.GetProperty("projects").EnumerateArray().Select(project => project.GetProperty("id").GetString()!).ToArray());
+        Assert.Equal("http://cloud.example:8774/identity/v3/auth/projects", mine.GetProperty("links").GetProperty("self").GetString());
+        Assert.Equal([member.ProjectId], viaUser.GetProperty("projects").EnumerateArray().Select(project => project.GetProperty("id").GetString()!).ToArray());
     }
 
     [Fact]
