@@ -3,7 +3,6 @@ using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Identity;
@@ -84,21 +83,17 @@ public static class AuthTokensApi
             new ListLinks(services.V3Url + "/auth/projects")));
     }
 
-    private static Ok<CatalogBody> ShowMyCatalog([AsParameters] IdentityRequestServices services)
+    private static Ok<ServiceCatalog.Listing> ShowMyCatalog([AsParameters] IdentityRequestServices services)
     {
         if (services.Caller.Project is null)
         {
             throw new KeystoneErrorException(new KeystoneError(403, "A project-scoped token is required to produce a service catalog."));
         }
 
-        return TypedResults.Ok(new CatalogBody(
+        return TypedResults.Ok(new ServiceCatalog.Listing(
             ServiceCatalog.Build(IdentityUrls.PublicBase(services.Http.Request, services.Options)),
             new ListLinks(services.V3Url + "/auth/catalog")));
     }
-
-    public sealed record CatalogBody(
-        [property: System.Text.Json.Serialization.JsonPropertyName("catalog")] IReadOnlyList<ServiceCatalog.Service> Catalog,
-        [property: System.Text.Json.Serialization.JsonPropertyName("links")] ListLinks Links);
 
     /// <summary>The catalog for the token body, unless the client asked ?nocatalog (a bare flag counts as yes).</summary>
     private static IReadOnlyList<ServiceCatalog.Service>? Catalog(IdentityRequestServices services) =>
