@@ -40,7 +40,29 @@ public sealed class Authenticator(Database database, DomainService domains, Toke
         }
 
         // IssueAsync validates the new token, which fails for a disabled project or a user without a role there.
-        return await tokens.IssueAsync(candidate.Id, projectId, [TokenService.PasswordMethod], cancellationToken);
+        return await tokens.IssueAsync(candidate.Id, projectId, [TokenService.PasswordMethod], cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Keystone's token method: trades a valid token for one with another scope, for the same user and
+    /// never outliving the original. An invalid token is the same failure as a wrong password.
+    /// </summary>
+    public async Task<IssuedToken> RescopeAsync(string secret, Reference? project, CancellationToken cancellationToken = default)
+    {
+        if (project is not null)
+        {
+            CheckReference(project, "project");
+        }
+
+        var original = await tokens.ValidateAsync(secret, cancellationToken) ?? throw new AuthenticationFailedException();
+        string? projectId = null;
+        if (project is not null)
+        {
+            projectId = await FindProjectIdAsync(project, cancellationToken) ?? throw new AuthenticationFailedException();
+        }
+
+        var methods = original.Methods.Prepend(TokenService.TokenMethod).Distinct().ToList();
+        return await tokens.IssueAsync(original.UserId, projectId, methods, original.ExpiresAt, cancellationToken);
     }
 
     private static void CheckReference(Reference reference, string target)

@@ -16,6 +16,15 @@ public sealed class IdentityBootstrap(Database database, DataPaths paths, Applia
     /// <summary>Returns the path of admin-openrc when this call created the admin, else null.</summary>
     public async Task<string?> EnsureAsync(CancellationToken cancellationToken = default)
     {
+        // Every later start stops here, without paying for a password hash nobody needs.
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users") > 0)
+            {
+                return null;
+            }
+        }
+
         var password = TokenSecret.NewPassword();
         var passwordHash = PasswordHasher.Hash(password);
         var written = await database.WriteAsync(async (connection, transaction) =>

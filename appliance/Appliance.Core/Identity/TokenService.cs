@@ -12,9 +12,14 @@ namespace Appliance.Core.Identity;
 public sealed class TokenService(Database database, ApplianceOptions options, TimeProvider clock)
 {
     public const string PasswordMethod = "password";
+    public const string TokenMethod = "token";
 
-    /// <summary>Stores a new token for a user (scoped to a project, or unscoped) and returns its secret once.</summary>
-    public async Task<IssuedToken> IssueAsync(string userId, string? projectId, IReadOnlyList<string> methods, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores a new token for a user (scoped to a project, or unscoped) and returns its secret once. It lives
+    /// the configured lifetime, but never past <paramref name="notAfter"/> (a rescoped token keeps its parent's end).
+    /// </summary>
+    public async Task<IssuedToken> IssueAsync(
+        string userId, string? projectId, IReadOnlyList<string> methods, DateTimeOffset? notAfter = null, CancellationToken cancellationToken = default)
     {
         var secret = TokenSecret.NewSecret();
         var now = clock.GetUtcNow();
@@ -26,7 +31,7 @@ public sealed class TokenService(Database database, ApplianceOptions options, Ti
             AuditId = TokenSecret.NewAuditId(),
             Methods = string.Join(',', methods),
             IssuedAtMs = now.ToUnixTimeMilliseconds(),
-            ExpiresAtMs = (now + options.TokenLifetime).ToUnixTimeMilliseconds(),
+            ExpiresAtMs = Math.Min((now + options.TokenLifetime).ToUnixTimeMilliseconds(), (notAfter ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds()),
         };
         await database.WriteAsync(async (connection, transaction) =>
         {

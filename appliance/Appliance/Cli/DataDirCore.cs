@@ -17,7 +17,17 @@ public static class DataDirCore
     /// <summary>Checks the data dir, migrates it (and makes the first admin if this is its first use), and returns the services.</summary>
     public static async Task<ServiceProvider?> OpenAsync(string? dataDir, CancellationToken cancellationToken)
     {
-        var options = ApplianceSettings.Bind(ApplianceSettings.Build(new Dictionary<string, string?> { [nameof(ApplianceOptions.DataDir)] = dataDir }));
+        ApplianceOptions options;
+        try
+        {
+            options = ApplianceSettings.Bind(ApplianceSettings.Build(new Dictionary<string, string?> { [nameof(ApplianceOptions.DataDir)] = dataDir }));
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {e.Message}");
+            return null;
+        }
+
         if (DataDirectory.Prepare(options.DataDir) is { } problem)
         {
             await Console.Error.WriteLineAsync($"appliance: {problem}");

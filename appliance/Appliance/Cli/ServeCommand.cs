@@ -35,7 +35,18 @@ public static class ServeCommand
     private static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken)
     {
         var configuration = ApplianceSettings.Build(commandLine);
-        var options = ApplianceSettings.Bind(configuration);
+        ApplianceOptions options;
+        try
+        {
+            options = ApplianceSettings.Bind(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong type, e.g. APPLIANCE_TOKEN_LIFETIME=1h instead of 01:00:00.
+            await Console.Error.WriteLineAsync($"appliance: {e.Message}");
+            return 2;
+        }
+
         if (DataDirectory.Prepare(options.DataDir) is { } problem)
         {
             await Console.Error.WriteLineAsync($"appliance: {problem}");

@@ -34,4 +34,19 @@ public sealed class IdentityCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("appliance: Could not find project: nowhere.\n", result.Stderr);
     }
+
+    [Fact]
+    public async Task Serve_WithAMalformedTokenLifetime_FailsWithOneLine()
+    {
+        using var dir = new TempDataDir();
+        var start = ApplianceProcess.StartInfo("serve", "--data-dir", dir.Path, "--libvirt-uri", "test:///default");
+        start.Environment["APPLIANCE_TOKEN_LIFETIME"] = "1h";
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("appliance: Failed to convert configuration value '1h' at 'Appliance:TokenLifetime' to type 'System.TimeSpan'.", stderr.TrimEnd());
+    }
 }

@@ -18,6 +18,7 @@ public sealed class ComputeAuthTests : IDisposable
     [InlineData("/v2/os-availability-zone")]
     [InlineData("/v1.1/os-availability-zone")]
     [InlineData("/v2.1/servers")]
+    [InlineData("/V2.1/OS-AVAILABILITY-ZONE")]
     [InlineData("/image/v2/images")]
     public async Task NoToken_Returns401Unauthorized(string path)
     {

@@ -95,6 +95,27 @@ public sealed class TokenApiTests : IDisposable
             Assert.Equal("Keystone uri=\"http://cloud.example:8774/identity\"", response.Headers.WwwAuthenticate.ToString());
             Assert.False(response.Headers.Contains("X-Subject-Token"));
         }
+
+        var failures = _appliance.Logs.Entries.Where(entry => entry.Message.StartsWith("Authorization failed.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, failures.Count);
+        Assert.All(failures, entry => Assert.DoesNotContain("not-the-password", entry.Message));
+    }
+
+    [Fact]
+    public async Task AuthProjects_ListsTheProjectsTheCallerHasARoleOn()
+    {
+        var client = Client();
+        var admin = await IdentityClient.AdminTokenAsync(client, _appliance.DataDir);
+        var member = await IdentityClient.CreateMemberAsync(client, admin, "solo", "soloist");
+        await IdentityClient.CreateMemberAsync(client, admin, "other", "stranger");
+        var token = await IdentityClient.LoginAsync(client, member.UserName, member.Password, project: null);
+
+        var mine = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Get, "/identity/v3/auth/projects", token), HttpStatusCode.OK);
+        var viaUser = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Get, $"/identity/v3/users/{member.UserId}/projects", token), HttpStatusCode.OK);
+
+        Assert.Equal([member.ProjectId], mine.GetProperty("projects").EnumerateArray().Select(project => project.GetProperty("id").GetString()!).ToArray());
+        Assert.Equal("http://cloud.example:8774/identity/v3/auth/projects", mine.GetProperty("links").GetProperty("self").GetString());
+        Assert.Equal([member.ProjectId], viaUser.GetProperty("projects").EnumerateArray().Select(project => project.GetProperty("id").GetString()!).ToArray());
     }
 
     [Fact]
@@ -190,6 +211,28 @@ public sealed class TokenApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, atExpiry.StatusCode);
         JsonAssert.Equal("""{"unauthorized": {"code": 401, "message": "The request you have made requires authentication."}}""",
             await atExpiry.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TokenMethod_RescopesAnUnscopedToken_WithoutOutlivingIt()
+    {
+        var client = Client();
+        var unscoped = await IdentityClient.LoginAsync(client, "admin", IdentityClient.AdminPassword(_appliance.DataDir), project: null);
+        _clock.Advance(TimeSpan.FromMinutes(10));
+
+        var response = await IdentityClient.PostTokenAsync(client, $$$"""
+            {"auth": {"identity": {"methods": ["token"], "token": {"id": "{{{unscoped}}}"}},
+                      "scope": {"project": {"name": "admin", "domain": {"name": "Default"} } } } }
+            """);
+        var bogus = await IdentityClient.PostTokenAsync(client, """{"auth": {"identity": {"methods": ["token"], "token": {"id": "bogus"}}}}""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var token = (await IdentityClient.ReadJsonAsync(response)).GetProperty("token");
+        Assert.Equal(["token", "password"], token.GetProperty("methods").EnumerateArray().Select(method => method.GetString()!).ToArray());
+        Assert.Equal("admin", token.GetProperty("project").GetProperty("name").GetString());
+        Assert.Equal("2026-03-01T13:00:00.000000Z", token.GetProperty("expires_at").GetString());
+        Assert.Equal("2026-03-01T12:10:00.000000Z", token.GetProperty("issued_at").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, bogus.StatusCode);
     }
 
     [Fact]

@@ -13,7 +13,9 @@ public sealed record AuthRequest([property: JsonPropertyName("auth")] AuthReques
     public sealed record IdentityBody(
         [property: JsonPropertyName("methods")] IReadOnlyList<string> Methods,
         [property: JsonPropertyName("password")] PasswordBody? Password = null,
-        [property: JsonPropertyName("token")] JsonElement? Token = null);
+        [property: JsonPropertyName("token")] TokenBody? Token = null);
+
+    public sealed record TokenBody([property: JsonPropertyName("id")] string Id);
 
     public sealed record PasswordBody([property: JsonPropertyName("user")] UserBody User);
 

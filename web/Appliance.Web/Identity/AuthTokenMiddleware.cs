@@ -21,7 +21,7 @@ public sealed class AuthTokenMiddleware(RequestDelegate next, TokenService token
         var caller = token.Length > 0 ? await tokens.ValidateAsync(token, context.RequestAborted) : null;
         if (caller is not null)
         {
-            context.Features.Set(new CallerFeature(caller, token));
+            context.Features.Set(new CallerFeature(caller));
         }
 
         var area = ProtectedPaths.Classify(request.Path, out var segments);

@@ -3,12 +3,11 @@ using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Identity;
 
-/// <summary>/v3/auth: issue (password method), validate, check and revoke tokens; the caller's projects and catalog.</summary>
+/// <summary>/v3/auth: issue (password and token methods), validate, check and revoke tokens; the caller's projects and catalog.</summary>
 public static class AuthTokensApi
 {
     private const string UnsupportedMethodMessage = "Attempted to authenticate with an unsupported method.";
@@ -28,13 +27,6 @@ public static class AuthTokensApi
         JsonBody<AuthRequest> body, [AsParameters] IdentityRequestServices services)
     {
         var auth = body.Value.Auth;
-        var methods = auth.Identity.Methods;
-        if (methods.Count == 0 || methods.Any(method => method != TokenService.PasswordMethod))
-        {
-            throw new KeystoneErrorException(new KeystoneError(401, UnsupportedMethodMessage));
-        }
-
-        var user = auth.Identity.Password?.User ?? throw IdentityValidationException.Missing("password", "identity");
         // Domain and system scopes need a role there; the appliance assigns roles on projects only.
         if (auth.Scope is { } scope && (scope.Domain is not null || scope.System is not null || scope.Trust is not null || scope.Project is null))
         {
@@ -42,12 +34,24 @@ public static class AuthTokensApi
         }
 
         var project = auth.Scope?.Project is { } p ? new Authenticator.Reference(p.Id, p.Name, p.Domain?.Id, p.Domain?.Name) : null;
-        var issued = await services.Authenticator.AuthenticateAsync(
-            new Authenticator.Reference(user.Id, user.Name, user.Domain?.Id, user.Domain?.Name), user.Password, project, services.Aborted);
+        var issued = auth.Identity.Methods switch
+        {
+            [TokenService.PasswordMethod] => await PasswordAsync(auth.Identity, project, services),
+            [TokenService.TokenMethod] => await services.Authenticator.RescopeAsync(
+                (auth.Identity.Token ?? throw IdentityValidationException.Missing("token", "identity")).Id, project, services.Aborted),
+            _ => throw new KeystoneErrorException(new KeystoneError(401, UnsupportedMethodMessage)),
+        };
 
         services.Http.Response.Headers[IdentityHeaders.SubjectToken] = issued.Secret;
         services.Http.Response.Headers.Vary = IdentityHeaders.AuthToken;
         return TypedResults.Json(TokenView.Render(issued.Context, Catalog(services)), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static Task<IssuedToken> PasswordAsync(AuthRequest.IdentityBody identity, Authenticator.Reference? project, IdentityRequestServices services)
+    {
+        var user = identity.Password?.User ?? throw IdentityValidationException.Missing("password", "identity");
+        return services.Authenticator.AuthenticateAsync(
+            new Authenticator.Reference(user.Id, user.Name, user.Domain?.Id, user.Domain?.Name), user.Password, project, services.Aborted);
     }
 
     private static async Task<Ok<TokenView.Body>> Validate([AsParameters] IdentityRequestServices services)
@@ -79,21 +83,17 @@ public static class AuthTokensApi
             new ListLinks(services.V3Url + "/auth/projects")));
     }
 
-    private static Ok<CatalogBody> ShowMyCatalog([AsParameters] IdentityRequestServices services)
+    private static Ok<ServiceCatalog.Listing> ShowMyCatalog([AsParameters] IdentityRequestServices services)
     {
         if (services.Caller.Project is null)
         {
             throw new KeystoneErrorException(new KeystoneError(403, "A project-scoped token is required to produce a service catalog."));
         }
 
-        return TypedResults.Ok(new CatalogBody(
+        return TypedResults.Ok(new ServiceCatalog.Listing(
             ServiceCatalog.Build(IdentityUrls.PublicBase(services.Http.Request, services.Options)),
             new ListLinks(services.V3Url + "/auth/catalog")));
     }
-
-    public sealed record CatalogBody(
-        [property: System.Text.Json.Serialization.JsonPropertyName("catalog")] IReadOnlyList<ServiceCatalog.Service> Catalog,
-        [property: System.Text.Json.Serialization.JsonPropertyName("links")] ListLinks Links);
 
     /// <summary>The catalog for the token body, unless the client asked ?nocatalog (a bare flag counts as yes).</summary>
     private static IReadOnlyList<ServiceCatalog.Service>? Catalog(IdentityRequestServices services) =>

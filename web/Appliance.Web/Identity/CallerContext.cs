@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Appliance.Web.Identity;
 
-/// <summary>The validated token of this request, set by the auth token middleware; handlers read it, never headers.</summary>
-public sealed record CallerFeature(RequestContext Context, string Token);
+/// <summary>The validated token's context for this request, set by the auth token middleware; handlers read it, never headers. The secret itself is not kept.</summary>
+public sealed record CallerFeature(RequestContext Context);
 
 /// <summary>The project id a compute URL carried (/v2.1/{project_id}/...), kept so links can carry it back.</summary>
 public sealed record ProjectIdInUrlFeature(string ProjectId);

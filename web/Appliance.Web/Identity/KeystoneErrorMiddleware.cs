@@ -2,6 +2,7 @@ using Appliance.Core.Identity;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Web.Identity;
 
@@ -10,7 +11,7 @@ namespace Appliance.Web.Identity;
 /// <see cref="IdentityEndpoint.Anonymous"/> (401 otherwise), core identity errors and body faults become
 /// <c>{"error": {...}}</c> bodies, and routing's bodiless 404/405 get Keystone's wording.
 /// </summary>
-public sealed class KeystoneErrorMiddleware(RequestDelegate next)
+public sealed class KeystoneErrorMiddleware(RequestDelegate next, ILogger<KeystoneErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -36,6 +37,12 @@ public sealed class KeystoneErrorMiddleware(RequestDelegate next)
         }
         catch (Exception e) when (!context.Response.HasStarted && Translate(e) is { } translated)
         {
+            if (e is AuthenticationFailedException)
+            {
+                // As Keystone does: operators see failed logins and where from; never the name or password tried.
+                logger.LogWarning("Authorization failed. {Message} from {RemoteAddress}", e.Message, context.Connection.RemoteIpAddress);
+            }
+
             error = translated;
         }
 

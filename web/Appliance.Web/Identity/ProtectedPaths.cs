@@ -21,14 +21,17 @@ public static partial class ProtectedPaths
             return Area.Open;
         }
 
-        if (ComputeVersions.Contains(segments[0], StringComparer.Ordinal))
+        // Routing matches paths case-insensitively, so this must too, or /V2.1/... would slip past the token check.
+        if (ComputeVersions.Contains(segments[0], StringComparer.OrdinalIgnoreCase))
         {
             return segments.Length == 1 ? Area.Open : Area.Compute;
         }
 
-        if (segments[0] == "image")
+        if (string.Equals(segments[0], "image", StringComparison.OrdinalIgnoreCase))
         {
-            return segments.Length == 1 || (segments.Length == 2 && segments[1] == "versions") ? Area.Open : Area.Image;
+            return segments.Length == 1 || (segments.Length == 2 && string.Equals(segments[1], "versions", StringComparison.OrdinalIgnoreCase))
+                ? Area.Open
+                : Area.Image;
         }
 
         return Area.Open;

@@ -34,6 +34,11 @@ public static class ServiceCatalog
         [property: JsonPropertyName("type")] string Type,
         [property: JsonPropertyName("name")] string Name);
 
+    /// <summary>GET /v3/auth/catalog's body.</summary>
+    public sealed record Listing(
+        [property: JsonPropertyName("catalog")] IReadOnlyList<Service> Catalog,
+        [property: JsonPropertyName("links")] ListLinks Links);
+
     /// <summary>The catalog for clients that reach the appliance at <paramref name="baseUrl"/> (scheme://host[:port]).</summary>
     public static IReadOnlyList<Service> Build(string baseUrl) => Services
         .Select(service => new Service(
