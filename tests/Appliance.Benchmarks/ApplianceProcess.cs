@@ -60,8 +60,9 @@ public sealed class ApplianceProcess : IAsyncDisposable
                     return DateTime.Now - _process.StartTime;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy to answer within the poll's timeout.
             }
 
             await Task.Delay(2);
