@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
@@ -12,13 +11,10 @@ namespace Appliance.Tests.EndToEnd;
 [Trait("Tier", "e2e")]
 public sealed class OpenStackCliTests
 {
-    private const string OpenStackCli = "/usr/bin/openstack";
-
     [Fact]
     public async Task OpenStackCli_IssuesTokens_ListsTheCatalog_AndManagesProjectsUsersAndRoles()
     {
-        Assert.True(File.Exists(OpenStackCli),
-            $"{OpenStackCli} is missing: install.sh installs Debian's python3-openstackclient with the test dependencies; run it (or apt-get install python3-openstackclient).");
+        OpenStackCli.AssertInstalled();
         using var dir = new TempDataDir();
         await using var appliance = await ApplianceProcess.ServeAsync(dir.Path);
         var admin = IdentityClient.ReadOpenRc(dir.Path);
@@ -72,37 +68,9 @@ public sealed class OpenStackCliTests
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
-    /// <summary>Runs the CLI and returns stdout; fails the test with its stderr when it exits non-zero.</summary>
-    private static async Task<string> OpenStackAsync(IReadOnlyDictionary<string, string> openrc, params string[] args)
-    {
-        var result = await RunOpenStackAsync(openrc, args);
-        Assert.True(result.ExitCode == 0, $"openstack {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr}");
-        return result.Stdout;
-    }
+    private static Task<string> OpenStackAsync(IReadOnlyDictionary<string, string> openrc, params string[] args) =>
+        new OpenStackCli(openrc).OkAsync(args);
 
-    /// <summary>The CLI with exactly the admin-openrc variables (nothing inherited from whoever runs the tests).</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunOpenStackAsync(IReadOnlyDictionary<string, string> openrc, params string[] args)
-    {
-        var start = new ProcessStartInfo(OpenStackCli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("OS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in openrc)
-        {
-            start.Environment[name] = value;
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunOpenStackAsync(IReadOnlyDictionary<string, string> openrc, params string[] args) =>
+        new OpenStackCli(openrc).RunAsync(args);
 }
