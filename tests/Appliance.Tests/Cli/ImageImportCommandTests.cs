@@ -9,25 +9,7 @@ namespace Appliance.Tests.Cli;
 /// <summary><c>appliance image import</c> run as a process on a data dir, read back through the store.</summary>
 public sealed class ImageImportCommandTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Appliance(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "appliance.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> Appliance(params string[] args) => ApplianceProcess.RunAsync(args);
 
     private static string Qcow2(string directory)
     {
