@@ -113,6 +113,9 @@ public sealed class LibvirtHost : IDisposable
         return error.Code == Libvirt.VIR_ERR_NO_DOMAIN ? null : throw error;
     }
 
+    /// <summary>The guest with this UUID; a missing one is the driver's InstanceNotFoundException.</summary>
+    internal Guest Get(Guid uuid) => Find(uuid) ?? throw new Driver.InstanceNotFoundException(uuid);
+
     /// <summary>Every domain, running or not; the caller disposes each.</summary>
     internal unsafe List<Guest> ListAll()
     {

@@ -150,6 +150,7 @@ internal static partial class Libvirt
     internal const int VIR_ERR_NO_SUPPORT = 3;
     internal const int VIR_ERR_AGENT_UNRESPONSIVE = 86;
     internal const int VIR_ERR_ARGUMENT_UNSUPPORTED = 74;
+    internal const int VIR_ERR_OPERATION_UNSUPPORTED = 84;
 
     /// <summary>The leading fields of libvirt's virError struct.</summary>
     [StructLayout(LayoutKind.Sequential)]
