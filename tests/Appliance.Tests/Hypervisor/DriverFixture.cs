@@ -10,6 +10,7 @@ namespace Appliance.Tests.Hypervisor;
 internal sealed class DriverFixture : IDisposable
 {
     private readonly TempDataDir _dataDir = new();
+    private readonly List<Guid> _requested = [];
 
     public DriverFixture(string uri, DriverOptions? options = null)
     {
@@ -17,6 +18,8 @@ internal sealed class DriverFixture : IDisposable
         Host = new LibvirtHost(uri);
         Driver = new LibvirtComputeDriver(Host, Paths, HostFacts.Probe(), options);
         Directory.CreateDirectory(Path.Combine(_dataDir.Path, "images"));
+        // QEMU runs as its own user on qemu:///system and must traverse the data dir to reach the disks.
+        HypervisorPaths.SetMode(_dataDir.Path, HypervisorPaths.TraversableMode);
     }
 
     public HypervisorPaths Paths { get; }
@@ -40,6 +43,7 @@ internal sealed class DriverFixture : IDisposable
     public SpawnRequest Request(Guid? uuid = null)
     {
         var id = uuid ?? Guid.NewGuid();
+        _requested.Add(id);
         return new SpawnRequest
         {
             Uuid = id,
@@ -58,10 +62,10 @@ internal sealed class DriverFixture : IDisposable
 
     public void Dispose()
     {
-        // Undefine anything a failed test left behind, then drop the connection.
-        foreach (var guest in Driver.ListGuests().Where(g => g.Name.StartsWith("appliance-test-", StringComparison.Ordinal)))
+        // Destroy only this fixture's guests that a failed test left behind, then drop the connection.
+        foreach (var uuid in _requested)
         {
-            Driver.DestroyAsync(guest.Uuid).GetAwaiter().GetResult();
+            Driver.DestroyAsync(uuid).GetAwaiter().GetResult();
         }
 
         Host.Dispose();
