@@ -42,6 +42,7 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         }
 
         var phases = new List<SpawnPhase>();
+        var total = Stopwatch.StartNew();
         try
         {
             var (spec, baseWasCached) = await _spawnDisks.CreateAsync(request, phases, cancellationToken).ConfigureAwait(false);
@@ -51,10 +52,11 @@ public sealed class LibvirtComputeDriver : IComputeDriver
             using var guest = Call(() => _host.Define(xml));
             phases.Add(new SpawnPhase(SpawnPhases.Define, watch.Elapsed));
 
+            var beforeStart = total.Elapsed;
             watch.Restart();
             Call(guest.Create);
             phases.Add(new SpawnPhase(SpawnPhases.Start, watch.Elapsed));
-            return new SpawnReport(phases, baseWasCached);
+            return new SpawnReport(phases, baseWasCached, beforeStart);
         }
         catch
         {
