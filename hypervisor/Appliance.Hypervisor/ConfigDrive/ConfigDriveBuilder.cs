@@ -1,4 +1,5 @@
 using System.Reflection;
+using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Processes;
 
 namespace Appliance.Hypervisor.ConfigDrive;
@@ -10,7 +11,11 @@ public static class ConfigDriveBuilder
 
     public static async Task BuildAsync(InstanceMetadata metadata, string isoPath, CancellationToken cancellationToken = default)
     {
-        var staging = Directory.CreateTempSubdirectory("appliance-configdrive-").FullName;
+        var staging = Path.Combine(StagingRoot, $"appliance-configdrive-{Guid.NewGuid():N}");
+        // Owner-only: the tree holds the admin password and user data.
+        _ = OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(staging)
+            : Directory.CreateDirectory(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var temporary = isoPath + ".tmp";
         try
         {
@@ -18,7 +23,7 @@ public static class ConfigDriveBuilder
             {
                 var file = Path.Combine(staging, path);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                await File.WriteAllBytesAsync(file, content, cancellationToken).ConfigureAwait(false);
+                File.WriteAllBytes(file, content);
             }
 
             // Nova's mkisofs arguments: Rock Ridge and Joliet names, lower case and dots kept.
@@ -26,6 +31,8 @@ public static class ConfigDriveBuilder
                 "genisoimage",
                 ["-o", temporary, "-ldots", "-allow-lowercase", "-allow-multidot", "-l", "-publisher", Publisher, "-quiet", "-J", "-r", "-V", VolumeLabel, staging],
                 cancellationToken).ConfigureAwait(false);
+            // Owner-only as well; libvirt hands it to QEMU's user while the guest runs.
+            HypervisorPaths.SetMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.Move(temporary, isoPath, overwrite: true);
         }
         finally
@@ -37,6 +44,9 @@ public static class ConfigDriveBuilder
             }
         }
     }
+
+    /// <summary>Staging in RAM when the host has /dev/shm: sixty small files cost a busy disk hundreds of ms.</summary>
+    private static string StagingRoot { get; } = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
 
     private static string Publisher { get; } =
         $"Appliance {typeof(ConfigDriveBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0"}";

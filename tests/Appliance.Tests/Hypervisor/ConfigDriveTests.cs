@@ -36,11 +36,14 @@ public sealed class ConfigDriveTests : IDisposable
         HostCommand.RunAsync("isoinfo", ["-i", iso, "-R", "-x", path]);
 
     [Fact]
-    public async Task Iso_IsLabelledConfig2_AndLeavesNoTempFile()
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Iso_IsLabelledConfig2_OwnerOnly_AndLeavesNoTempFile()
     {
         var iso = await BuildAsync();
         Assert.Contains("Volume id: config-2", await HostCommand.RunAsync("isoinfo", ["-d", "-i", iso]));
         Assert.Equal(["disk.config"], Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
+        // It carries the admin password: readable by its owner only (libvirt lends it to QEMU).
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(iso));
     }
 
     [Fact]
