@@ -34,6 +34,12 @@ public interface IComputeDriver
 
     Task ResumeAsync(Guid uuid, CancellationToken cancellationToken = default);
 
+    /// <summary>Stops the guest and spawns it anew from request (same uuid): new root, new config drive, local disks remade.</summary>
+    Task<SpawnReport> RebuildAsync(SpawnRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Cold resize in place: stop, grow disks (never shrink), remake swap, redefine, start again if it was running.</summary>
+    Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default);
+
     /// <summary>Copies the root disk, from a consistent state, into a standalone qcow2 at targetPath.</summary>
     Task SnapshotAsync(Guid uuid, string targetPath, CancellationToken cancellationToken = default);
 

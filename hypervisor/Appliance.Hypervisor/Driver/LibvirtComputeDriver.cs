@@ -135,6 +135,34 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         return RebootKind.Hard;
     }
 
+    public async Task<SpawnReport> RebuildAsync(SpawnRequest request, CancellationToken cancellationToken = default)
+    {
+        // As Nova's default rebuild: a clean stop, then the local disks and definition are made anew; volumes stay.
+        await PowerOffAsync(request.Uuid, cancellationToken).ConfigureAwait(false);
+        await DestroyAsync(request.Uuid, cancellationToken).ConfigureAwait(false);
+        return await SpawnAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default)
+    {
+        bool wasRunning;
+        GuestConfig current;
+        using (var guest = Call(() => _host.Get(uuid)))
+        {
+            wasRunning = Call(() => guest.IsActive);
+            current = GuestConfigReader.FromXml(Call(guest.XmlDesc));
+        }
+
+        await PowerOffAsync(uuid, cancellationToken).ConfigureAwait(false);
+        var spec = await GuestResizer.ResizeDisksAsync(current, _paths, size, cancellationToken).ConfigureAwait(false);
+        var xml = GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts));
+        using var redefined = Call(() => _host.Define(xml));
+        if (wasRunning)
+        {
+            Call(redefined.Create);
+        }
+    }
+
     public Task PauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Suspend());
 
     public Task UnpauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Resume());
