@@ -15,7 +15,7 @@ namespace Appliance.Tests.EndToEnd;
 public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
 {
     [SkippableFact]
-    public async Task Guest_BootsFromItsConfigDrive_SurvivesRebootAndPowerCycle_SnapshotBoots_DestroyLeavesNothing()
+    public async Task Guest_BootsFromItsConfigDrive_SurvivesRebootPowerCycleAndResize_SnapshotBoots_DestroyLeavesNothing()
     {
         LibvirtAvailability.RequireSystem();
         var (testGuest, why) = await TestGuest.BuildAsync();
@@ -28,6 +28,17 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         var token = Guid.NewGuid().ToString("N");
         var request = GuestRequest(fixture, testGuest!, token) with { Volumes = [new VolumeFile(volumeId, volume, Volumes.Format)] };
         var uuid = request.Uuid;
+        var transitions = new List<LifecycleTransition>();
+        driver.LifecycleChanged += e =>
+        {
+            if (e.InstanceUuid == uuid)
+            {
+                lock (transitions)
+                {
+                    transitions.Add(e.Transition);
+                }
+            }
+        };
 
         // Spawn and boot to the ready marker.
         var watch = Stopwatch.StartNew();
@@ -62,6 +73,14 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         await WaitForFreshBootAsync(driver, uuid);
         Assert.Equal(PowerState.Running, driver.GetPowerState(uuid));
 
+        // Cold resize: more memory, a bigger swap the guest sees after its restart.
+        watch.Restart();
+        await driver.ResizeAsync(uuid, new FlavorSize(MemoryMiB: 320, VCpus: 1, RootGiB: 1, SwapMiB: 32, EphemeralGiB: 0));
+        var resized = await WaitForFreshBootAsync(driver, uuid);
+        Assert.Contains($"guest: disk vdb sectors={(32L << 20) / 512} serial=", resized);
+        Assert.Contains("guest: swap on vdb", resized);
+        output.WriteLine($"resize to ready {watch.Elapsed.TotalSeconds:F1} s");
+
         // Snapshot the root disk and boot a second guest from it.
         watch.Restart();
         var snapshot = Path.Combine(fixture.Paths.DataDir, "snapshot.qcow2");
@@ -80,6 +99,13 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(fixture.Paths.InstanceDir(uuid)));
         Assert.False(Directory.Exists(fixture.Paths.InstanceDir(second.Uuid)));
         Assert.True(File.Exists(volume));
+        lock (transitions)
+        {
+            Assert.Contains(LifecycleTransition.Started, transitions);
+            Assert.Contains(LifecycleTransition.Shutdown, transitions);
+            Assert.Contains(LifecycleTransition.Suspended, transitions);
+            Assert.Equal(LifecycleTransition.Undefined, transitions[^1]);
+        }
     }
 
     internal static SpawnRequest GuestRequest(DriverFixture fixture, TestGuest guest, string token)
@@ -108,7 +134,7 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>QEMU reopens the log on start, so a fresh boot shows as a log whose only ready marker is new.</summary>
-    private static Task WaitForFreshBootAsync(IComputeDriver driver, Guid uuid) =>
+    private static Task<string> WaitForFreshBootAsync(IComputeDriver driver, Guid uuid) =>
         ConsoleWaiter.WaitForAsync(
             driver, uuid,
             t => t.Contains(TestGuest.ReadyMarker) && !t.Contains("guest: acpi poweroff"),
