@@ -36,6 +36,8 @@ for m in $modules; do
   esac
 done
 echo "$modules" > "$root/lib/modules/order"
+# An existing file, so a personality file written over it shows the .bak.<timestamp> rename.
+echo "motd of the test guest image" > "$root/etc/motd"
 cp "$here/init" "$root/init"
 chmod 0755 "$root/init"
 

@@ -52,6 +52,8 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         Assert.Contains($"user-data-ran {token}", console);
         Assert.Contains("guest: user_data exit 0", console);
         Assert.Contains($"guest: personality /etc/appliance-e2e mode 440 personality {token}", console);
+        Assert.Matches(@"guest: personality kept /etc/motd\.bak\.\d+ motd of the test guest image", console);
+        Assert.Contains($"guest: personality /etc/motd mode 440 motd {token}", console);
         Assert.Contains("guest: swap on vdb", console);
         Assert.Contains($"guest: disk vdc sectors={(32L << 20) / 512} serial={volumeId}", console);
 
@@ -127,7 +129,11 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
                 Hostname = "e2e-guest",
                 Name = "E2E guest",
                 ProjectId = "e2e",
-                Files = [("/etc/appliance-e2e", Encoding.UTF8.GetBytes($"personality {token}"))],
+                Files =
+                [
+                    ("/etc/appliance-e2e", Encoding.UTF8.GetBytes($"personality {token}")),
+                    ("/etc/motd", Encoding.UTF8.GetBytes($"motd {token}")),
+                ],
                 UserData = Encoding.UTF8.GetBytes($"#!/bin/sh\necho user-data-ran {token}\n"),
             },
         };
