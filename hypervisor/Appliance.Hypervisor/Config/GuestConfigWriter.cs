@@ -44,6 +44,9 @@ public static class GuestConfigWriter
                 config.Apic ? new XElement("apic") : null)
             : null;
 
+    /// <summary>One disk element, as a device attach takes it.</summary>
+    public static string ToXml(GuestDisk disk) => Disk(disk).ToString();
+
     private static XElement Disk(GuestDisk disk) =>
         new("disk",
             new XAttribute("type", "file"),

@@ -19,16 +19,7 @@ public static class GuestDesigner
     public static GuestConfig Design(GuestSpec spec, HostFacts host)
     {
         var directBoot = spec.KernelPath is not null && spec.RamdiskPath is not null;
-        var disks = spec.Disks.Select((disk, index) => new GuestDisk
-        {
-            SourceFile = disk.Path,
-            Format = disk.Format,
-            Cache = DiskCache,
-            TargetDev = VirtioName(index),
-            TargetBus = "virtio",
-            Serial = disk.Serial,
-            BackingChain = disk.BackingChain.Select(b => new GuestBackingFile(b.Path, b.Format)).ToList(),
-        }).ToList();
+        var disks = spec.Disks.Select((disk, index) => Disk(disk, VirtioName(index))).ToList();
 
         if (spec.ConfigDrivePath is not null)
         {
@@ -63,6 +54,25 @@ public static class GuestDesigner
             SerialLogPath = spec.ConsoleLogPath,
             Vnc = new GuestVnc(),
         };
+    }
+
+    /// <summary>A virtio disk at a given target, as at spawn; also what a volume attach adds.</summary>
+    public static GuestDisk Disk(GuestSpecDisk disk, string targetDev) => new()
+    {
+        SourceFile = disk.Path,
+        Format = disk.Format,
+        Cache = DiskCache,
+        TargetDev = targetDev,
+        TargetBus = "virtio",
+        Serial = disk.Serial,
+        BackingChain = disk.BackingChain.Select(b => new GuestBackingFile(b.Path, b.Format)).ToList(),
+    };
+
+    /// <summary>The first virtio name no disk of the guest uses.</summary>
+    public static string NextVirtioName(IEnumerable<GuestDisk> disks)
+    {
+        var used = disks.Select(d => d.TargetDev).ToHashSet();
+        return Enumerable.Range(0, 702).Select(VirtioName).First(name => !used.Contains(name));
     }
 
     /// <summary>vda, vdb, ... vdz, vdaa: the kernel's naming for virtio disks in bus order.</summary>

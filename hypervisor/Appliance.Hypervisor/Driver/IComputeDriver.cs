@@ -40,6 +40,12 @@ public interface IComputeDriver
     /// <summary>Cold resize in place: stop, grow disks (never shrink), remake swap, redefine, start again if it was running.</summary>
     Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default);
 
+    /// <summary>Attaches a volume as the next virtio disk, live when the guest runs; returns its device name (e.g. vdc).</summary>
+    Task<string> AttachVolumeAsync(Guid uuid, VolumeFile volume, CancellationToken cancellationToken = default);
+
+    /// <summary>Detaches a volume and waits until a running guest has let go of it.</summary>
+    Task DetachVolumeAsync(Guid uuid, string volumeId, CancellationToken cancellationToken = default);
+
     /// <summary>Copies the root disk, from a consistent state, into a standalone qcow2 at targetPath.</summary>
     Task SnapshotAsync(Guid uuid, string targetPath, CancellationToken cancellationToken = default);
 

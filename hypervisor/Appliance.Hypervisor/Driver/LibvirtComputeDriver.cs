@@ -163,6 +163,39 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         }
     }
 
+    public Task<string> AttachVolumeAsync(Guid uuid, VolumeFile volume, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        var current = GuestConfigReader.FromXml(Call(guest.XmlDesc));
+        if (current.Disks.Any(d => d.Serial == volume.VolumeId))
+        {
+            throw new HypervisorOperationException($"volume {volume.VolumeId} is already attached to instance {uuid}");
+        }
+
+        var disk = GuestDesigner.Disk(new GuestSpecDisk(volume.Path, volume.Format) { Serial = volume.VolumeId }, GuestDesigner.NextVirtioName(current.Disks));
+        Call(() => guest.AttachDevice(GuestConfigWriter.ToXml(disk)));
+        return Task.FromResult(disk.TargetDev);
+    }
+
+    public async Task DetachVolumeAsync(Guid uuid, string volumeId, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        var disk = FindVolume(guest, volumeId) ?? throw new HypervisorOperationException($"volume {volumeId} is not attached to instance {uuid}");
+        Call(() => guest.DetachDevice(GuestConfigWriter.ToXml(disk)));
+
+        // A running guest unplugs the disk in its own time; the volume is free only once it has.
+        var watch = Stopwatch.StartNew();
+        while (FindVolume(guest, volumeId) is not null)
+        {
+            if (watch.Elapsed >= _options.DetachTimeout)
+            {
+                throw new HypervisorOperationException($"instance {uuid} did not release volume {volumeId} within {_options.DetachTimeout.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public Task PauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Suspend());
 
     public Task UnpauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Resume());
@@ -260,6 +293,9 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         var drive = new DriveInfo(_paths.DataDir);
         return new HostCapacity(node.Cpus, node.MemoryMiB, drive.TotalSize >> 30, drive.AvailableFreeSpace >> 30, node.Model);
     }
+
+    private static GuestDisk? FindVolume(Guest guest, string volumeId) =>
+        GuestConfigReader.FromXml(Call(guest.XmlDesc)).Disks.FirstOrDefault(d => d.Serial == volumeId);
 
     /// <summary>Waits for the guest to stop after an ACPI shutdown; false when it did not within the timeout.</summary>
     private async Task<bool> ShutdownCleanlyAsync(Guest guest, TimeSpan timeout, CancellationToken cancellationToken)

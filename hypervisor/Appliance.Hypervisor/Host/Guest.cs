@@ -79,10 +79,21 @@ internal sealed class Guest(LibvirtDomainHandle handle) : IDisposable
             Handle, Libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | Libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA),
         "virDomainUndefineFlags");
 
+    /// <summary>Adds a device to the definition, and to the running guest when it runs.</summary>
+    public void AttachDevice(string xml) =>
+        Check(Libvirt.virDomainAttachDeviceFlags(Handle, xml, AffectFlags()), "virDomainAttachDeviceFlags");
+
+    /// <summary>Removes a device from the definition, and asks a running guest to let go of it (that finishes later).</summary>
+    public void DetachDevice(string xml) =>
+        Check(Libvirt.virDomainDetachDeviceFlags(Handle, xml, AffectFlags()), "virDomainDetachDeviceFlags");
+
     public void SetUserPassword(string user, string password) =>
         Check(Libvirt.virDomainSetUserPassword(Handle, user, password, 0), "virDomainSetUserPassword");
 
     public void Dispose() => Handle.Dispose();
+
+    private uint AffectFlags() =>
+        Libvirt.VIR_DOMAIN_AFFECT_CONFIG | (IsActive ? Libvirt.VIR_DOMAIN_AFFECT_LIVE : 0);
 
     private static void Check(int result, string operation)
     {

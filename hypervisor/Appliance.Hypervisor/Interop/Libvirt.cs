@@ -102,6 +102,12 @@ internal static partial class Libvirt
     internal static partial IntPtr virDomainGetName(IntPtr domain);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainAttachDeviceFlags(LibvirtDomainHandle domain, string xml, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainDetachDeviceFlags(LibvirtDomainHandle domain, string xml, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainSetUserPassword(LibvirtDomainHandle domain, string user, string password, uint flags);
 
     // ---- events ----
@@ -145,6 +151,8 @@ internal static partial class Libvirt
     internal const uint VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1;
     internal const uint VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA = 2;
     internal const uint VIR_DOMAIN_REBOOT_DEFAULT = 0;
+    internal const uint VIR_DOMAIN_AFFECT_LIVE = 1;
+    internal const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
     internal const int VIR_ERR_NO_DOMAIN = 42;
     internal const int VIR_ERR_OPERATION_INVALID = 55;
     internal const int VIR_ERR_NO_SUPPORT = 3;

@@ -57,6 +57,14 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         Assert.Contains("guest: swap on vdb", console);
         Assert.Contains($"guest: disk vdc sectors={(32L << 20) / 512} serial={volumeId}", console);
 
+        // Hot attach and detach of a second volume, seen by the running guest.
+        var hotId = $"vol-{Guid.NewGuid():N}"[..16];
+        var hot = await new Volumes(fixture.Paths).CreateBlankAsync(hotId, 8L << 20);
+        Assert.Equal("vdd", await driver.AttachVolumeAsync(uuid, new VolumeFile(hotId, hot, Volumes.Format)));
+        await ConsoleWaiter.WaitForAsync(driver, uuid, t => t.Contains($"guest: disk added vdd sectors={(8L << 20) / 512} serial={hotId}"), "hot-plugged volume");
+        await driver.DetachVolumeAsync(uuid, hotId);
+        await ConsoleWaiter.WaitForAsync(driver, uuid, t => t.Contains("guest: disk removed vdd"), "hot-unplugged volume");
+
         // A guest without an agent cannot have its password set, and says so.
         await Assert.ThrowsAsync<GuestAgentUnavailableException>(() => driver.SetAdminPasswordAsync(uuid, "root", "n3w"));
 

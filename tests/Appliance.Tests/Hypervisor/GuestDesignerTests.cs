@@ -54,6 +54,14 @@ public sealed class GuestDesignerTests
         Assert.Equal("127.0.0.1", config.Vnc!.Listen);
     }
 
+    [Fact]
+    public void NextVirtioName_SkipsNamesInUse_AndIgnoresTheCdrom()
+    {
+        var config = GuestDesigner.Design(Spec(), new HostFacts(false));
+        Assert.Equal("vdc", GuestDesigner.NextVirtioName(config.Disks));
+        Assert.Equal("vda", GuestDesigner.NextVirtioName([]));
+    }
+
     [Theory]
     [InlineData(0, "vda")]
     [InlineData(1, "vdb")]

@@ -175,6 +175,19 @@ public sealed class LibvirtComputeDriverTests
     }
 
     [SkippableFact]
+    public async Task VolumeAttach_AnUnsupportedCall_IsADriverError_AndDetachOfAnUnknownVolumeToo()
+    {
+        LibvirtAvailability.RequireLibrary();
+        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        var uuid = (await Spawn(fixture)).Uuid;
+        // The test driver has no device attach; the real attach is covered end to end.
+        var error = await Assert.ThrowsAsync<HypervisorOperationException>(
+            () => fixture.Driver.AttachVolumeAsync(uuid, new VolumeFile("vol-x", "/nonexistent", "qcow2")));
+        Assert.IsType<Appliance.Hypervisor.LibvirtException>(error.InnerException);
+        await Assert.ThrowsAsync<HypervisorOperationException>(() => fixture.Driver.DetachVolumeAsync(uuid, "vol-x"));
+    }
+
+    [SkippableFact]
     public async Task LifecycleEvents_ReportSpawnAndDestroy()
     {
         LibvirtAvailability.RequireLibrary();
