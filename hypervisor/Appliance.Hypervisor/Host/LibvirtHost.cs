@@ -13,19 +13,22 @@ public sealed class LibvirtHost : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Channel<LifecycleEvent> _events = Channel.CreateUnbounded<LifecycleEvent>(new() { SingleReader = true });
-    private readonly GCHandle _self;
+    private static long s_liveRegistrations;
     private readonly Task _dispatcher;
+    private bool _disposed;
     private LibvirtConnectionHandle? _connection;
     private int _callbackId = -1;
 
     public LibvirtHost(string uri)
     {
         Uri = uri;
-        _self = GCHandle.Alloc(this, GCHandleType.Weak);
         _dispatcher = Task.Run(DispatchEventsAsync);
     }
 
     public string Uri { get; }
+
+    /// <summary>Event registrations libvirt has not yet released; tests assert it returns to its start.</summary>
+    internal static long LiveEventRegistrations => Interlocked.Read(ref s_liveRegistrations);
 
     /// <summary>Raised in order, off libvirt's thread, for every lifecycle event of any guest.</summary>
     public event Action<LifecycleEvent>? LifecycleChanged;
@@ -35,7 +38,7 @@ public sealed class LibvirtHost : IDisposable
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(!_self.IsAllocated, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_connection is { IsInvalid: false, IsClosed: false } && Libvirt.virConnectIsAlive(_connection) == 1)
             {
                 return _connection;
@@ -146,13 +149,13 @@ public sealed class LibvirtHost : IDisposable
     {
         lock (_gate)
         {
-            if (!_self.IsAllocated)
+            if (_disposed)
             {
                 return;
             }
 
+            _disposed = true;
             CloseConnection();
-            _self.Free();
         }
 
         _events.Writer.TryComplete();
@@ -182,15 +185,37 @@ public sealed class LibvirtHost : IDisposable
 
     private unsafe int RegisterLifecycle(LibvirtConnectionHandle connection)
     {
+        // Weak, so a forgotten host can still be collected; libvirt frees it through FreeOpaque once no callback can run.
+        var self = GCHandle.Alloc(this, GCHandleType.Weak);
         var id = Libvirt.virConnectDomainEventRegisterAny(
-            connection, IntPtr.Zero, Libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, &OnLifecycle, GCHandle.ToIntPtr(_self), IntPtr.Zero);
+            connection, IntPtr.Zero, Libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, &OnLifecycle, GCHandle.ToIntPtr(self), (IntPtr)(delegate* unmanaged<IntPtr, void>)&FreeOpaque);
         if (id < 0)
         {
             // Events are an aid, not a requirement: power states are also polled.
             Libvirt.virResetLastError();
+            self.Free();
+        }
+        else
+        {
+            Interlocked.Increment(ref s_liveRegistrations);
         }
 
         return id;
+    }
+
+    /// <summary>libvirt's free callback for the opaque pointer: called after the last possible lifecycle callback.</summary>
+    [UnmanagedCallersOnly]
+    private static void FreeOpaque(IntPtr opaque)
+    {
+        try
+        {
+            GCHandle.FromIntPtr(opaque).Free();
+            Interlocked.Decrement(ref s_liveRegistrations);
+        }
+        catch (Exception)
+        {
+            // Never throw into libvirt.
+        }
     }
 
     /// <summary>Called by libvirt on its event thread; it must never throw back into C.</summary>

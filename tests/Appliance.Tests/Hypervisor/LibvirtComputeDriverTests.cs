@@ -240,6 +240,7 @@ public sealed class LibvirtComputeDriverTests
         LibvirtAvailability.RequireLibrary();
         var domains = LibvirtDomainHandle.Live;
         var connections = LibvirtConnectionHandle.Live;
+        var registrations = Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations;
         using (var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast))
         {
             var uuid = (await Spawn(fixture)).Uuid;
@@ -256,6 +257,13 @@ public sealed class LibvirtComputeDriverTests
 
         Assert.Equal(domains, LibvirtDomainHandle.Live);
         Assert.Equal(connections, LibvirtConnectionHandle.Live);
+        // libvirt releases the event callback's opaque pointer from its event thread, shortly after close.
+        for (var i = 0; i < 50 && Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations != registrations; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(registrations, Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations);
     }
 
     private static async Task<SpawnRequest> Spawn(DriverFixture fixture)
