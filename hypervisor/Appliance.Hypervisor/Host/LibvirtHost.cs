@@ -1,31 +1,52 @@
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Appliance.Hypervisor.Interop;
 
 namespace Appliance.Hypervisor.Host;
 
 /// <summary>
 /// The one libvirt connection of the process: opened on first use, reopened when libvirt dropped it.
-/// libvirt connections are thread-safe, so callers share it.
+/// libvirt connections are thread-safe, so callers share it. Lifecycle events arrive on libvirt's
+/// event thread and are handed to subscribers from a queue, so a slow subscriber never stalls libvirt.
 /// </summary>
-public sealed class LibvirtHost(string uri) : IDisposable
+public sealed class LibvirtHost : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly Channel<LifecycleEvent> _events = Channel.CreateUnbounded<LifecycleEvent>(new() { SingleReader = true });
+    private static long s_liveRegistrations;
+    private readonly Task _dispatcher;
+    private bool _disposed;
     private LibvirtConnectionHandle? _connection;
+    private int _callbackId = -1;
 
-    public string Uri { get; } = uri;
+    public LibvirtHost(string uri)
+    {
+        Uri = uri;
+        _dispatcher = Task.Run(DispatchEventsAsync);
+    }
+
+    public string Uri { get; }
+
+    /// <summary>Event registrations libvirt has not yet released; tests assert it returns to its start.</summary>
+    internal static long LiveEventRegistrations => Interlocked.Read(ref s_liveRegistrations);
+
+    /// <summary>Raised in order, off libvirt's thread, for every lifecycle event of any guest.</summary>
+    public event Action<LifecycleEvent>? LifecycleChanged;
 
     /// <summary>Returns a live connection, opening or reopening it as needed.</summary>
     internal LibvirtConnectionHandle Connection()
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_connection is { IsInvalid: false, IsClosed: false } && Libvirt.virConnectIsAlive(_connection) == 1)
             {
                 return _connection;
             }
 
-            _connection?.Dispose();
+            CloseConnection();
             _connection = Open(Uri);
+            _callbackId = RegisterLifecycle(_connection);
             return _connection;
         }
     }
@@ -49,12 +70,200 @@ public sealed class LibvirtHost(string uri) : IDisposable
         return new HypervisorInfo(Uri, type, FormatVersion(libVersion), FormatVersion(hypervisorVersion));
     }
 
+    /// <summary>The host's capabilities XML (guest domain types, arch, machines).</summary>
+    public string Capabilities() =>
+        NativeStrings.TakeUtf8(Libvirt.virConnectGetCapabilities(Connection())) ?? throw LibvirtErrors.Capture("virConnectGetCapabilities");
+
+    /// <summary>CPU count, memory and CPU model as the hypervisor reports them.</summary>
+    public unsafe (int Cpus, long MemoryMiB, string Model) NodeInfo()
+    {
+        if (Libvirt.virNodeGetInfo(Connection(), out var info) < 0)
+        {
+            throw LibvirtErrors.Capture("virNodeGetInfo");
+        }
+
+        var model = Marshal.PtrToStringUTF8((IntPtr)info.Model) ?? "";
+        return ((int)info.Cpus, (long)(info.MemoryKiB / 1024), model);
+    }
+
+    /// <summary>Defines (or redefines) a persistent domain from XML.</summary>
+    internal Guest Define(string xml)
+    {
+        var handle = Libvirt.virDomainDefineXML(Connection(), xml);
+        handle.Track();
+        if (handle.IsInvalid)
+        {
+            var error = LibvirtErrors.Capture("virDomainDefineXML");
+            handle.Dispose();
+            throw error;
+        }
+
+        return new Guest(handle);
+    }
+
+    /// <summary>The guest with this UUID, or null when libvirt knows no such domain.</summary>
+    internal Guest? Find(Guid uuid)
+    {
+        var handle = Libvirt.virDomainLookupByUUIDString(Connection(), uuid.ToString("D"));
+        handle.Track();
+        if (!handle.IsInvalid)
+        {
+            return new Guest(handle);
+        }
+
+        var error = LibvirtErrors.Capture("virDomainLookupByUUIDString");
+        handle.Dispose();
+        return error.Code == Libvirt.VIR_ERR_NO_DOMAIN ? null : throw error;
+    }
+
+    /// <summary>The guest with this UUID; a missing one is the driver's InstanceNotFoundException.</summary>
+    internal Guest Get(Guid uuid) => Find(uuid) ?? throw new Driver.InstanceNotFoundException(uuid);
+
+    /// <summary>Every domain, running or not; the caller disposes each.</summary>
+    internal unsafe List<Guest> ListAll()
+    {
+        var count = Libvirt.virConnectListAllDomains(Connection(), out var array, 0);
+        if (count < 0)
+        {
+            throw LibvirtErrors.Capture("virConnectListAllDomains");
+        }
+
+        var guests = new List<Guest>(count);
+        try
+        {
+            var pointers = (IntPtr*)array;
+            for (var i = 0; i < count; i++)
+            {
+                guests.Add(new Guest(new LibvirtDomainHandle(pointers[i])));
+            }
+        }
+        finally
+        {
+            NativeMemory.Free((void*)array);
+        }
+
+        return guests;
+    }
+
     public void Dispose()
     {
         lock (_gate)
         {
-            _connection?.Dispose();
-            _connection = null;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            CloseConnection();
+        }
+
+        _events.Writer.TryComplete();
+        _dispatcher.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private void CloseConnection()
+    {
+        if (_connection is null)
+        {
+            return;
+        }
+
+        if (_callbackId >= 0 && !_connection.IsClosed)
+        {
+            // A dead connection refuses deregistration; closing it drops the callback anyway.
+            if (Libvirt.virConnectDomainEventDeregisterAny(_connection, _callbackId) < 0)
+            {
+                Libvirt.virResetLastError();
+            }
+        }
+
+        _callbackId = -1;
+        _connection.Dispose();
+        _connection = null;
+    }
+
+    private unsafe int RegisterLifecycle(LibvirtConnectionHandle connection)
+    {
+        // Weak, so a forgotten host can still be collected; libvirt frees it through FreeOpaque once no callback can run.
+        var self = GCHandle.Alloc(this, GCHandleType.Weak);
+        var id = Libvirt.virConnectDomainEventRegisterAny(
+            connection, IntPtr.Zero, Libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, &OnLifecycle, GCHandle.ToIntPtr(self), (IntPtr)(delegate* unmanaged<IntPtr, void>)&FreeOpaque);
+        if (id < 0)
+        {
+            // Events are an aid, not a requirement: power states are also polled.
+            Libvirt.virResetLastError();
+            self.Free();
+        }
+        else
+        {
+            Interlocked.Increment(ref s_liveRegistrations);
+        }
+
+        return id;
+    }
+
+    /// <summary>libvirt's free callback for the opaque pointer: called after the last possible lifecycle callback.</summary>
+    [UnmanagedCallersOnly]
+    private static void FreeOpaque(IntPtr opaque)
+    {
+        try
+        {
+            GCHandle.FromIntPtr(opaque).Free();
+            Interlocked.Decrement(ref s_liveRegistrations);
+        }
+        catch (Exception)
+        {
+            // Never throw into libvirt.
+        }
+    }
+
+    /// <summary>Called by libvirt on its event thread; it must never throw back into C.</summary>
+    [UnmanagedCallersOnly]
+    private static int OnLifecycle(IntPtr conn, IntPtr dom, int eventType, int detail, IntPtr opaque)
+    {
+        try
+        {
+            if (GCHandle.FromIntPtr(opaque).Target is LibvirtHost host)
+            {
+                host.Enqueue(dom, eventType, detail);
+            }
+        }
+        catch (Exception)
+        {
+            // Swallowed: an exception crossing into libvirt would crash the process.
+        }
+
+        return 0;
+    }
+
+    private unsafe void Enqueue(IntPtr dom, int eventType, int detail)
+    {
+        var buffer = stackalloc byte[37];
+        if (Libvirt.virDomainGetUUIDString(dom, buffer) < 0)
+        {
+            Libvirt.virResetLastError();
+            return;
+        }
+
+        var uuid = Guid.Parse(new ReadOnlySpan<byte>(buffer, 36));
+        var namePtr = Libvirt.virDomainGetName(dom);
+        var name = Marshal.PtrToStringUTF8(namePtr) ?? "";
+        _events.Writer.TryWrite(new LifecycleEvent(uuid, name, (LifecycleTransition)eventType, detail, DateTimeOffset.UtcNow));
+    }
+
+    private async Task DispatchEventsAsync()
+    {
+        await foreach (var lifecycleEvent in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                LifecycleChanged?.Invoke(lifecycleEvent);
+            }
+            catch (Exception)
+            {
+                // One faulty subscriber must not end delivery to the others.
+            }
         }
     }
 
@@ -63,7 +272,9 @@ public sealed class LibvirtHost(string uri) : IDisposable
         try
         {
             LibvirtErrors.Silence();
+            LibvirtEventLoop.EnsureRunning();
             var handle = Libvirt.virConnectOpen(uri);
+            handle.Track();
             if (handle.IsInvalid)
             {
                 var error = LibvirtErrors.Capture("virConnectOpen");

@@ -7,6 +7,8 @@ internal static partial class Libvirt
 {
     internal const string Library = "libvirt.so.0";
 
+    // ---- connection ----
+
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial LibvirtConnectionHandle virConnectOpen(string? name);
 
@@ -25,6 +27,115 @@ internal static partial class Libvirt
     [LibraryImport(Library)]
     internal static partial IntPtr virConnectGetType(LibvirtConnectionHandle conn);
 
+    /// <summary>Returns a malloc'd XML string the caller frees.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virConnectGetCapabilities(LibvirtConnectionHandle conn);
+
+    [LibraryImport(Library)]
+    internal static partial int virNodeGetInfo(LibvirtConnectionHandle conn, out VirNodeInfo info);
+
+    /// <summary>Fills a malloc'd array of domain pointers; each is freed with virDomainFree, the array with free.</summary>
+    [LibraryImport(Library)]
+    internal static partial int virConnectListAllDomains(LibvirtConnectionHandle conn, out IntPtr domains, uint flags);
+
+    // ---- domains ----
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtDomainHandle virDomainDefineXML(LibvirtConnectionHandle conn, string xml);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtDomainHandle virDomainLookupByUUIDString(LibvirtConnectionHandle conn, string uuidstr);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtDomainHandle virDomainLookupByName(LibvirtConnectionHandle conn, string name);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainFree(IntPtr domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainUndefineFlags(LibvirtDomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainCreate(LibvirtDomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainDestroy(LibvirtDomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainShutdown(LibvirtDomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainReboot(LibvirtDomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainSuspend(LibvirtDomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainResume(LibvirtDomainHandle domain);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainManagedSave(LibvirtDomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainHasManagedSaveImage(LibvirtDomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainGetState(LibvirtDomainHandle domain, out int state, out int reason, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virDomainGetInfo(LibvirtDomainHandle domain, out VirDomainInfo info);
+
+    /// <summary>Returns a malloc'd XML string the caller frees.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virDomainGetXMLDesc(LibvirtDomainHandle domain, uint flags);
+
+    /// <summary>Writes 36 characters plus NUL into buf (VIR_UUID_STRING_BUFLEN = 37).</summary>
+    [LibraryImport(Library)]
+    internal static unsafe partial int virDomainGetUUIDString(IntPtr domain, byte* buf);
+
+    /// <summary>The name belongs to the domain object; do not free it.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virDomainGetName(LibvirtDomainHandle domain);
+
+    /// <summary>For a domain pointer libvirt lends to a callback.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virDomainGetName(IntPtr domain);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainAttachDeviceFlags(LibvirtDomainHandle domain, string xml, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainDetachDeviceFlags(LibvirtDomainHandle domain, string xml, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virDomainSetUserPassword(LibvirtDomainHandle domain, string user, string password, uint flags);
+
+    // ---- events ----
+
+    [LibraryImport(Library)]
+    internal static partial int virEventRegisterDefaultImpl();
+
+    [LibraryImport(Library)]
+    internal static partial int virEventRunDefaultImpl();
+
+    [LibraryImport(Library)]
+    internal static unsafe partial int virEventAddTimeout(
+        int frequency, delegate* unmanaged<int, IntPtr, void> cb, IntPtr opaque, IntPtr ff);
+
+    [LibraryImport(Library)]
+    internal static partial int virEventRemoveTimeout(int timer);
+
+    /// <summary>cb is cast to the lifecycle signature for VIR_DOMAIN_EVENT_ID_LIFECYCLE.</summary>
+    [LibraryImport(Library)]
+    internal static unsafe partial int virConnectDomainEventRegisterAny(
+        LibvirtConnectionHandle conn, IntPtr dom, int eventID,
+        delegate* unmanaged<IntPtr, IntPtr, int, int, IntPtr, int> cb, IntPtr opaque, IntPtr freecb);
+
+    [LibraryImport(Library)]
+    internal static partial int virConnectDomainEventDeregisterAny(LibvirtConnectionHandle conn, int callbackID);
+
+    // ---- errors ----
+
     [LibraryImport(Library)]
     internal static partial IntPtr virGetLastError();
 
@@ -34,6 +145,21 @@ internal static partial class Libvirt
     [LibraryImport(Library)]
     internal static unsafe partial void virSetErrorFunc(IntPtr userData, delegate* unmanaged<IntPtr, IntPtr, void> handler);
 
+    // ---- constants (libvirt-domain.h) ----
+
+    internal const int VIR_DOMAIN_EVENT_ID_LIFECYCLE = 0;
+    internal const uint VIR_DOMAIN_UNDEFINE_MANAGED_SAVE = 1;
+    internal const uint VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA = 2;
+    internal const uint VIR_DOMAIN_REBOOT_DEFAULT = 0;
+    internal const uint VIR_DOMAIN_AFFECT_LIVE = 1;
+    internal const uint VIR_DOMAIN_AFFECT_CONFIG = 2;
+    internal const int VIR_ERR_NO_DOMAIN = 42;
+    internal const int VIR_ERR_OPERATION_INVALID = 55;
+    internal const int VIR_ERR_NO_SUPPORT = 3;
+    internal const int VIR_ERR_AGENT_UNRESPONSIVE = 86;
+    internal const int VIR_ERR_ARGUMENT_UNSUPPORTED = 74;
+    internal const int VIR_ERR_OPERATION_UNSUPPORTED = 84;
+
     /// <summary>The leading fields of libvirt's virError struct.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct VirError
@@ -42,5 +168,30 @@ internal static partial class Libvirt
         public int Domain;
         public IntPtr Message;
         public int Level;
+    }
+
+    /// <summary>virDomainInfo; C unsigned long is 64-bit on Linux x86_64.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct VirDomainInfo
+    {
+        public byte State;
+        public ulong MaxMemKiB;
+        public ulong MemoryKiB;
+        public ushort NrVirtCpu;
+        public ulong CpuTimeNs;
+    }
+
+    /// <summary>virNodeInfo: model is char[32].</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct VirNodeInfo
+    {
+        public fixed byte Model[32];
+        public ulong MemoryKiB;
+        public uint Cpus;
+        public uint Mhz;
+        public uint Nodes;
+        public uint Sockets;
+        public uint Cores;
+        public uint Threads;
     }
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace Appliance.Hypervisor.Config;
+
+/// <summary>Writes a GuestConfig as libvirt domain XML.</summary>
+public static class GuestConfigWriter
+{
+    public static string ToXml(GuestConfig config) => ToElement(config).ToString();
+
+    public static XElement ToElement(GuestConfig config) =>
+        new("domain",
+            new XAttribute("type", config.VirtType),
+            new XElement("name", config.Name),
+            new XElement("uuid", config.Uuid.ToString("D")),
+            new XElement("memory", new XAttribute("unit", "MiB"), Number(config.MemoryMiB)),
+            new XElement("vcpu", Number(config.VCpus)),
+            Os(config.Os),
+            Features(config),
+            new XElement("clock", new XAttribute("offset", config.ClockOffset)),
+            new XElement("on_poweroff", config.OnPoweroff),
+            new XElement("on_reboot", config.OnReboot),
+            new XElement("on_crash", config.OnCrash),
+            new XElement("devices",
+                config.Disks.Select(Disk),
+                Serial(config.SerialLogPath),
+                Vnc(config.Vnc)));
+
+    private static XElement Os(GuestOs os) =>
+        new("os",
+            new XElement("type",
+                Optional("arch", os.Arch),
+                Optional("machine", os.Machine),
+                os.Type),
+            OptionalElement("kernel", os.Kernel),
+            OptionalElement("initrd", os.Initrd),
+            OptionalElement("cmdline", os.Cmdline),
+            os.BootDevices.Select(dev => new XElement("boot", new XAttribute("dev", dev))));
+
+    private static XElement? Features(GuestConfig config) =>
+        config.Acpi || config.Apic
+            ? new XElement("features",
+                config.Acpi ? new XElement("acpi") : null,
+                config.Apic ? new XElement("apic") : null)
+            : null;
+
+    /// <summary>One disk element, as a device attach takes it.</summary>
+    public static string ToXml(GuestDisk disk) => Disk(disk).ToString();
+
+    private static XElement Disk(GuestDisk disk) =>
+        new("disk",
+            new XAttribute("type", "file"),
+            new XAttribute("device", disk.Device),
+            new XElement("driver",
+                new XAttribute("name", "qemu"),
+                new XAttribute("type", disk.Format),
+                Optional("cache", disk.Cache)),
+            new XElement("source", new XAttribute("file", disk.SourceFile)),
+            BackingStore(disk.BackingChain, 0),
+            new XElement("target", new XAttribute("dev", disk.TargetDev), new XAttribute("bus", disk.TargetBus)),
+            disk.ReadOnly ? new XElement("readonly") : null,
+            OptionalElement("serial", disk.Serial));
+
+    /// <summary>Nests the chain and closes it with an empty backingStore, so libvirt never probes for more.</summary>
+    private static XElement BackingStore(IReadOnlyList<GuestBackingFile> chain, int index) =>
+        index == chain.Count
+            ? new XElement("backingStore")
+            : new XElement("backingStore",
+                new XAttribute("type", "file"),
+                new XElement("format", new XAttribute("type", chain[index].Format)),
+                new XElement("source", new XAttribute("file", chain[index].SourceFile)),
+                BackingStore(chain, index + 1));
+
+    private static XElement? Serial(string? logPath) =>
+        logPath is null
+            ? null
+            : new XElement("serial",
+                new XAttribute("type", "file"),
+                new XElement("source", new XAttribute("path", logPath)),
+                new XElement("target", new XAttribute("port", "0")));
+
+    private static XElement? Vnc(GuestVnc? vnc) =>
+        vnc is null
+            ? null
+            : new XElement("graphics",
+                new XAttribute("type", "vnc"),
+                new XAttribute("autoport", vnc.AutoPort ? "yes" : "no"),
+                new XAttribute("listen", vnc.Listen));
+
+    private static XAttribute? Optional(string name, string? value) => value is null ? null : new XAttribute(name, value);
+
+    private static XElement? OptionalElement(string name, string? value) => value is null ? null : new XElement(name, value);
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,89 @@
+using Appliance.Hypervisor.Config;
+
+namespace Appliance.Hypervisor.Designer;
+
+/// <summary>The policy that turns a GuestSpec into a GuestConfig: domain type, machine, buses, boot.</summary>
+public static class GuestDesigner
+{
+    public const string Machine = "pc";
+
+    /// <summary>Nova's default for a direct kernel boot: root on the first virtio disk, console on serial.</summary>
+    public const string DefaultKernelCmdline = "root=/dev/vda console=tty0 console=ttyS0";
+
+    /// <summary>On the pc machine an IDE cdrom needs no extra controller; hdd is the last IDE slot, as Nova uses.</summary>
+    public const string ConfigDriveTarget = "hdd";
+
+    // writeback, not none: cache=none needs O_DIRECT, which tmpfs and some overlay data dirs lack.
+    private const string DiskCache = "writeback";
+
+    public static GuestConfig Design(GuestSpec spec, HostFacts host)
+    {
+        var directBoot = spec.KernelPath is not null && spec.RamdiskPath is not null;
+        var disks = spec.Disks.Select((disk, index) => Disk(disk, VirtioName(index))).ToList();
+
+        if (spec.ConfigDrivePath is not null)
+        {
+            disks.Add(new GuestDisk
+            {
+                Device = "cdrom",
+                SourceFile = spec.ConfigDrivePath,
+                Format = "raw",
+                TargetDev = ConfigDriveTarget,
+                TargetBus = "ide",
+                ReadOnly = true,
+            });
+        }
+
+        return new GuestConfig
+        {
+            VirtType = host.HasKvm ? "kvm" : "qemu",
+            Name = spec.Name,
+            Uuid = spec.Uuid,
+            MemoryMiB = spec.MemoryMiB,
+            VCpus = spec.VCpus,
+            Os = directBoot
+                ? new GuestOs
+                {
+                    Machine = Machine,
+                    Kernel = spec.KernelPath,
+                    Initrd = spec.RamdiskPath,
+                    Cmdline = spec.KernelCmdline ?? DefaultKernelCmdline,
+                }
+                : new GuestOs { Machine = Machine, BootDevices = ["hd"] },
+            Disks = disks,
+            SerialLogPath = spec.ConsoleLogPath,
+            Vnc = new GuestVnc(),
+        };
+    }
+
+    /// <summary>A virtio disk at a given target, as at spawn; also what a volume attach adds.</summary>
+    public static GuestDisk Disk(GuestSpecDisk disk, string targetDev) => new()
+    {
+        SourceFile = disk.Path,
+        Format = disk.Format,
+        Cache = DiskCache,
+        TargetDev = targetDev,
+        TargetBus = "virtio",
+        Serial = disk.Serial,
+        BackingChain = disk.BackingChain.Select(b => new GuestBackingFile(b.Path, b.Format)).ToList(),
+    };
+
+    /// <summary>The first virtio name no disk of the guest uses.</summary>
+    public static string NextVirtioName(IEnumerable<GuestDisk> disks)
+    {
+        var used = disks.Select(d => d.TargetDev).ToHashSet();
+        return Enumerable.Range(0, 702).Select(VirtioName).First(name => !used.Contains(name));
+    }
+
+    /// <summary>vda, vdb, ... vdz, vdaa: the kernel's naming for virtio disks in bus order.</summary>
+    public static string VirtioName(int index)
+    {
+        var suffix = "";
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            suffix = (char)('a' + ((n - 1) % 26)) + suffix;
+        }
+
+        return "vd" + suffix;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using Appliance.Hypervisor.Processes;
+
+namespace Appliance.Hypervisor.Disks;
+
+/// <summary>
+/// qemu-img, always told the format (never probing), always under CPU and address-space limits as Nova
+/// runs it, so a hostile image cannot make it spin or balloon.
+/// </summary>
+public static class QemuImg
+{
+    /// <summary>Nova's QEMU_IMG_LIMITS: 30 s of CPU, 1 GiB of address space.</summary>
+    public const int CpuSeconds = 30;
+    public const long AddressSpaceBytes = 1L << 30;
+
+    public static async Task<DiskImageInfo> InfoAsync(string path, string format, CancellationToken cancellationToken = default)
+    {
+        var json = await RunAsync(["info", "-f", format, "--output=json", path], cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new DiskImageInfo(
+            root.GetProperty("format").GetString() ?? format,
+            root.GetProperty("virtual-size").GetInt64(),
+            root.TryGetProperty("backing-filename", out var backing) ? backing.GetString() : null);
+    }
+
+    /// <summary>A qcow2 overlay over a backing file whose format is stated.</summary>
+    public static Task CreateOverlayAsync(string path, string backingPath, string backingFormat, long sizeBytes, CancellationToken cancellationToken = default) =>
+        RunAsync(["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", backingPath, path, Bytes(sizeBytes)], cancellationToken);
+
+    public static Task CreateAsync(string path, string format, long sizeBytes, CancellationToken cancellationToken = default) =>
+        RunAsync(["create", "-q", "-f", format, path, Bytes(sizeBytes)], cancellationToken);
+
+    public static Task ConvertAsync(string source, string sourceFormat, string target, string targetFormat, CancellationToken cancellationToken = default) =>
+        RunAsync(["convert", "-q", "-f", sourceFormat, "-O", targetFormat, source, target], cancellationToken);
+
+    /// <summary>Grows only: callers never shrink a guest's disk.</summary>
+    public static Task ResizeAsync(string path, string format, long sizeBytes, CancellationToken cancellationToken = default) =>
+        RunAsync(["resize", "-q", "-f", format, path, Bytes(sizeBytes)], cancellationToken);
+
+    private static Task<string> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync(
+            "prlimit",
+            [$"--as={AddressSpaceBytes}", $"--cpu={CpuSeconds}", "--", "qemu-img", .. arguments],
+            cancellationToken);
+
+    private static string Bytes(long size) => size.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What qemu-img says about an image.</summary>
+public sealed record DiskImageInfo(string Format, long VirtualSizeBytes, string? BackingFile);

@@ -1,0 +1,63 @@
+using Appliance.Hypervisor.Host;
+
+namespace Appliance.Hypervisor.Driver;
+
+/// <summary>
+/// Everything the core asks of the hypervisor. Calls for one instance are serialized by the caller;
+/// calls for different instances may run at once.
+/// </summary>
+public interface IComputeDriver
+{
+    /// <summary>Raised for every guest lifecycle change libvirt reports, in order.</summary>
+    event Action<LifecycleEvent>? LifecycleChanged;
+
+    /// <summary>Prepares disks and config drive, defines and starts the guest; cleans up everything on failure.</summary>
+    Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops and undefines the guest and removes its instance dir; volumes are left to the caller.</summary>
+    Task DestroyAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    /// <summary>ACPI shutdown, then a hard stop if the guest has not stopped within the clean-shutdown timeout.</summary>
+    Task PowerOffAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    Task PowerOnAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    /// <summary>Soft: ACPI shutdown and start again, falling back to hard after the soft-reboot timeout. Returns the kind that happened.</summary>
+    Task<RebootKind> RebootAsync(Guid uuid, RebootKind kind, CancellationToken cancellationToken = default);
+
+    Task PauseAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    Task UnpauseAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves memory to disk and stops the guest (managed save).</summary>
+    Task SuspendAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    Task ResumeAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops the guest and spawns it anew from request (same uuid): new root, new config drive, local disks remade.</summary>
+    Task<SpawnReport> RebuildAsync(SpawnRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Cold resize in place: stop, grow disks (never shrink), remake swap, redefine, start again if it was running.</summary>
+    Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default);
+
+    /// <summary>Attaches a volume as the next virtio disk, live when the guest runs; returns its device name (e.g. vdc).</summary>
+    Task<string> AttachVolumeAsync(Guid uuid, VolumeFile volume, CancellationToken cancellationToken = default);
+
+    /// <summary>Detaches a volume and waits until a running guest has let go of it.</summary>
+    Task DetachVolumeAsync(Guid uuid, string volumeId, CancellationToken cancellationToken = default);
+
+    /// <summary>Copies the root disk, from a consistent state, into a standalone qcow2 at targetPath.</summary>
+    Task SnapshotAsync(Guid uuid, string targetPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a guest user's password through the guest agent.</summary>
+    Task SetAdminPasswordAsync(Guid uuid, string user, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>The tail of the serial console log; at most maxLines lines when given.</summary>
+    Task<string> GetConsoleOutputAsync(Guid uuid, int? maxLines = null, CancellationToken cancellationToken = default);
+
+    PowerState GetPowerState(Guid uuid);
+
+    IReadOnlyList<GuestStatus> ListGuests();
+
+    HostCapacity GetHostCapacity();
+}

@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using Appliance.Hypervisor.Config;
+using Appliance.Hypervisor.Designer;
+using Appliance.Hypervisor.Disks;
+using Appliance.Hypervisor.Host;
+using Appliance.Hypervisor.Interop;
+
+namespace Appliance.Hypervisor.Driver;
+
+/// <summary>The compute driver over libvirt: orchestration only; XML, policy, disks and calls live in their own layers.</summary>
+public sealed class LibvirtComputeDriver : IComputeDriver
+{
+    private readonly LibvirtHost _host;
+    private readonly HypervisorPaths _paths;
+    private readonly HostFacts _facts;
+    private readonly DriverOptions _options;
+    private readonly SpawnDisks _spawnDisks;
+
+    public LibvirtComputeDriver(LibvirtHost host, HypervisorPaths paths, HostFacts facts, DriverOptions? options = null)
+    {
+        _host = host;
+        _paths = paths;
+        _facts = facts;
+        _options = options ?? new DriverOptions();
+        _spawnDisks = new SpawnDisks(paths, new BaseImageCache(paths));
+    }
+
+    public event Action<LifecycleEvent>? LifecycleChanged
+    {
+        add => _host.LifecycleChanged += value;
+        remove => _host.LifecycleChanged -= value;
+    }
+
+    public async Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default)
+    {
+        using (var existing = Call(() => _host.Find(request.Uuid)))
+        {
+            if (existing is not null)
+            {
+                throw new HypervisorOperationException($"instance {request.Uuid} already exists on this host");
+            }
+        }
+
+        var phases = new List<SpawnPhase>();
+        var total = Stopwatch.StartNew();
+        try
+        {
+            var (spec, baseWasCached) = await _spawnDisks.CreateAsync(request, phases, cancellationToken).ConfigureAwait(false);
+
+            var watch = Stopwatch.StartNew();
+            var xml = GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts));
+            using var guest = Call(() => _host.Define(xml));
+            phases.Add(new SpawnPhase(SpawnPhases.Define, watch.Elapsed));
+
+            var beforeStart = total.Elapsed;
+            watch.Restart();
+            Call(guest.Create);
+            phases.Add(new SpawnPhase(SpawnPhases.Start, watch.Elapsed));
+            return new SpawnReport(phases, baseWasCached, beforeStart);
+        }
+        catch
+        {
+            // A failed spawn leaves nothing behind: no domain, no instance dir.
+            await DestroyAsync(request.Uuid, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task DestroyAsync(Guid uuid, CancellationToken cancellationToken = default)
+    {
+        using (var guest = Call(() => _host.Find(uuid)))
+        {
+            if (guest is not null)
+            {
+                if (Call(() => guest.IsActive))
+                {
+                    Call(guest.Destroy);
+                }
+
+                Call(guest.Undefine);
+            }
+        }
+
+        var dir = _paths.InstanceDir(uuid);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task PowerOffAsync(Guid uuid, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        if (!Call(() => guest.IsActive))
+        {
+            return;
+        }
+
+        if (!await ShutdownCleanlyAsync(guest, _options.CleanShutdownTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            Call(guest.Destroy);
+        }
+    }
+
+    public Task PowerOnAsync(Guid uuid, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        if (!Call(() => guest.IsActive))
+        {
+            Call(guest.Create);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<RebootKind> RebootAsync(Guid uuid, RebootKind kind, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        // As Nova: a soft reboot is a clean shutdown and a fresh start, so the guest comes back on its current definition.
+        if (kind == RebootKind.Soft && Call(() => guest.PowerState) == PowerState.Running
+            && await ShutdownCleanlyAsync(guest, _options.SoftRebootTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            Call(guest.Create);
+            return RebootKind.Soft;
+        }
+
+        if (Call(() => guest.IsActive))
+        {
+            Call(guest.Destroy);
+        }
+
+        Call(guest.Create);
+        return RebootKind.Hard;
+    }
+
+    public async Task<SpawnReport> RebuildAsync(SpawnRequest request, CancellationToken cancellationToken = default)
+    {
+        // As Nova's default rebuild: a clean stop, then the local disks and definition are made anew; volumes stay.
+        await PowerOffAsync(request.Uuid, cancellationToken).ConfigureAwait(false);
+        await DestroyAsync(request.Uuid, cancellationToken).ConfigureAwait(false);
+        return await SpawnAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default)
+    {
+        bool wasRunning;
+        GuestConfig current;
+        using (var guest = Call(() => _host.Get(uuid)))
+        {
+            wasRunning = Call(() => guest.IsActive);
+            current = GuestConfigReader.FromXml(Call(guest.XmlDesc));
+        }
+
+        await PowerOffAsync(uuid, cancellationToken).ConfigureAwait(false);
+        var spec = await GuestResizer.ResizeDisksAsync(current, _paths, size, cancellationToken).ConfigureAwait(false);
+        var xml = GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts));
+        using var redefined = Call(() => _host.Define(xml));
+        if (wasRunning)
+        {
+            Call(redefined.Create);
+        }
+    }
+
+    public Task<string> AttachVolumeAsync(Guid uuid, VolumeFile volume, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        var current = GuestConfigReader.FromXml(Call(guest.XmlDesc));
+        if (current.Disks.Any(d => d.Serial == volume.VolumeId))
+        {
+            throw new HypervisorOperationException($"volume {volume.VolumeId} is already attached to instance {uuid}");
+        }
+
+        var disk = GuestDesigner.Disk(new GuestSpecDisk(volume.Path, volume.Format) { Serial = volume.VolumeId }, GuestDesigner.NextVirtioName(current.Disks));
+        Call(() => guest.AttachDevice(GuestConfigWriter.ToXml(disk)));
+        return Task.FromResult(disk.TargetDev);
+    }
+
+    public async Task DetachVolumeAsync(Guid uuid, string volumeId, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        var disk = FindVolume(guest, volumeId) ?? throw new HypervisorOperationException($"volume {volumeId} is not attached to instance {uuid}");
+        Call(() => guest.DetachDevice(GuestConfigWriter.ToXml(disk)));
+
+        // A running guest unplugs the disk in its own time; the volume is free only once it has.
+        var watch = Stopwatch.StartNew();
+        while (FindVolume(guest, volumeId) is not null)
+        {
+            if (watch.Elapsed >= _options.DetachTimeout)
+            {
+                throw new HypervisorOperationException($"instance {uuid} did not release volume {volumeId} within {_options.DetachTimeout.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task PauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Suspend());
+
+    public Task UnpauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Resume());
+
+    public Task SuspendAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.ManagedSave());
+
+    /// <summary>Starting a domain with a managed-save image restores it.</summary>
+    public Task ResumeAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Create());
+
+    public async Task SnapshotAsync(Guid uuid, string targetPath, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        var root = GuestConfigReader.FromXml(Call(guest.XmlDesc)).Disks.FirstOrDefault(d => d.Device == "disk")
+            ?? throw new HypervisorOperationException($"instance {uuid} has no disk to snapshot");
+
+        // Cold snapshot, as Nova's fallback: save memory so the disk is still and QEMU lets go of it, copy, restore.
+        var state = Call(() => guest.State()).State;
+        var wasRunning = state is LibvirtDomainState.Running or LibvirtDomainState.Blocked or LibvirtDomainState.Paused;
+        if (wasRunning)
+        {
+            Call(guest.ManagedSave);
+        }
+
+        var temporary = targetPath + ".part";
+        try
+        {
+            await QemuImg.ConvertAsync(root.SourceFile, root.Format, temporary, "qcow2", cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, targetPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+
+            if (wasRunning)
+            {
+                Call(guest.Create);
+            }
+        }
+    }
+
+    public Task SetAdminPasswordAsync(Guid uuid, string user, string password, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        try
+        {
+            guest.SetUserPassword(user, password);
+        }
+        catch (LibvirtException e) when (e.Code is Libvirt.VIR_ERR_AGENT_UNRESPONSIVE or Libvirt.VIR_ERR_NO_SUPPORT
+            or Libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED or Libvirt.VIR_ERR_OPERATION_INVALID or Libvirt.VIR_ERR_OPERATION_UNSUPPORTED)
+        {
+            throw new GuestAgentUnavailableException(uuid, e);
+        }
+        catch (LibvirtException e)
+        {
+            throw Translate(e);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetConsoleOutputAsync(Guid uuid, int? maxLines = null, CancellationToken cancellationToken = default)
+    {
+        using (Call(() => _host.Get(uuid)))
+        {
+            return ConsoleLog.TailAsync(_paths.ConsoleLog(uuid), _options.MaxConsoleBytes, maxLines, cancellationToken);
+        }
+    }
+
+    public PowerState GetPowerState(Guid uuid)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        return Call(() => guest.PowerState);
+    }
+
+    public IReadOnlyList<GuestStatus> ListGuests()
+    {
+        var guests = Call(_host.ListAll);
+        try
+        {
+            return guests.Select(g => Call(() => new GuestStatus(g.Uuid, g.Name, g.PowerState))).ToList();
+        }
+        finally
+        {
+            guests.ForEach(g => g.Dispose());
+        }
+    }
+
+    public HostCapacity GetHostCapacity()
+    {
+        var node = Call(_host.NodeInfo);
+        Directory.CreateDirectory(_paths.DataDir);
+        var drive = new DriveInfo(_paths.DataDir);
+        return new HostCapacity(node.Cpus, node.MemoryMiB, drive.TotalSize >> 30, drive.AvailableFreeSpace >> 30, node.Model);
+    }
+
+    private static GuestDisk? FindVolume(Guest guest, string volumeId) =>
+        GuestConfigReader.FromXml(Call(guest.XmlDesc)).Disks.FirstOrDefault(d => d.Serial == volumeId);
+
+    /// <summary>Waits for the guest to stop after an ACPI shutdown; false when it did not within the timeout.</summary>
+    private async Task<bool> ShutdownCleanlyAsync(Guest guest, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Call(guest.Shutdown);
+        var watch = Stopwatch.StartNew();
+        while (Call(() => guest.IsActive))
+        {
+            if (watch.Elapsed >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private Task OnGuest(Guid uuid, Action<Guest> action)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        Call(() => action(guest));
+        return Task.CompletedTask;
+    }
+
+    private static void Call(Action action) => Call(() =>
+    {
+        action();
+        return 0;
+    });
+
+    /// <summary>Nothing above the driver sees a libvirt error: it becomes a driver exception here.</summary>
+    private static T Call<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (LibvirtException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    private static HypervisorOperationException Translate(LibvirtException e) =>
+        new($"{e.Operation} failed: {e.Message}", e);
+}

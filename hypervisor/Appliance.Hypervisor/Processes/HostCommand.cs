@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace Appliance.Hypervisor.Processes;
+
+/// <summary>Runs a host program with an argument list (never a shell) and returns its output, or throws with its stderr.</summary>
+public static class HostCommand
+{
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new HostCommandException(program, -1, "could not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up: the child must not outlive the request that started it.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        var output = await stdout.ConfigureAwait(false);
+        var error = await stderr.ConfigureAwait(false);
+        return process.ExitCode == 0
+            ? output
+            : throw new HostCommandException(Describe(start), process.ExitCode, error.Trim());
+    }
+
+    private static string Describe(ProcessStartInfo start) => $"{start.FileName} {string.Join(' ', start.ArgumentList)}";
+}
+
+/// <summary>A host program that exited non-zero; Message carries its stderr.</summary>
+public sealed class HostCommandException(string command, int exitCode, string stderr)
+    : Exception($"{command} exited {exitCode}: {stderr}")
+{
+    public string Command { get; } = command;
+
+    public int ExitCode { get; } = exitCode;
+}
