@@ -18,7 +18,7 @@ deps_only=false
 # What the appliance needs at run time: libvirt + QEMU, qemu-img, genisoimage, prlimit.
 runtime_packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
-  qemu-system-x86 qemu-utils genisoimage util-linux procps curl ca-certificates
+  qemu-system-x86 qemu-utils genisoimage util-linux e2fsprogs procps curl ca-certificates
 )
 # What the tests need beside that: the openstack CLI as the real client, and the test guest's parts.
 test_packages=(

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Appliance.Core.Configuration;
+using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Images;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +38,7 @@ public sealed class ImageUploader(
             var (size, md5, sha512) = await CopyHashingAsync(data, partial, allowance, cancellationToken);
             var facts = await CheckAsync(partial, image.DiskFormat, cancellationToken);
             File.Move(partial, paths.ImageFile(image.Id), overwrite: true);
-            if (!await images.ActivateAsync(image.Id, size, facts?.VirtualSize ?? size, md5, "sha512", sha512, cancellationToken))
+            if (!await images.ActivateAsync(image.Id, size, facts?.VirtualSizeBytes ?? size, md5, "sha512", sha512, cancellationToken))
             {
                 // Deleted while uploading: the bytes have no owner any more.
                 File.Delete(paths.ImageFile(image.Id));
@@ -135,7 +136,7 @@ public sealed class ImageUploader(
     }
 
     /// <summary>Refuses format lies, backing files, external data files and size bombs.</summary>
-    private async Task<ImageFacts?> CheckAsync(string path, string diskFormat, CancellationToken cancellationToken)
+    private async Task<DiskImageInfo?> CheckAsync(string path, string diskFormat, CancellationToken cancellationToken)
     {
         var header = new byte[FormatSniffer.HeaderBytes];
         int headerLength;
@@ -173,10 +174,10 @@ public sealed class ImageUploader(
             throw new ImageRejectedException("it has an external data file");
         }
 
-        if (facts.VirtualSize > options.Images.MaxVirtualSizeBytes)
+        if (facts.VirtualSizeBytes > options.Images.MaxVirtualSizeBytes)
         {
             throw new ImageRejectedException(
-                $"its virtual size {facts.VirtualSize} bytes is over the limit of {options.Images.MaxVirtualSizeBytes} bytes");
+                $"its virtual size {facts.VirtualSizeBytes} bytes is over the limit of {options.Images.MaxVirtualSizeBytes} bytes");
         }
 
         return facts;

@@ -22,7 +22,8 @@ public static class QemuImg
         return new DiskImageInfo(
             root.GetProperty("format").GetString() ?? format,
             root.GetProperty("virtual-size").GetInt64(),
-            root.TryGetProperty("backing-filename", out var backing) ? backing.GetString() : null);
+            root.TryGetProperty("backing-filename", out var backing) ? backing.GetString() : null,
+            DataFile(root));
     }
 
     /// <summary>A qcow2 overlay over a backing file whose format is stated.</summary>
@@ -45,8 +46,18 @@ public static class QemuImg
             [$"--as={AddressSpaceBytes}", $"--cpu={CpuSeconds}", "--", "qemu-img", .. arguments],
             cancellationToken);
 
+    /// <summary>A qcow2's external data file, named under format-specific data.</summary>
+    private static string? DataFile(JsonElement root) =>
+        root.TryGetProperty("format-specific", out var specific)
+        && specific.TryGetProperty("data", out var data)
+        && data.TryGetProperty("data-file", out var dataFile)
+            ? dataFile.GetString()
+            : null;
+
     private static string Bytes(long size) => size.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>What qemu-img says about an image.</summary>
-public sealed record DiskImageInfo(string Format, long VirtualSizeBytes, string? BackingFile);
+/// <param name="BackingFile">Set when the image would read another file.</param>
+/// <param name="DataFile">A qcow2 external data file.</param>
+public sealed record DiskImageInfo(string Format, long VirtualSizeBytes, string? BackingFile, string? DataFile = null);
