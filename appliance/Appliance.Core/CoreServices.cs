@@ -1,4 +1,5 @@
 using Appliance.Core.Configuration;
+using Appliance.Core.Flavors;
 using Appliance.Core.Health;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
@@ -26,6 +27,7 @@ public static class CoreServices
         services.AddSingleton<ImageRepository>();
         services.AddSingleton<ImageUploader>();
         services.AddSingleton<ImageService>();
+        services.AddSingleton<FlavorRepository>();
         services.AddApplianceIdentity();
         return services;
     }

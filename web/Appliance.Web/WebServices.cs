@@ -1,4 +1,5 @@
 using Appliance.Web.Compute;
+using Appliance.Web.Compute.Flavors;
 using Appliance.Web.Compute.Images;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
@@ -58,6 +59,7 @@ public static class WebServices
         routes.MapAvailabilityZoneApi();
         routes.MapGlanceApi();
         routes.MapComputeImagesApi();
+        routes.MapFlavorsApi();
         return routes;
     }
 }

@@ -1,0 +1,12 @@
+namespace Appliance.Core.Flavors;
+
+/// <summary>A flavor list: Nova's filters and its flavorid-ordered paging.</summary>
+/// <param name="IsPublic">true: public only; false: private only; null: both (admins).</param>
+public sealed record FlavorQuery(
+    int? MinDisk = null,
+    int? MinRam = null,
+    bool? IsPublic = true,
+    string SortKey = "flavorid",
+    bool Descending = false,
+    int Limit = 1000,
+    string? Marker = null);

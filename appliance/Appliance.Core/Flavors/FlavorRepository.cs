@@ -1,0 +1,84 @@
+using System.Globalization;
+using Appliance.Core.Store;
+using Dapper;
+
+namespace Appliance.Core.Flavors;
+
+/// <summary>Flavor rows in SQLite: the one place their SQL is written.</summary>
+public sealed class FlavorRepository(Database database)
+{
+    /// <summary>Nova's allowed sort keys, by API name, and their columns.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SortColumns = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["created_at"] = "created_at",
+        ["description"] = "description",
+        ["disabled"] = "disabled",
+        ["ephemeral_gb"] = "ephemeral_gb",
+        ["flavorid"] = "flavorid",
+        ["id"] = "id",
+        ["is_public"] = "is_public",
+        ["memory_mb"] = "memory_mb",
+        ["name"] = "name",
+        ["root_gb"] = "root_gb",
+        ["rxtx_factor"] = "rxtx_factor",
+        ["swap"] = "swap",
+        ["vcpus"] = "vcpus",
+    };
+
+    private const string Columns = """
+        flavorid AS FlavorId, name AS Name, memory_mb AS MemoryMb, vcpus AS Vcpus, root_gb AS RootGb,
+        ephemeral_gb AS EphemeralGb, swap AS Swap, rxtx_factor AS RxtxFactor, is_public AS IsPublic,
+        disabled AS Disabled, description AS Description
+        """;
+
+    private sealed record Row(
+        string FlavorId, string Name, long MemoryMb, long Vcpus, long RootGb, long EphemeralGb, long Swap,
+        double RxtxFactor, long IsPublic, long Disabled, string? Description)
+    {
+        public Flavor ToFlavor() => new(FlavorId, Name, (int)MemoryMb, (int)Vcpus, (int)RootGb, (int)EphemeralGb, (int)Swap,
+            RxtxFactor, IsPublic != 0, Disabled != 0, Description);
+    }
+
+    public async Task<Flavor?> FindAsync(string flavorId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM flavors WHERE flavorid = @flavorId", new { flavorId }, cancellationToken: cancellationToken));
+        return row?.ToFlavor();
+    }
+
+    /// <summary>The flavor's extra specs (key -> value), ordered by key.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ExtraSpecsAsync(string flavorId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var specs = await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition("""
+            SELECT s.key, s.value FROM flavor_extra_specs s JOIN flavors f ON f.id = s.flavor_id
+            WHERE f.flavorid = @flavorId ORDER BY s.key
+            """, new { flavorId }, cancellationToken: cancellationToken));
+        return specs.ToDictionary(spec => spec.Key, spec => spec.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>Public flavors, plus private ones the project was given access to (or all private ones for admins).</summary>
+    public async Task<IReadOnlyList<Flavor>> ListAsync(FlavorQuery query, string projectId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        var column = SortColumns[query.SortKey];
+        var direction = query.Descending ? "DESC" : "ASC";
+        var visibility = query.IsPublic switch
+        {
+            // As Nova: "public" also takes in private flavors shared with the caller's project.
+            true => "(is_public = 1 OR id IN (SELECT flavor_id FROM flavor_projects WHERE project_id = @projectId))",
+            false => isAdmin ? "is_public = 0" : "is_public = 0 AND id IN (SELECT flavor_id FROM flavor_projects WHERE project_id = @projectId)",
+            null => isAdmin ? "1 = 1" : "(is_public = 1 OR id IN (SELECT flavor_id FROM flavor_projects WHERE project_id = @projectId))",
+        };
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT {Columns} FROM flavors
+            WHERE disabled = 0 AND {visibility}
+              AND (@minDisk IS NULL OR root_gb >= @minDisk) AND (@minRam IS NULL OR memory_mb >= @minRam)
+            ORDER BY {column} {direction}, id {direction}
+            """);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            sql, new { projectId, minDisk = query.MinDisk, minRam = query.MinRam }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToFlavor()).ToList();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Appliance.Core.Flavors;
+using Appliance.Web.Faults;
+using Microsoft.AspNetCore.Http;
+
+namespace Appliance.Web.Compute.Flavors;
+
+/// <summary>GET /flavors query strings, read as Nova reads them.</summary>
+public static class FlavorListQuery
+{
+    public const int MaxLimit = 1000;
+
+    public static FlavorQuery Parse(IQueryCollection query, bool isAdmin)
+    {
+        string? Last(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+
+        var sortKey = Last("sort_key") ?? "flavorid";
+        if (!FlavorRepository.SortColumns.ContainsKey(sortKey))
+        {
+            throw Invalid($"Invalid input for query parameters sort_key. Value: {sortKey}. '{sortKey}' is not one of {string.Join(", ", FlavorRepository.SortColumns.Keys.Order())}");
+        }
+
+        var sortDir = Last("sort_dir") ?? "asc";
+        if (sortDir is not ("asc" or "desc"))
+        {
+            throw Invalid($"Invalid input for query parameters sort_dir. Value: {sortDir}. '{sortDir}' is not one of asc, desc");
+        }
+
+        return new FlavorQuery(
+            MinDisk: Last("minDisk") is { } minDisk ? Number(minDisk, "Invalid minDisk filter [{0}]") : null,
+            MinRam: Last("minRam") is { } minRam ? Number(minRam, "Invalid minRam filter [{0}]") : null,
+            // Only admins may ask for private flavors; everyone else sees public ones and those shared with them.
+            IsPublic: isAdmin ? IsPublic(Last("is_public")) : true,
+            SortKey: sortKey,
+            Descending: sortDir == "desc",
+            Limit: Limit(Last("limit")),
+            Marker: Last("marker"));
+    }
+
+    private static bool? IsPublic(string? value) => value?.ToLowerInvariant() switch
+    {
+        null => true,
+        "none" => null,
+        "1" or "t" or "true" or "on" or "y" or "yes" => true,
+        "0" or "f" or "false" or "off" or "n" or "no" => false,
+        _ => throw Invalid($"Invalid is_public filter [{value}]"),
+    };
+
+    private static int Number(string value, string message) =>
+        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw Invalid(string.Format(CultureInfo.InvariantCulture, message, value));
+
+    private static int Limit(string? value)
+    {
+        if (value is null)
+        {
+            return MaxLimit;
+        }
+
+        if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit))
+        {
+            throw Invalid("limit param must be an integer");
+        }
+
+        return limit < 0 ? throw Invalid("limit param must be positive") : (int)Math.Min(limit, MaxLimit);
+    }
+
+    private static FaultException Invalid(string message) => new(Fault.BadRequest(message));
+}
