@@ -47,6 +47,56 @@ public sealed class FlavorRepository(Database database)
         return row?.ToFlavor();
     }
 
+    /// <summary>Adds a flavor; false when its name or id is taken.</summary>
+    public Task<bool> InsertAsync(Flavor flavor, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM flavors WHERE flavorid = @FlavorId OR name = @Name", flavor, transaction, cancellationToken: cancellationToken));
+            if (taken > 0)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO flavors (flavorid, name, memory_mb, vcpus, root_gb, ephemeral_gb, swap, rxtx_factor, is_public, disabled, description, created_at)
+                VALUES (@FlavorId, @Name, @MemoryMb, @Vcpus, @RootGb, @EphemeralGb, @Swap, @RxtxFactor, @IsPublic, @Disabled, @Description, @CreatedAt)
+                """, new
+            {
+                flavor.FlavorId, flavor.Name, flavor.MemoryMb, flavor.Vcpus, flavor.RootGb, flavor.EphemeralGb, flavor.Swap,
+                flavor.RxtxFactor, IsPublic = flavor.IsPublic ? 1 : 0, Disabled = flavor.Disabled ? 1 : 0, flavor.Description,
+                CreatedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            }, transaction, cancellationToken: cancellationToken));
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Removes a flavor with its extra specs and access list; false when there was none.</summary>
+    public Task<bool> DeleteAsync(string flavorId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction, cancellationToken: cancellationToken)) == 1,
+            cancellationToken);
+
+    /// <summary>Sets (adds or replaces) extra specs of a flavor.</summary>
+    public Task SetExtraSpecsAsync(string flavorId, IReadOnlyDictionary<string, string> specs, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var (key, value) in specs)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    INSERT INTO flavor_extra_specs (flavor_id, key, value) SELECT id, @key, @value FROM flavors WHERE flavorid = @flavorId
+                    ON CONFLICT (flavor_id, key) DO UPDATE SET value = excluded.value
+                    """, new { flavorId, key, value }, transaction, cancellationToken: cancellationToken));
+            }
+
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Removes one extra spec; false when the flavor had no such key.</summary>
+    public Task<bool> DeleteExtraSpecAsync(string flavorId, string key, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM flavor_extra_specs WHERE key = @key AND flavor_id = (SELECT id FROM flavors WHERE flavorid = @flavorId)",
+            new { flavorId, key }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+
     /// <summary>The flavor's extra specs (key -> value), ordered by key.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ExtraSpecsAsync(string flavorId, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Appliance.Core.Flavors;
 using Appliance.Web.Faults;
+using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,8 +18,13 @@ public static class FlavorsApi
             flavors.MapGet("", List);
             flavors.MapGet("/detail", Detail);
             flavors.MapGet("/{id}", Show);
+            flavors.MapPost("", Create);
+            flavors.MapDelete("/{id}", Delete);
             flavors.MapGet("/{id}/os-extra_specs", ExtraSpecs);
+            flavors.MapPost("/{id}/os-extra_specs", AddExtraSpecs);
             flavors.MapGet("/{id}/os-extra_specs/{key}", ExtraSpec);
+            flavors.MapPut("/{id}/os-extra_specs/{key}", SetExtraSpec);
+            flavors.MapDelete("/{id}/os-extra_specs/{key}", DeleteExtraSpec);
         }
 
         return routes;
@@ -32,6 +38,66 @@ public static class FlavorsApi
 
     private static async Task<IResult> Show(HttpContext context, string id, FlavorRepository flavors) =>
         TypedResults.Json(new { flavor = FlavorView.Show(context.Request, await Visible(context, id, flavors)) });
+
+    private static async Task<IResult> Create(HttpContext context, JsonBody<FlavorRequests.CreateBody> body, FlavorRepository flavors)
+    {
+        context.RequireAdmin("os_compute_api:os-flavor-manage:create");
+        var flavor = FlavorRequests.ToFlavor(body.Value.Flavor);
+        if (!await flavors.InsertAsync(flavor, context.RequestAborted))
+        {
+            var taken = await flavors.FindAsync(flavor.FlavorId, context.RequestAborted) is not null
+                ? $"Flavor with ID {flavor.FlavorId} already exists."
+                : $"Flavor with name {flavor.Name} already exists.";
+            throw new FaultException(new Fault(409, taken));
+        }
+
+        return TypedResults.Json(new { flavor = FlavorView.Show(context.Request, flavor) });
+    }
+
+    private static async Task<IResult> Delete(HttpContext context, string id, FlavorRepository flavors)
+    {
+        context.RequireAdmin("os_compute_api:os-flavor-manage:delete");
+        return await flavors.DeleteAsync(id, context.RequestAborted)
+            ? TypedResults.StatusCode(StatusCodes.Status202Accepted)
+            : throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
+    }
+
+    private static async Task<IResult> AddExtraSpecs(HttpContext context, string id, JsonBody<FlavorRequests.ExtraSpecsBody> body, FlavorRepository flavors)
+    {
+        context.RequireAdmin("os_compute_api:os-flavor-extra-specs:create");
+        await Visible(context, id, flavors);
+        var specs = FlavorRequests.Validated(body.Value.ExtraSpecs);
+        await flavors.SetExtraSpecsAsync(id, specs, context.RequestAborted);
+        return TypedResults.Json(new { extra_specs = specs });
+    }
+
+    private static async Task<IResult> SetExtraSpec(HttpContext context, string id, string key, JsonBody<Dictionary<string, string>> body, FlavorRepository flavors)
+    {
+        context.RequireAdmin("os_compute_api:os-flavor-extra-specs:update");
+        await Visible(context, id, flavors);
+        var specs = FlavorRequests.Validated(body.Value);
+        if (specs.Count != 1)
+        {
+            throw new FaultException(Fault.BadRequest("Request body contains too many items"));
+        }
+
+        if (!specs.ContainsKey(key))
+        {
+            throw new FaultException(Fault.BadRequest("Request body and URI mismatch"));
+        }
+
+        await flavors.SetExtraSpecsAsync(id, specs, context.RequestAborted);
+        return TypedResults.Json(specs);
+    }
+
+    private static async Task<IResult> DeleteExtraSpec(HttpContext context, string id, string key, FlavorRepository flavors)
+    {
+        context.RequireAdmin("os_compute_api:os-flavor-extra-specs:delete");
+        await Visible(context, id, flavors);
+        return await flavors.DeleteExtraSpecAsync(id, key, context.RequestAborted)
+            ? TypedResults.Ok()
+            : throw new FaultException(Fault.NotFound($"Flavor {id} has no extra specs with key {key}."));
+    }
 
     private static async Task<IResult> ExtraSpecs(HttpContext context, string id, FlavorRepository flavors)
     {
