@@ -22,7 +22,7 @@ runtime_packages=(
 )
 # What the tests need beside that: the openstack CLI as the real client, and the test guest's parts.
 test_packages=(
-  python3-openstackclient busybox-static linux-image-cloud-amd64 cpio gzip
+  python3-openstackclient openssh-client busybox-static linux-image-cloud-amd64 cpio gzip
   syslinux syslinux-common mtools dosfstools fdisk
 )
 

@@ -3,6 +3,7 @@ using Appliance.Core.Flavors;
 using Appliance.Core.Health;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
+using Appliance.Core.Keypairs;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Images;
@@ -28,6 +29,7 @@ public static class CoreServices
         services.AddSingleton<ImageUploader>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<FlavorRepository>();
+        services.AddSingleton<KeyPairService>();
         services.AddApplianceIdentity();
         return services;
     }

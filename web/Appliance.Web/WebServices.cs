@@ -1,6 +1,7 @@
 using Appliance.Web.Compute;
 using Appliance.Web.Compute.Flavors;
 using Appliance.Web.Compute.Images;
+using Appliance.Web.Compute.Keypairs;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
 using Appliance.Web.Identity;
@@ -60,6 +61,7 @@ public static class WebServices
         routes.MapGlanceApi();
         routes.MapComputeImagesApi();
         routes.MapFlavorsApi();
+        routes.MapKeypairsApi();
         return routes;
     }
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Appliance.Core.Quotas;
+using Appliance.Core.Store;
+using Dapper;
+
+namespace Appliance.Core.Keypairs;
+
+/// <summary>A user's key pairs: import or generate, list, show, delete, within the key_pairs quota.</summary>
+public sealed class KeyPairService(Database database)
+{
+    private const string Columns = "id AS Id, user_id AS UserId, name AS Name, fingerprint AS Fingerprint, public_key AS PublicKey, type AS Type, created_at AS CreatedAt";
+
+    private sealed record Row(long Id, string UserId, string Name, string Fingerprint, string PublicKey, string Type, string CreatedAt)
+    {
+        public KeyPair ToKeyPair() => new(Id, UserId, Name, Fingerprint, PublicKey, Type, DateTimeOffset.Parse(CreatedAt, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Imports the given public key, or generates one (returning its private key once) when none is given.</summary>
+    public async Task<(KeyPair KeyPair, string? PrivateKey)> CreateAsync(string userId, string name, string? publicKey, CancellationToken cancellationToken = default)
+    {
+        string? privateKey = null;
+        if (publicKey is null)
+        {
+            (publicKey, privateKey) = SshPublicKey.GenerateRsa("Generated-by-appliance");
+        }
+
+        var fingerprint = SshPublicKey.Fingerprint(publicKey)
+            ?? throw new KeyPairException(400, "Keypair data is invalid: failed to generate fingerprint");
+        var keyPair = await database.WriteAsync(async (connection, transaction) =>
+        {
+            // Counting and inserting in one IMMEDIATE transaction: parallel creates cannot pass the quota together.
+            var used = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
+            if (used >= DefaultQuotas.KeyPairs)
+            {
+                throw new KeyPairException(403, "Quota exceeded, too many key pairs.");
+            }
+
+            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction, cancellationToken: cancellationToken));
+            if (exists > 0)
+            {
+                throw new KeyPairException(409, $"Key pair '{name}' already exists.");
+            }
+
+            return await connection.QuerySingleAsync<Row>(new CommandDefinition($"""
+                INSERT INTO key_pairs (user_id, name, fingerprint, public_key, type, created_at)
+                VALUES (@userId, @name, @fingerprint, @publicKey, 'ssh', @createdAt) RETURNING {Columns}
+                """, new { userId, name, fingerprint, publicKey, createdAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) },
+                transaction, cancellationToken: cancellationToken));
+        }, cancellationToken);
+        return (keyPair.ToKeyPair(), privateKey);
+    }
+
+    public async Task<IReadOnlyList<KeyPair>> ListAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM key_pairs WHERE user_id = @userId ORDER BY name", new { userId }, cancellationToken: cancellationToken));
+        return rows.Select(row => row.ToKeyPair()).ToList();
+    }
+
+    public async Task<KeyPair> GetAsync(string userId, string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, cancellationToken: cancellationToken));
+        return row?.ToKeyPair() ?? throw new KeyPairException(404, $"Keypair {name} not found for user {userId}");
+    }
+
+    public async Task DeleteAsync(string userId, string name, CancellationToken cancellationToken = default)
+    {
+        var deleted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        if (deleted == 0)
+        {
+            throw new KeyPairException(404, $"Keypair {name} not found for user {userId}");
+        }
+    }
+}
