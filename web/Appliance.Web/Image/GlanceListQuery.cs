@@ -1,6 +1,7 @@
 using System.Globalization;
 using Appliance.Core.Images;
 using Appliance.Web.Faults;
+using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Http;
 
 namespace Appliance.Web.Image;
@@ -13,7 +14,7 @@ public static class GlanceListQuery
 
     public static ImageQuery Parse(IQueryCollection query)
     {
-        var visibility = Single(query, "visibility");
+        var visibility = query.Last("visibility");
         if (visibility is not null && visibility != "all" && !ImageVisibility.All.Contains(visibility))
         {
             throw Invalid($"Invalid visibility value: {visibility}");
@@ -21,20 +22,17 @@ public static class GlanceListQuery
 
         return new ImageQuery
         {
-            Name = Single(query, "name"),
-            Status = Single(query, "status"),
+            Name = query.Last("name"),
+            Status = query.Last("status"),
             Visibility = visibility == "all" ? null : visibility,
-            Owner = Single(query, "owner"),
-            Ids = Ids(Single(query, "id")),
+            Owner = query.Last("owner"),
+            Ids = Ids(query.Last("id")),
             Tags = query["tag"].Where(tag => !string.IsNullOrEmpty(tag)).Select(tag => tag!).ToList(),
             Sort = Sort(query),
-            Limit = Limit(Single(query, "limit")),
-            Marker = Single(query, "marker"),
+            Limit = Limit(query.Last("limit")),
+            Marker = query.Last("marker"),
         };
     }
-
-    private static string? Single(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
 
     /// <summary>"id=X" or Glance's "id=in:X,Y".</summary>
     private static List<string>? Ids(string? value) => value switch
@@ -64,7 +62,7 @@ public static class GlanceListQuery
     private static IReadOnlyList<(string Key, bool Descending)> Sort(IQueryCollection query)
     {
         var keys = new List<(string, bool)>();
-        if (Single(query, "sort") is { } sort)
+        if (query.Last("sort") is { } sort)
         {
             foreach (var part in sort.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Appliance.Core.Flavors;
 using Appliance.Web.Faults;
+using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Http;
 
 namespace Appliance.Web.Compute.Flavors;
@@ -12,29 +13,27 @@ public static class FlavorListQuery
 
     public static FlavorQuery Parse(IQueryCollection query, bool isAdmin)
     {
-        string? Last(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
-
-        var sortKey = Last("sort_key") ?? "flavorid";
+        var sortKey = query.Last("sort_key") ?? "flavorid";
         if (!FlavorRepository.SortColumns.ContainsKey(sortKey))
         {
             throw Invalid($"Invalid input for query parameters sort_key. Value: {sortKey}. '{sortKey}' is not one of {string.Join(", ", FlavorRepository.SortColumns.Keys.Order())}");
         }
 
-        var sortDir = Last("sort_dir") ?? "asc";
+        var sortDir = query.Last("sort_dir") ?? "asc";
         if (sortDir is not ("asc" or "desc"))
         {
             throw Invalid($"Invalid input for query parameters sort_dir. Value: {sortDir}. '{sortDir}' is not one of asc, desc");
         }
 
         return new FlavorQuery(
-            MinDisk: Last("minDisk") is { } minDisk ? Number(minDisk, "Invalid minDisk filter [{0}]") : null,
-            MinRam: Last("minRam") is { } minRam ? Number(minRam, "Invalid minRam filter [{0}]") : null,
+            MinDisk: query.Last("minDisk") is { } minDisk ? Number(minDisk, "Invalid minDisk filter [{0}]") : null,
+            MinRam: query.Last("minRam") is { } minRam ? Number(minRam, "Invalid minRam filter [{0}]") : null,
             // Only admins may ask for private flavors; everyone else sees public ones and those shared with them.
-            IsPublic: isAdmin ? IsPublic(Last("is_public")) : true,
+            IsPublic: isAdmin ? IsPublic(query.Last("is_public")) : true,
             SortKey: sortKey,
             Descending: sortDir == "desc",
-            Limit: Limit(Last("limit")),
-            Marker: Last("marker"));
+            Limit: Limit(query.Last("limit")),
+            Marker: query.Last("marker"));
     }
 
     private static bool? IsPublic(string? value) => value?.ToLowerInvariant() switch

@@ -100,20 +100,18 @@ public static class ComputeImageQuery
 
     public static ImageQuery Parse(IQueryCollection query)
     {
-        string? Last(string name) => query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
-
         return new ImageQuery
         {
-            Name = Last("name"),
-            Status = Last("status") is { } status ? ComputeImageView.GlanceStatus(status) : null,
-            ChangesSince = Last("changes-since") is { } since ? Timestamp(since, "changes-since") : null,
+            Name = query.Last("name"),
+            Status = query.Last("status") is { } status ? ComputeImageView.GlanceStatus(status) : null,
+            ChangesSince = query.Last("changes-since") is { } since ? Timestamp(since, "changes-since") : null,
             // Nova accepts a server's id or its URL here and keeps the last path segment.
-            InstanceUuid = Last("server") is { } server ? server[(server.LastIndexOf('/') + 1)..] : null,
-            ImageType = Last("type"),
-            MinDisk = Last("minDisk") is { } minDisk ? NonNegative(minDisk, "minDisk") : null,
-            MinRam = Last("minRam") is { } minRam ? NonNegative(minRam, "minRam") : null,
-            Limit = Last("limit") is { } limit ? Math.Min(NonNegative(limit, "limit"), MaxLimit) : MaxLimit,
-            Marker = Last("marker"),
+            InstanceUuid = query.Last("server") is { } server ? server[(server.LastIndexOf('/') + 1)..] : null,
+            ImageType = query.Last("type"),
+            MinDisk = query.Last("minDisk") is { } minDisk ? NonNegative(minDisk, "minDisk") : null,
+            MinRam = query.Last("minRam") is { } minRam ? NonNegative(minRam, "minRam") : null,
+            Limit = query.Last("limit") is { } limit ? Math.Min(NonNegative(limit, "limit"), MaxLimit) : MaxLimit,
+            Marker = query.Last("marker"),
         };
     }
 
