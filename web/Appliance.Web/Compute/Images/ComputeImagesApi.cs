@@ -42,10 +42,13 @@ public static class ComputeImagesApi
 
     private static async Task<IResult> Delete(HttpContext context, string id, ImageService images)
     {
-        await Find(context, images, id);
         try
         {
             await images.DeleteAsync(context.ImageCaller(), id, context.RequestAborted);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+        {
+            throw NotFound();
         }
         catch (ImageException e) when (e.Kind == ImageErrorKind.Forbidden)
         {
@@ -64,9 +67,12 @@ public static class ComputeImagesApi
         }
         catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
         {
-            throw new FaultException(Fault.NotFound("Image not found."));
+            throw NotFound();
         }
     }
+
+    /// <summary>Nova's 404 for an image that is missing or not the caller's.</summary>
+    internal static FaultException NotFound() => new(Fault.NotFound("Image not found."));
 
     private static async Task<IResult> Page(HttpContext context, ImageService images, Func<HttpRequest, ImageRecord, Dictionary<string, object?>> view)
     {

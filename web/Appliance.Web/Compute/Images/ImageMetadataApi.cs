@@ -81,6 +81,7 @@ public static partial class ImageMetadataApi
 
     private static async Task<IResult> DeleteItem(HttpContext context, string imageId, string key, ImageService images)
     {
+        // Nova looks for the key before checking the caller may change the image: a missing key is 404 either way.
         var image = await ComputeImagesApi.Find(context, images, imageId);
         if (!image.Properties.ContainsKey(key))
         {
@@ -95,7 +96,6 @@ public static partial class ImageMetadataApi
     private static async Task<ImageRecord> Change(
         HttpContext context, ImageService images, string imageId, Func<ImageRecord, Dictionary<string, string>> change)
     {
-        await ComputeImagesApi.Find(context, images, imageId);
         try
         {
             return await images.UpdateAsync(context.ImageCaller(), imageId, current =>
@@ -105,6 +105,10 @@ public static partial class ImageMetadataApi
                     ? throw new FaultException(new Fault(403, "Image metadata limit exceeded"))
                     : current with { Properties = properties };
             }, context.RequestAborted);
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+        {
+            throw ComputeImagesApi.NotFound();
         }
         catch (ImageException e) when (e.Kind == ImageErrorKind.Forbidden)
         {
