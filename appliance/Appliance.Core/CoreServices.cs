@@ -4,7 +4,11 @@ using Appliance.Core.Health;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
+using Appliance.Core.Servers;
 using Appliance.Core.Store;
+using Appliance.Hypervisor.Designer;
+using Appliance.Hypervisor.Disks;
+using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Images;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,16 +34,39 @@ public static class CoreServices
         services.AddSingleton<ImageService>();
         services.AddSingleton<FlavorRepository>();
         services.AddSingleton<KeyPairService>();
+        services.AddSingleton<IComputeDriver>(provider =>
+            new LibvirtComputeDriver(provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), HostFacts.Probe()));
+        services.AddServers();
         services.AddApplianceIdentity();
         return services;
     }
 
+    private static IServiceCollection AddServers(this IServiceCollection services)
+    {
+        services.AddSingleton<ServerRepository>();
+        services.AddSingleton<ServerListReader>();
+        services.AddSingleton<InstanceActions>();
+        services.AddSingleton<ServerQuotas>();
+        services.AddSingleton<ServerFaults>();
+        services.AddSingleton<ServerTaskRunner>();
+        services.AddSingleton<ServerBuilder>();
+        services.AddSingleton<ServerDeleter>();
+        services.AddSingleton<ServerService>();
+        services.AddSingleton<ServerReconciler>();
+        services.AddSingleton<PowerStateSync>();
+        services.AddHostedService(provider => provider.GetRequiredService<PowerStateSync>());
+        return services;
+    }
+
     /// <summary>
-    /// Repairs what a crash of the server left half-done (interrupted uploads). Only the server runs it:
+    /// Repairs what a crash of the server left half-done (interrupted uploads, builds and deletes). Only the server runs it:
     /// CLI verbs open the same data dir while a server may be mid-upload.
     /// </summary>
-    public static Task RecoverAfterRestartAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
-        services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
+    public static async Task RecoverAfterRestartAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
+        await services.GetRequiredService<ServerReconciler>().ReconcileAsync(cancellationToken);
+    }
 
     /// <summary>Brings the store to the current schema before the first request is served.</summary>
     public static async Task InitializeApplianceCoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

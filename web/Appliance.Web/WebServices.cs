@@ -2,6 +2,7 @@ using Appliance.Web.Compute;
 using Appliance.Web.Compute.Flavors;
 using Appliance.Web.Compute.Images;
 using Appliance.Web.Compute.Keypairs;
+using Appliance.Web.Compute.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
 using Appliance.Web.Identity;
@@ -62,6 +63,7 @@ public static class WebServices
         routes.MapComputeImagesApi();
         routes.MapFlavorsApi();
         routes.MapKeypairsApi();
+        routes.MapServersApi();
         return routes;
     }
 }

@@ -12,6 +12,9 @@ public sealed class Database(string path)
 {
     private const int BusyTimeoutMs = 5000;
 
+    // Rows read into classes map snake_case columns (project_id) onto PascalCase properties (ProjectId).
+    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = path,

@@ -40,6 +40,12 @@ public interface IComputeDriver
     /// <summary>Cold resize in place: stop, grow disks (never shrink), remake swap, redefine, start again if it was running.</summary>
     Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default);
 
+    /// <summary>Makes a volume file: a standalone copy of the image grown to sizeBytes, or a blank one when image is null.</summary>
+    Task<VolumeFile> CreateVolumeAsync(string volumeId, ImageFile? image, long sizeBytes, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a volume file; a missing one is not an error.</summary>
+    void DeleteVolume(string volumeId);
+
     /// <summary>Attaches a volume as the next virtio disk, live when the guest runs; returns its device name (e.g. vdc).</summary>
     Task<string> AttachVolumeAsync(Guid uuid, VolumeFile volume, CancellationToken cancellationToken = default);
 

@@ -15,6 +15,8 @@ public sealed class LibvirtComputeDriver : IComputeDriver
     private readonly HostFacts _facts;
     private readonly DriverOptions _options;
     private readonly SpawnDisks _spawnDisks;
+    private readonly BaseImageCache _cache;
+    private readonly Volumes _volumes;
 
     public LibvirtComputeDriver(LibvirtHost host, HypervisorPaths paths, HostFacts facts, DriverOptions? options = null)
     {
@@ -22,7 +24,9 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         _paths = paths;
         _facts = facts;
         _options = options ?? new DriverOptions();
-        _spawnDisks = new SpawnDisks(paths, new BaseImageCache(paths));
+        _cache = new BaseImageCache(paths);
+        _volumes = new Volumes(paths);
+        _spawnDisks = new SpawnDisks(paths, _cache);
     }
 
     public event Action<LifecycleEvent>? LifecycleChanged
@@ -162,6 +166,19 @@ public sealed class LibvirtComputeDriver : IComputeDriver
             Call(redefined.Create);
         }
     }
+
+    public async Task<VolumeFile> CreateVolumeAsync(string volumeId, ImageFile? image, long sizeBytes, CancellationToken cancellationToken = default)
+    {
+        if (image is null)
+        {
+            return new VolumeFile(volumeId, await _volumes.CreateBlankAsync(volumeId, sizeBytes, cancellationToken).ConfigureAwait(false), Volumes.Format);
+        }
+
+        var cached = await _cache.EnsureAsync(image.ImageId, image.Path, image.Format, cancellationToken).ConfigureAwait(false);
+        return new VolumeFile(volumeId, await _volumes.CreateFromImageAsync(volumeId, cached, sizeBytes, cancellationToken).ConfigureAwait(false), Volumes.Format);
+    }
+
+    public void DeleteVolume(string volumeId) => _volumes.Delete(volumeId);
 
     public Task<string> AttachVolumeAsync(Guid uuid, VolumeFile volume, CancellationToken cancellationToken = default)
     {

@@ -13,6 +13,36 @@ public static class ComputeMicroversions
     /// <summary>The newest microversion whose behaviour is implemented in full.</summary>
     public static readonly ApiVersion Maximum = new(2, 1);
 
+    /// <summary>Admins see OS-EXT-SRV-ATTR:reservation_id, launch_index, hostname, kernel_id, ramdisk_id, root_device_name, user_data.</summary>
+    public static readonly ApiVersion ExtendedServerAttributes = new(2, 3);
+
+    /// <summary>Server views carry "locked".</summary>
+    public static readonly ApiVersion ServerLocked = new(2, 9);
+
+    /// <summary>Admins see host_status in server views.</summary>
+    public static readonly ApiVersion HostStatus = new(2, 16);
+
+    /// <summary>Servers take and show a description.</summary>
+    public static readonly ApiVersion ServerDescription = new(2, 19);
+
+    /// <summary>Server views carry tags; tags filters and /servers/{id}/tags.</summary>
+    public static readonly ApiVersion ServerTags = new(2, 26);
+
+    /// <summary>Device tags on networks and block devices are accepted (2.32; again from 2.42 after 2.37 dropped them for networks).</summary>
+    public static readonly ApiVersion DeviceTags = new(2, 32);
+
+    /// <summary>Server create must say networks: "auto", "none" or a list.</summary>
+    public static readonly ApiVersion NetworksRequired = new(2, 37);
+
+    /// <summary>Network device tags come back after 2.37.</summary>
+    public static readonly ApiVersion NetworkDeviceTagsRestored = new(2, 42);
+
+    /// <summary>An unknown status filter is 400 instead of an empty list.</summary>
+    public static readonly ApiVersion InvalidStatusFilterRejected = new(2, 38);
+
+    /// <summary>Server views embed the flavor (original_name, sizes, extra_specs) instead of linking it.</summary>
+    public static readonly ApiVersion EmbeddedFlavor = new(2, 47);
+
     /// <summary>From here on the image proxy (/images) is gone, as in Nova.</summary>
     public static readonly ApiVersion ImageProxyRemoved = new(2, 36);
 

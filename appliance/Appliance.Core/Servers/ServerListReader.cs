@@ -1,0 +1,164 @@
+using System.Text;
+using Dapper;
+
+namespace Appliance.Core.Servers;
+
+/// <summary>Turns a server list query into SQL: filters, order, then a page after the marker.</summary>
+public sealed class ServerListReader(ServerRepository servers)
+{
+    /// <summary>One page of servers, with the metadata and tags of each, and whether more follow.</summary>
+    public async Task<ServerPage> ListAsync(ServerListQuery query, CancellationToken cancellationToken = default)
+    {
+        var (where, parameters) = Filter(query);
+        var order = OrderBy(query.Sort);
+        await using var connection = await servers.OpenAsync(cancellationToken);
+
+        List<ServerRecord> rows;
+        if (query.Marker is null)
+        {
+            parameters.Add("take", query.Limit + 1);
+            rows = (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
+                $"SELECT * FROM servers WHERE {where} ORDER BY {order} LIMIT @take", parameters, cancellationToken: cancellationToken))).ToList();
+        }
+        else
+        {
+            // The page after the marker, found by its position in the filtered order: any sort works, and a
+            // single box holds few enough servers that the ordered ids are cheap to read.
+            var ordered = (await connection.QueryAsync<string>(new CommandDefinition(
+                $"SELECT uuid FROM servers WHERE {where} ORDER BY {order}", parameters, cancellationToken: cancellationToken))).ToList();
+            var at = ordered.FindIndex(uuid => string.Equals(uuid, query.Marker, StringComparison.OrdinalIgnoreCase));
+            if (at < 0)
+            {
+                throw new MarkerNotFoundException(query.Marker);
+            }
+
+            var window = ordered.Skip(at + 1).Take(query.Limit + 1).ToList();
+            var byId = (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
+                "SELECT * FROM servers WHERE uuid IN @window", new { window }, cancellationToken: cancellationToken))).ToDictionary(row => row.Uuid);
+            rows = window.Select(uuid => byId[uuid]).ToList();
+        }
+
+        var more = rows.Count > query.Limit;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        var uuids = rows.Select(row => row.Uuid).ToList();
+        var metadata = await ServerRepository.MetadataAsync(connection, null, uuids, cancellationToken);
+        var tags = await ServerRepository.TagsAsync(connection, uuids, cancellationToken);
+        var volumes = (await connection.QueryAsync<BlockDeviceMapping>(new CommandDefinition(
+                "SELECT * FROM block_device_mappings WHERE server_uuid IN @uuids AND destination_type = 'volume' ORDER BY id",
+                new { uuids }, cancellationToken: cancellationToken)))
+            .GroupBy(m => m.ServerUuid).ToDictionary(g => g.Key, g => (IReadOnlyList<BlockDeviceMapping>)g.ToList());
+        return new ServerPage(rows, metadata, tags, volumes, more);
+    }
+
+    private static (string Where, DynamicParameters Parameters) Filter(ServerListQuery query)
+    {
+        var where = new StringBuilder(query.Deleted switch
+        {
+            true => "deleted = 1",
+            false => "deleted = 0",
+            // As Nova: changes-since also returns servers deleted since then.
+            null => query.ChangesSince is null ? "deleted = 0" : "1 = 1",
+        });
+        var parameters = new DynamicParameters();
+
+        void Add(string condition, string name, object? value)
+        {
+            where.Append(" AND ").Append(condition);
+            parameters.Add(name, value);
+        }
+
+        if (query.ProjectId is not null) Add("project_id = @projectId", "projectId", query.ProjectId);
+        if (query.UserId is not null) Add("user_id = @userId", "userId", query.UserId);
+        if (query.NameRegex is not null) Add("name REGEXP @name", "name", query.NameRegex);
+        if (query.ImageRef is not null) Add("image_ref = @image", "image", query.ImageRef);
+        if (query.FlavorId is not null) Add("flavor_id = @flavor", "flavor", query.FlavorId);
+        if (query.ReservationId is not null) Add("reservation_id = @reservation", "reservation", query.ReservationId);
+        if (query.KeyName is not null) Add("key_name = @keyName", "keyName", query.KeyName);
+        if (query.AvailabilityZone is not null) Add("availability_zone = @zone", "zone", query.AvailabilityZone);
+        if (query.Host is not null) Add("@host = @thisHost", "host", query.Host);
+        if (query.IpRegex is not null) Add("access_ip_v4 REGEXP @ip", "ip", query.IpRegex);
+        if (query.Ip6Regex is not null) Add("access_ip_v6 REGEXP @ip6", "ip6", query.Ip6Regex);
+        if (query.ChangesSince is { } since) Add("updated_at >= @since", "since", Timestamps.Stored(since));
+        if (query.ChangesBefore is { } before) Add("updated_at <= @before", "before", Timestamps.Stored(before));
+        if (query.Locked is { } locked) Add("locked = @locked", "locked", locked);
+        if (query.Host is not null)
+        {
+            parameters.Add("thisHost", ServerHost.Name);
+        }
+
+        if (query.Status is { } status)
+        {
+            var matches = ServerStatus.StatesFor(status);
+            var alternatives = matches.Select((match, i) =>
+            {
+                parameters.Add($"vm{i}", match.VmState);
+                if (match.OnlyTasks.Count > 0)
+                {
+                    parameters.Add($"only{i}", match.OnlyTasks);
+                    return $"(vm_state = @vm{i} AND task_state IN @only{i})";
+                }
+
+                if (match.ExceptTasks.Count > 0)
+                {
+                    parameters.Add($"except{i}", match.ExceptTasks);
+                    return $"(vm_state = @vm{i} AND (task_state IS NULL OR task_state NOT IN @except{i}))";
+                }
+
+                return $"vm_state = @vm{i}";
+            }).ToList();
+            where.Append(" AND ").Append(alternatives.Count == 0 ? "0 = 1" : "(" + string.Join(" OR ", alternatives) + ")");
+        }
+
+        if (query.Tags.Count > 0)
+        {
+            Add($"(SELECT COUNT(*) FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @tags) = {query.Tags.Count}", "tags", query.Tags);
+        }
+
+        if (query.TagsAny.Count > 0)
+        {
+            Add("EXISTS (SELECT 1 FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @tagsAny)", "tagsAny", query.TagsAny);
+        }
+
+        if (query.NotTags.Count > 0)
+        {
+            Add($"(SELECT COUNT(*) FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @notTags) < {query.NotTags.Count}", "notTags", query.NotTags);
+        }
+
+        if (query.NotTagsAny.Count > 0)
+        {
+            Add("NOT EXISTS (SELECT 1 FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @notTagsAny)", "notTagsAny", query.NotTagsAny);
+        }
+
+        return (where.ToString(), parameters);
+    }
+
+    private static string OrderBy(IReadOnlyList<(string Column, bool Descending)> sort)
+    {
+        var keys = sort.Count == 0 ? [("created_at", true)] : sort;
+        var parts = keys.Select(key => $"{key.Column} {(key.Descending ? "DESC" : "ASC")}").ToList();
+        if (!keys.Any(key => key.Column == "uuid"))
+        {
+            // A total order, so pages never repeat or skip a server; rowid breaks ties in creation order.
+            parts.Add($"rowid {(keys[0].Descending ? "DESC" : "ASC")}");
+        }
+
+        return string.Join(", ", parts);
+    }
+}
+
+public sealed record ServerPage(
+    IReadOnlyList<ServerRecord> Servers,
+    IReadOnlyDictionary<string, Dictionary<string, string>> Metadata,
+    IReadOnlyDictionary<string, List<string>> Tags,
+    IReadOnlyDictionary<string, IReadOnlyList<BlockDeviceMapping>> Volumes,
+    bool More);
+
+/// <summary>The list marker names no server in the filtered list.</summary>
+public sealed class MarkerNotFoundException(string marker) : Exception($"marker [{marker}] not found")
+{
+    public string Marker { get; } = marker;
+}

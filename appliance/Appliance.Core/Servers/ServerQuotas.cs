@@ -1,0 +1,46 @@
+using System.Data;
+using Appliance.Core.Flavors;
+using Appliance.Core.Quotas;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Appliance.Core.Servers;
+
+/// <summary>The instances, cores and ram quotas at server create: how many of the requested servers fit, or Nova's 403.</summary>
+public sealed class ServerQuotas
+{
+    /// <summary>The number of servers to create, between min and max; inside the caller's write transaction.</summary>
+    public async Task<int> CheckInstancesAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, Flavor flavor,
+        int minCount, int maxCount, CancellationToken cancellationToken)
+    {
+        var used = await connection.QuerySingleAsync<(long Instances, long Cores, long Ram)>(new CommandDefinition("""
+            SELECT COUNT(*), COALESCE(SUM(vcpus), 0), COALESCE(SUM(memory_mb), 0) FROM servers WHERE project_id = @projectId AND deleted = 0
+            """, new { projectId }, transaction, cancellationToken: cancellationToken));
+        var limits = (Instances: (long)DefaultQuotas.Instances, Cores: (long)DefaultQuotas.Cores, Ram: (long)DefaultQuotas.Ram);
+
+        var fits = maxCount;
+        fits = Math.Min(fits, Room(limits.Instances, used.Instances, 1));
+        fits = Math.Min(fits, Room(limits.Cores, used.Cores, flavor.Vcpus));
+        fits = Math.Min(fits, Room(limits.Ram, used.Ram, flavor.MemoryMb));
+        if (fits >= minCount)
+        {
+            return fits;
+        }
+
+        // Nova names every resource the minimum would overrun, sorted, with requested, used and allowed in the same order.
+        var overs = new List<(string Name, long Requested, long Used, long Allowed)>();
+        if (Over(limits.Cores, used.Cores, (long)flavor.Vcpus * minCount)) overs.Add(("cores", (long)flavor.Vcpus * minCount, used.Cores, limits.Cores));
+        if (Over(limits.Instances, used.Instances, minCount)) overs.Add(("instances", minCount, used.Instances, limits.Instances));
+        if (Over(limits.Ram, used.Ram, (long)flavor.MemoryMb * minCount)) overs.Add(("ram", (long)flavor.MemoryMb * minCount, used.Ram, limits.Ram));
+        var names = string.Join(", ", overs.Select(o => o.Name));
+        throw new ServerException(403,
+            $"Quota exceeded for {names}: Requested {string.Join(", ", overs.Select(o => o.Requested))}, " +
+            $"but already used {string.Join(", ", overs.Select(o => o.Used))} of {string.Join(", ", overs.Select(o => o.Allowed))} {names}");
+    }
+
+    /// <summary>How many more units of size each fit under the limit; -1 is unlimited.</summary>
+    private static int Room(long limit, long used, long each) =>
+        limit < 0 || each == 0 ? int.MaxValue : (int)Math.Clamp((limit - used) / each, 0, int.MaxValue);
+
+    private static bool Over(long limit, long used, long requested) => limit >= 0 && used + requested > limit;
+}

@@ -1,0 +1,188 @@
+using System.Data;
+using System.Text;
+using Appliance.Core.Store;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Appliance.Core.Servers;
+
+/// <summary>Server rows, their metadata, tags and block devices in SQLite: the one place their SQL is written.</summary>
+public sealed class ServerRepository(Database database)
+{
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken);
+        ServerRegex.Register(connection);
+        return connection;
+    }
+
+    /// <summary>The server, or null; deleted servers only when asked for.</summary>
+    public async Task<ServerRecord?> FindAsync(string uuid, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, null, uuid, includeDeleted, cancellationToken);
+    }
+
+    public static Task<ServerRecord?> FindAsync(SqliteConnection connection, IDbTransaction? transaction, string uuid, bool includeDeleted, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<ServerRecord>(new CommandDefinition(
+            $"SELECT * FROM servers WHERE uuid = @uuid{(includeDeleted ? "" : " AND deleted = 0")}", new { uuid }, transaction, cancellationToken: cancellationToken));
+
+    public static async Task InsertAsync(SqliteConnection connection, IDbTransaction transaction, ServerRecord server,
+        IReadOnlyDictionary<string, string> metadata, IReadOnlyList<BlockDeviceMapping> blockDevices, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO servers (uuid, project_id, user_id, name, hostname, description, domain_name, image_ref, flavor_id, flavor_json,
+                vcpus, memory_mb, root_gb, ephemeral_gb, swap_mb, key_name, key_data, user_data, availability_zone, config_drive,
+                access_ip_v4, access_ip_v6, disk_config, security_groups, networks, reservation_id, launch_index, kernel_id, ramdisk_id,
+                root_device_name, vm_state, task_state, power_state, progress, created_at, updated_at)
+            VALUES (@Uuid, @ProjectId, @UserId, @Name, @Hostname, @Description, @DomainName, @ImageRef, @FlavorId, @FlavorJson,
+                @Vcpus, @MemoryMb, @RootGb, @EphemeralGb, @SwapMb, @KeyName, @KeyData, @UserData, @AvailabilityZone, @ConfigDrive,
+                @AccessIpV4, @AccessIpV6, @DiskConfig, @SecurityGroups, @Networks, @ReservationId, @LaunchIndex, @KernelId, @RamdiskId,
+                @RootDeviceName, @VmState, @TaskState, @PowerState, @Progress, @CreatedAt, @UpdatedAt)
+            """, server, transaction, cancellationToken: cancellationToken));
+        foreach (var (key, value) in metadata)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO server_metadata (server_uuid, key, value) VALUES (@uuid, @key, @value)",
+                new { uuid = server.Uuid, key, value }, transaction, cancellationToken: cancellationToken));
+        }
+
+        foreach (var device in blockDevices)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO block_device_mappings (server_uuid, boot_index, source_type, destination_type, image_id, volume_id,
+                    volume_size, device_name, tag, delete_on_termination)
+                VALUES (@uuid, @BootIndex, @SourceType, @DestinationType, @ImageId, @VolumeId, @VolumeSize, @DeviceName, @Tag, @DeleteOnTermination)
+                """, new
+            {
+                uuid = server.Uuid, device.BootIndex, device.SourceType, device.DestinationType, device.ImageId, device.VolumeId,
+                device.VolumeSize, device.DeviceName, device.Tag, device.DeleteOnTermination,
+            }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>Sets columns of a live server (never a name taken from a request) and its updated_at; false when it is gone.</summary>
+    public Task<bool> UpdateAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+            await UpdateAsync(connection, transaction, uuid, columns, cancellationToken), cancellationToken);
+
+    public static async Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+        IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters(new { uuid, updatedAt = Timestamps.Now() });
+        var assignments = new StringBuilder("updated_at = @updatedAt");
+        var index = 0;
+        foreach (var (column, value) in columns)
+        {
+            assignments.Append($", {column} = @p{index}");
+            parameters.Add($"p{index++}", value);
+        }
+
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE servers SET {assignments} WHERE uuid = @uuid AND deleted = 0", parameters, transaction, cancellationToken: cancellationToken)) > 0;
+    }
+
+    /// <summary>Like UpdateAsync, but only while no operation runs on the server (task_state is null).</summary>
+    public Task<bool> UpdateIfIdleAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var busy = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM servers WHERE uuid = @uuid AND task_state IS NOT NULL", new { uuid }, transaction, cancellationToken: cancellationToken));
+            return busy == 0 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Marks the server deleted (the row stays for changes-since) and drops its metadata.</summary>
+    public Task MarkDeletedAsync(string uuid, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var now = Timestamps.Now();
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE servers SET deleted = 1, vm_state = 'deleted', task_state = NULL, power_state = 0,
+                    deleted_at = @now, terminated_at = @now, updated_at = @now
+                WHERE uuid = @uuid AND deleted = 0
+                """, new { uuid, now }, transaction, cancellationToken: cancellationToken));
+            return 0;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, string>> MetadataAsync(string uuid, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await MetadataAsync(connection, null, [uuid], cancellationToken)).GetValueOrDefault(uuid) ?? new Dictionary<string, string>();
+    }
+
+    public static async Task<Dictionary<string, Dictionary<string, string>>> MetadataAsync(SqliteConnection connection, IDbTransaction? transaction,
+        IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        if (uuids.Count == 0)
+        {
+            return result;
+        }
+
+        var rows = await connection.QueryAsync<(string ServerUuid, string Key, string Value)>(new CommandDefinition(
+            "SELECT server_uuid, key, value FROM server_metadata WHERE server_uuid IN @uuids ORDER BY server_uuid, key",
+            new { uuids }, transaction, cancellationToken: cancellationToken));
+        foreach (var (server, key, value) in rows)
+        {
+            if (!result.TryGetValue(server, out var items))
+            {
+                result[server] = items = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            items[key] = value;
+        }
+
+        return result;
+    }
+
+    public static async Task<Dictionary<string, List<string>>> TagsAsync(SqliteConnection connection, IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (uuids.Count == 0)
+        {
+            return result;
+        }
+
+        var rows = await connection.QueryAsync<(string ServerUuid, string Tag)>(new CommandDefinition(
+            "SELECT server_uuid, tag FROM server_tags WHERE server_uuid IN @uuids ORDER BY server_uuid, tag", new { uuids }, cancellationToken: cancellationToken));
+        foreach (var (server, tag) in rows)
+        {
+            if (!result.TryGetValue(server, out var tags))
+            {
+                result[server] = tags = [];
+            }
+
+            tags.Add(tag);
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(string uuid, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<BlockDeviceMapping>(new CommandDefinition(
+            "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    public Task SetVolumeIdAsync(long mappingId, string volumeId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE block_device_mappings SET volume_id = @volumeId WHERE id = @mappingId", new { mappingId, volumeId }, transaction,
+            cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <summary>Every server not yet deleted, or with a task in flight: what the reconciler and the power sync look at.</summary>
+    public async Task<IReadOnlyList<ServerRecord>> LiveAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
+            "SELECT * FROM servers WHERE deleted = 0", cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Whether any row (deleted ones too) has this uuid: tells our instance dirs from strangers'.</summary>
+    public async Task<HashSet<string>> AllUuidsAsync(bool deleted, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT uuid FROM servers WHERE deleted = @deleted", new { deleted }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,236 @@
+using System.Text.Json;
+using Appliance.Core.Configuration;
+using Appliance.Core.Flavors;
+using Appliance.Core.Images;
+using Appliance.Core.Keypairs;
+using Appliance.Core.Store;
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Core.Servers;
+
+/// <summary>Server create, update and delete: checks what a request refers to, writes it, and hands the work to the task runner.</summary>
+public sealed class ServerService(
+    Database database,
+    ServerRepository servers,
+    FlavorRepository flavors,
+    ImageRepository images,
+    KeyPairService keypairs,
+    ServerQuotas quotas,
+    ServerTaskRunner runner,
+    ServerBuilder builder,
+    ServerDeleter deleter,
+    ApplianceOptions options,
+    ILogger<ServerService> logger)
+{
+    public async Task<CreatedServers> CreateAsync(ServerCaller caller, OperationContext operation, NewServer request, CancellationToken cancellationToken = default)
+    {
+        var flavor = await UsableFlavorAsync(caller, request.FlavorRef, cancellationToken);
+        var extraSpecs = await flavors.ExtraSpecsAsync(flavor.FlavorId, cancellationToken);
+        var bootImage = request.ImageRef ?? request.BlockDevices.FirstOrDefault(d => d.BootIndex == 0 && d.SourceType == "image")?.ImageId;
+        var image = bootImage is null ? null : await UsableImageAsync(caller, bootImage, cancellationToken);
+        var bootsFromVolume = request.ImageRef is null;
+        if (image is not null)
+        {
+            CheckFlavorFitsImage(flavor, image, bootsFromVolume);
+        }
+
+        var keyPair = request.KeyName is null ? null : await KeyPairAsync(caller.UserId, request.KeyName, cancellationToken);
+        if (request.AvailabilityZone is { } zone && zone != "nova")
+        {
+            throw new ServerException(400, "The requested availability zone is not available");
+        }
+
+        var adminPass = request.AdminPass ?? AdminPasswords.Generate(options.Servers.AdminPassword);
+        var reservationId = "r-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
+        var now = Timestamps.Now();
+        var actionIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var created = await database.WriteAsync(async (connection, transaction) =>
+        {
+            // Counting usage and inserting in one IMMEDIATE transaction: parallel creates can never pass the quota together.
+            var count = await quotas.CheckInstancesAsync(connection, transaction, caller.ProjectId, flavor, request.MinCount, request.MaxCount, cancellationToken);
+            var rows = new List<ServerRecord>();
+            for (var index = 0; index < count; index++)
+            {
+                var uuid = Guid.NewGuid().ToString();
+                var name = request.MaxCount > 1 ? $"{request.Name}-{index + 1}" : request.Name;
+                var server = new ServerRecord
+                {
+                    Uuid = uuid,
+                    ProjectId = caller.ProjectId,
+                    UserId = caller.UserId,
+                    Name = name,
+                    Hostname = Hostnames.From(name),
+                    Description = request.Description,
+                    DomainName = $"instance-{uuid}",
+                    ImageRef = bootsFromVolume ? "" : image!.Id,
+                    FlavorId = flavor.FlavorId,
+                    FlavorJson = StoredFlavor.From(flavor, extraSpecs).ToJson(),
+                    Vcpus = flavor.Vcpus,
+                    MemoryMb = flavor.MemoryMb,
+                    RootGb = flavor.RootGb,
+                    EphemeralGb = flavor.EphemeralGb,
+                    SwapMb = flavor.Swap,
+                    KeyName = keyPair?.Name,
+                    KeyData = keyPair?.PublicKey,
+                    UserData = request.UserData,
+                    ConfigDrive = request.ConfigDrive || options.Servers.ForceConfigDrive,
+                    AccessIpV4 = request.AccessIpV4,
+                    AccessIpV6 = request.AccessIpV6,
+                    DiskConfig = request.DiskConfig,
+                    SecurityGroups = JsonSerializer.Serialize(request.SecurityGroups),
+                    Networks = request.Networks,
+                    ReservationId = reservationId,
+                    LaunchIndex = index,
+                    KernelId = image?.Properties.GetValueOrDefault("kernel_id") ?? "",
+                    RamdiskId = image?.Properties.GetValueOrDefault("ramdisk_id") ?? "",
+                    RootDeviceName = "/dev/vda",
+                    VmState = VmStates.Building,
+                    TaskState = TaskStates.Scheduling,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                await ServerRepository.InsertAsync(connection, transaction, server, request.Metadata, request.BlockDevices, cancellationToken);
+                foreach (var tag in request.Tags)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition("INSERT OR IGNORE INTO server_tags (server_uuid, tag) VALUES (@uuid, @tag)",
+                        new { uuid, tag }, transaction, cancellationToken: cancellationToken));
+                }
+
+                var actionId = await InstanceActions.StartAsync(connection, transaction, uuid, "create", operation, cancellationToken);
+                rows.Add(server);
+                actionIds[uuid] = actionId;
+            }
+
+            return rows;
+        }, cancellationToken);
+
+        var secrets = new BuildSecrets(adminPass, request.Personality);
+        foreach (var server in created)
+        {
+            var actionId = actionIds[server.Uuid];
+            runner.RunBuild(server.Uuid, token => builder.BuildAsync(server.Uuid, actionId, secrets, token));
+        }
+
+        logger.LogInformation("Accepted {Count} server(s) {Uuids} for project {ProjectId}", created.Count, string.Join(", ", created.Select(s => s.Uuid)), caller.ProjectId);
+        return new CreatedServers(created, adminPass, reservationId);
+    }
+
+    /// <summary>A server the caller may read; another project's is "not found", never "forbidden".</summary>
+    public async Task<ServerRecord> GetAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default)
+    {
+        var server = Guid.TryParse(uuid, out _) ? await servers.FindAsync(uuid, cancellationToken: cancellationToken) : null;
+        return server is not null && caller.CanRead(server) ? server : throw ServerException.NotFound(uuid);
+    }
+
+    /// <summary>PUT /servers/{id}: name, description, access IPs and disk config; the rest of a server changes through actions.</summary>
+    public async Task<ServerRecord> UpdateAsync(ServerCaller caller, string uuid, IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken = default)
+    {
+        var server = await WritableAsync(caller, uuid, cancellationToken);
+        var columns = new Dictionary<string, object?>(changes);
+        if (columns.TryGetValue("name", out var name) && name is string newName)
+        {
+            columns["hostname"] = Hostnames.From(newName);
+        }
+
+        if (columns.Count > 0 && !await servers.UpdateAsync(server.Uuid, columns, cancellationToken))
+        {
+            throw ServerException.NotFound(uuid);
+        }
+
+        return await GetAsync(caller, uuid, cancellationToken);
+    }
+
+    /// <summary>DELETE /servers/{id}: marks the server deleting at once; disks and domain go in the background.</summary>
+    public async Task DeleteAsync(ServerCaller caller, OperationContext operation, string uuid, CancellationToken cancellationToken = default)
+    {
+        var server = await WritableAsync(caller, uuid, cancellationToken);
+        if (server.Locked && !caller.IsAdmin)
+        {
+            throw new ServerException(409, $"Instance {server.Uuid} is locked");
+        }
+
+        var actionId = await database.WriteAsync(async (connection, transaction) =>
+        {
+            if (!await ServerRepository.UpdateAsync(connection, transaction, server.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.Deleting }, cancellationToken))
+            {
+                throw ServerException.NotFound(uuid);
+            }
+
+            return await InstanceActions.StartAsync(connection, transaction, server.Uuid, "delete", operation, cancellationToken);
+        }, cancellationToken);
+        runner.Run(server.Uuid, token => deleter.DeleteAsync(server.Uuid, actionId, token));
+    }
+
+    public async Task<ServerRecord> WritableAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken)
+    {
+        var server = await GetAsync(caller, uuid, cancellationToken);
+        return caller.CanWrite(server) ? server : throw new ServerException(403, "Policy doesn't allow os_compute_api:servers:update to be performed.");
+    }
+
+    private async Task<Flavor> UsableFlavorAsync(ServerCaller caller, string flavorRef, CancellationToken cancellationToken)
+    {
+        var flavor = await flavors.FindAsync(flavorRef, cancellationToken) ?? throw new ServerException(400, "Invalid flavorRef provided.");
+        if (!flavor.IsPublic && !caller.IsAdmin)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var shared = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                SELECT COUNT(*) FROM flavor_projects p JOIN flavors f ON f.id = p.flavor_id WHERE f.flavorid = @flavorRef AND p.project_id = @ProjectId
+                """, new { flavorRef, caller.ProjectId }, cancellationToken: cancellationToken));
+            if (shared == 0)
+            {
+                throw new ServerException(400, "Invalid flavorRef provided.");
+            }
+        }
+
+        return flavor.Disabled ? throw new ServerException(400, "Flavor is disabled.") : flavor;
+    }
+
+    private async Task<ImageRecord> UsableImageAsync(ServerCaller caller, string imageId, CancellationToken cancellationToken)
+    {
+        var image = await images.FindAsync(imageId, cancellationToken);
+        if (image is null || image.Status == ImageStatus.Deleted || !new ImageCaller(caller.ProjectId, caller.IsAdmin).CanSee(image))
+        {
+            throw new ServerException(400, "Can not find requested image");
+        }
+
+        return image.Status == ImageStatus.Active ? image : throw new ServerException(400, $"Image {imageId} is not active.");
+    }
+
+    private static void CheckFlavorFitsImage(Flavor flavor, ImageRecord image, bool bootsFromVolume)
+    {
+        if (image.MinRam > flavor.MemoryMb)
+        {
+            throw new ServerException(400, "Flavor's memory is too small for requested image.");
+        }
+
+        // A root disk of 0 means "the image's size"; a volume-backed server's root is the volume.
+        if (bootsFromVolume || flavor.RootGb == 0)
+        {
+            return;
+        }
+
+        var flavorBytes = (long)flavor.RootGb << 30;
+        if (image.MinDisk > flavor.RootGb)
+        {
+            throw new ServerException(400, "Flavor's disk is too small for requested image.");
+        }
+
+        if ((image.VirtualSize ?? image.Size ?? 0) > flavorBytes)
+        {
+            throw new ServerException(400, $"Flavor's disk is too small for requested image. Flavor disk is {flavorBytes} bytes, image is {image.VirtualSize ?? image.Size} bytes.");
+        }
+    }
+
+    private async Task<KeyPair> KeyPairAsync(string userId, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await keypairs.GetAsync(userId, name, cancellationToken);
+        }
+        catch (KeyPairException)
+        {
+            throw new ServerException(400, "Invalid key_name provided.");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Globalization;
+
+namespace Appliance.Core.Servers;
+
+/// <summary>How server times are stored: fixed-width UTC, so text order is time order for changes-since and sorting.</summary>
+public static class Timestamps
+{
+    public const string StoredFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    public static string Stored(DateTimeOffset at) => at.UtcDateTime.ToString(StoredFormat, CultureInfo.InvariantCulture);
+
+    public static string Now() => Stored(DateTimeOffset.UtcNow);
+
+    public static DateTimeOffset Parse(string stored) =>
+        DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}

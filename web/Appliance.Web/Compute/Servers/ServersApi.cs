@@ -1,0 +1,178 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Appliance.Core.Configuration;
+using Appliance.Core.Servers;
+using Appliance.Web.Faults;
+using Appliance.Web.Json;
+using Appliance.Web.Microversions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Appliance.Web.Compute.Servers;
+
+/// <summary>/servers: create, list, detail, show, update and delete, as Nova serves them.</summary>
+public static class ServersApi
+{
+    public static IEndpointRouteBuilder MapServersApi(this IEndpointRouteBuilder routes)
+    {
+        foreach (var version in ComputeApiGroups.Versions)
+        {
+            var servers = ComputeApiGroups.Group(routes, version, "/servers").AddEndpointFilter<ServerFaultsFilter>();
+            servers.MapGet("", List);
+            servers.MapGet("/detail", Detail);
+            servers.MapPost("", Create);
+            servers.MapGet("/{id}", Show);
+            servers.MapPut("/{id}", Update);
+            servers.MapDelete("/{id}", Delete);
+        }
+
+        return routes;
+    }
+
+    private static async Task<IResult> List(HttpContext context, ServerListReader reader)
+    {
+        var caller = ServerCaller.From(context.Caller());
+        var page = await reader.ListAsync(ServerListQueryParser.Parse(context, caller), context.RequestAborted);
+        var view = new ServerView(context.Request, caller.IsAdmin);
+        return Page(context, "servers", page.Servers.Select(view.Basic).ToList(), page);
+    }
+
+    private static async Task<IResult> Detail(HttpContext context, ServerListReader reader)
+    {
+        var caller = ServerCaller.From(context.Caller());
+        var page = await reader.ListAsync(ServerListQueryParser.Parse(context, caller), context.RequestAborted);
+        var view = new ServerView(context.Request, caller.IsAdmin);
+        var servers = page.Servers.Select(server => view.Detail(server, page.Metadata.GetValueOrDefault(server.Uuid),
+            page.Tags.GetValueOrDefault(server.Uuid), page.Volumes.GetValueOrDefault(server.Uuid))).ToList();
+        return Page(context, "servers/detail", servers, page);
+    }
+
+    private static IResult Page(HttpContext context, string collection, List<Dictionary<string, object?>> servers, ServerPage page)
+    {
+        var body = new Dictionary<string, object> { ["servers"] = servers };
+        if (page.More && servers.Count > 0)
+        {
+            body["servers_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, collection, page.Servers[^1].Uuid)) };
+        }
+
+        return TypedResults.Json(body);
+    }
+
+    private static async Task<IResult> Show(HttpContext context, string id, ServerService service, ServerRepository repository)
+    {
+        var caller = ServerCaller.From(context.Caller());
+        var server = await service.GetAsync(caller, id, context.RequestAborted);
+        return TypedResults.Json(new { server = await DetailAsync(context, caller, server, repository) });
+    }
+
+    private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service)
+    {
+        var rule = "os_compute_api:servers:create";
+        var caller = ServerCaller.From(context.Caller());
+        if (!caller.IsAdmin && !caller.CanWriteOwnProject)
+        {
+            throw new FaultException(new Fault(403, $"Policy doesn't allow {rule} to be performed."));
+        }
+
+        var request = ServerCreateValidator.Validate(body.Value.Server, context.ComputeVersion(), ServerLimits.Defaults);
+        var created = await service.CreateAsync(caller, Operation(context, caller), request, context.RequestAborted);
+        if (body.Value.Server.ReturnReservationId.ValueKind == JsonValueKind.True)
+        {
+            return TypedResults.Json(new { reservation_id = created.ReservationId }, statusCode: StatusCodes.Status202Accepted);
+        }
+
+        var first = created.Servers[0];
+        var view = new ServerView(context.Request, caller.IsAdmin);
+        var links = view.Links(first.Uuid);
+        context.Response.Headers.Location = ComputeLinks.Self(context.Request, "servers", first.Uuid);
+        var server = new Dictionary<string, object?>
+        {
+            ["id"] = first.Uuid,
+            ["links"] = links,
+            ["OS-DCF:diskConfig"] = first.DiskConfig,
+            ["security_groups"] = request.SecurityGroups.Select(name => new { name }).ToList(),
+            ["adminPass"] = created.AdminPass,
+        };
+        return TypedResults.Json(new { server }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> Update(HttpContext context, string id, JsonBody<ServerRequests.UpdateBody> body, ServerService service, ServerRepository repository)
+    {
+        var caller = ServerCaller.From(context.Caller());
+        var request = body.Value.Server;
+        var changes = new Dictionary<string, object?>();
+        if (request.Name.ValueKind != JsonValueKind.Undefined)
+        {
+            changes["name"] = ServerFields.Name(request.Name, "name");
+        }
+
+        if (ServerFields.Address(request.AccessIpV4, "accessIPv4", AddressFamily.InterNetwork) is { } v4)
+        {
+            changes["access_ip_v4"] = v4;
+        }
+
+        if (ServerFields.Address(request.AccessIpV6, "accessIPv6", AddressFamily.InterNetworkV6) is { } v6)
+        {
+            changes["access_ip_v6"] = v6;
+        }
+
+        if (ServerFields.DiskConfig(request.DiskConfig) is { } diskConfig)
+        {
+            changes["disk_config"] = diskConfig;
+        }
+
+        if (request.Description.ValueKind != JsonValueKind.Undefined)
+        {
+            if (context.ComputeVersion() < ComputeMicroversions.ServerDescription)
+            {
+                throw new FaultException(Fault.BadRequest("Additional properties are not allowed ('description' was unexpected)"));
+            }
+
+            changes["description"] = request.Description.ValueKind == JsonValueKind.Null
+                ? null
+                : ServerFields.OptionalString(request.Description, "description", 0, 255);
+        }
+
+        var server = await service.UpdateAsync(caller, id, changes, context.RequestAborted);
+        return TypedResults.Json(new { server = await DetailAsync(context, caller, server, repository) });
+    }
+
+    private static async Task<IResult> Delete(HttpContext context, string id, ServerService service)
+    {
+        var caller = ServerCaller.From(context.Caller());
+        await service.DeleteAsync(caller, Operation(context, caller), id, context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Dictionary<string, object?>> DetailAsync(HttpContext context, ServerCaller caller, ServerRecord server, ServerRepository repository)
+    {
+        await using var connection = await repository.OpenAsync(context.RequestAborted);
+        var metadata = await ServerRepository.MetadataAsync(connection, null, [server.Uuid], context.RequestAborted);
+        var tags = await ServerRepository.TagsAsync(connection, [server.Uuid], context.RequestAborted);
+        var volumes = await repository.BlockDevicesAsync(server.Uuid, context.RequestAborted);
+        return new ServerView(context.Request, caller.IsAdmin).Detail(server, metadata.GetValueOrDefault(server.Uuid), tags.GetValueOrDefault(server.Uuid), volumes);
+    }
+
+    public static OperationContext Operation(HttpContext context, ServerCaller caller) => new(context.TraceIdentifier, caller.UserId, caller.ProjectId);
+}
+
+/// <summary>The server core's refusals as faults with Nova's codes.</summary>
+public sealed class ServerFaultsFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (ServerException e)
+        {
+            throw new FaultException(new Fault(e.Status, e.Message));
+        }
+        catch (MarkerNotFoundException e)
+        {
+            throw new FaultException(Fault.BadRequest(e.Message));
+        }
+    }
+}
