@@ -42,11 +42,11 @@ public sealed class ApplianceProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts `serve` on 127.0.0.1 with libvirt's test driver and waits until /healthz answers.</summary>
-    public static async Task<ApplianceProcess> ServeAsync(string dataDir)
+    /// <summary>Starts `serve` on 127.0.0.1 (with libvirt's test driver unless told otherwise) and waits until /healthz answers.</summary>
+    public static async Task<ApplianceProcess> ServeAsync(string dataDir, string libvirtUri = "test:///default")
     {
         var port = FreeLoopbackPort();
-        var start = StartInfo("serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{port}", "--libvirt-uri", "test:///default");
+        var start = StartInfo("serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{port}", "--libvirt-uri", libvirtUri);
         var appliance = new ApplianceProcess(Process.Start(start)!, port);
         // Drain the pipes so a chatty log can never block the server.
         _ = appliance._process.StandardOutput.ReadToEndAsync();

@@ -10,11 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Appliance.Tests.Servers;
 
 /// <summary>An appliance on test:///default with an admin token, a member project and a small active image to boot.</summary>
-public sealed class ServerApiSession(Action<ApplianceOptions>? configure = null) : IAsyncLifetime
+public sealed class ServerApiSession : IAsyncLifetime
 {
-    public ServerApiSession() : this(null)
-    {
-    }
+    /// <summary>Changes to the appliance's options before it starts (a class fixture needs the one parameterless constructor).</summary>
+    public Action<ApplianceOptions>? Configure { get; init; }
 
     public ApplianceFactory Factory { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -28,7 +27,7 @@ public sealed class ServerApiSession(Action<ApplianceOptions>? configure = null)
         Factory = new ApplianceFactory(configure: options =>
         {
             options.Servers.PowerSyncInterval = TimeSpan.FromSeconds(1);
-            configure?.Invoke(options);
+            Configure?.Invoke(options);
         });
         Client = Factory.CreateClient();
         AdminToken = await IdentityClient.AdminTokenAsync(Client, Factory.DataDir);

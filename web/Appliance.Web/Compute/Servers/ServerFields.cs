@@ -95,7 +95,8 @@ public static partial class ServerFields
         }
 
         if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text
-            && (text.Length == 0 || (IPAddress.TryParse(text, out var address) && address.AddressFamily == family)))
+            && (text.Length == 0 || (IPAddress.TryParse(text, out var address) && address.AddressFamily == family
+                && (family != AddressFamily.InterNetwork || DottedQuad().IsMatch(text)))))
         {
             return text;
         }
@@ -116,6 +117,10 @@ public static partial class ServerFields
     }
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "..." : text;
+
+    // .NET also reads "1.2.3" and "0x7f.1" as IPv4; the schema's ipv4 format wants four decimal parts.
+    [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$")]
+    private static partial Regex DottedQuad();
 
     [GeneratedRegex("^[a-zA-Z0-9-_:. ]{1,255}$")]
     private static partial Regex MetadataKeyPattern();
