@@ -144,6 +144,11 @@ public sealed class ServerBuilder(
             throw new BuildRefusedException($"Image {imageId} is no longer available.");
         }
 
+        if (!File.Exists(paths.ImageFile(image.Id)))
+        {
+            throw new BuildRefusedException($"Image {imageId} has no data in the image store.");
+        }
+
         // Glance's names to qemu-img's; aki/ari/ami (kernel, ramdisk, machine image) are plain files.
         var format = image.DiskFormat switch
         {

@@ -1,6 +1,7 @@
 using Appliance.Core.Configuration;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Disks;
+using Appliance.Hypervisor.Processes;
 
 namespace Appliance.Core.Servers;
 
@@ -14,7 +15,7 @@ public sealed class ServerFaults(ServerRepository servers, DataPaths paths)
         {
             BuildRefusedException refused => new ServerFault(500, refused.Message, null, created),
             InvalidDiskImageException invalid => new ServerFault(500, $"Build of instance {uuid} aborted: the image is not a usable disk.", Scrub(invalid.Message), created),
-            HypervisorOperationException or InstanceNotFoundException =>
+            HypervisorOperationException or InstanceNotFoundException or HostCommandException =>
                 new ServerFault(500, $"Build of instance {uuid} aborted: the hypervisor could not start the guest.", Scrub(Describe(error)), created),
             _ => new ServerFault(500, $"Build of instance {uuid} aborted: an unexpected error occurred.", Scrub(Describe(error)), created),
         };
