@@ -35,4 +35,17 @@ public sealed class ServerLifecycleTests : IAsyncLifetime
         Assert.DoesNotContain(driver.ListGuests(), g => g.Uuid == Guid.Parse(id));
         Assert.False(Directory.Exists(instanceDir));
     }
+
+    [Fact]
+    public async Task GuestStoppedBehindTheApplianceBack_ShowsShutoff()
+    {
+        var id = await _session.CreateServerAsync("stops-itself");
+        await _session.WaitForStatusAsync(id, ["ACTIVE"]);
+        var driver = _session.Factory.Services.GetRequiredService<IComputeDriver>();
+
+        await driver.PowerOffAsync(Guid.Parse(id));
+
+        var server = await _session.WaitForStatusAsync(id, ["SHUTOFF"], TimeSpan.FromSeconds(10));
+        Assert.Equal(("stopped", 4), (server.GetProperty("OS-EXT-STS:vm_state").GetString(), server.GetProperty("OS-EXT-STS:power_state").GetInt32()));
+    }
 }
