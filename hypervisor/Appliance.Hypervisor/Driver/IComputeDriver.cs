@@ -25,6 +25,9 @@ public interface IComputeDriver
     /// <summary>Soft: ACPI shutdown and start again, falling back to hard after the soft-reboot timeout. Returns the kind that happened.</summary>
     Task<RebootKind> RebootAsync(Guid uuid, RebootKind kind, CancellationToken cancellationToken = default);
 
+    /// <summary>Sends the running guest a non-maskable interrupt, so a guest set up for it writes a crash dump.</summary>
+    Task InjectNmiAsync(Guid uuid, CancellationToken cancellationToken = default);
+
     Task PauseAsync(Guid uuid, CancellationToken cancellationToken = default);
 
     Task UnpauseAsync(Guid uuid, CancellationToken cancellationToken = default);

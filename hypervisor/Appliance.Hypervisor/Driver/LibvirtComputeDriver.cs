@@ -213,6 +213,8 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         }
     }
 
+    public Task InjectNmiAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.InjectNmi());
+
     public Task PauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Suspend());
 
     public Task UnpauseAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.Resume());

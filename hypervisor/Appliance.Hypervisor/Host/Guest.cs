@@ -60,6 +60,9 @@ internal sealed class Guest(LibvirtDomainHandle handle) : IDisposable
 
     public void Reboot() => Check(Libvirt.virDomainReboot(Handle, Libvirt.VIR_DOMAIN_REBOOT_DEFAULT), "virDomainReboot");
 
+    /// <summary>A non-maskable interrupt: guests configured for it write a crash dump (Nova's trigger_crash_dump).</summary>
+    public void InjectNmi() => Check(Libvirt.virDomainInjectNMI(Handle, 0), "virDomainInjectNMI");
+
     public void Suspend() => Check(Libvirt.virDomainSuspend(Handle), "virDomainSuspend");
 
     public void Resume() => Check(Libvirt.virDomainResume(Handle), "virDomainResume");

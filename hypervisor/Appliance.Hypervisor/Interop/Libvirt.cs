@@ -71,6 +71,9 @@ internal static partial class Libvirt
     internal static partial int virDomainSuspend(LibvirtDomainHandle domain);
 
     [LibraryImport(Library)]
+    internal static partial int virDomainInjectNMI(LibvirtDomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
     internal static partial int virDomainResume(LibvirtDomainHandle domain);
 
     [LibraryImport(Library)]
