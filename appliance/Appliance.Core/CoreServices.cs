@@ -4,6 +4,7 @@ using Appliance.Core.Health;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
+using Appliance.Core.Quotas;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Images;
@@ -30,6 +31,7 @@ public static class CoreServices
         services.AddSingleton<ImageService>();
         services.AddSingleton<FlavorRepository>();
         services.AddSingleton<KeyPairService>();
+        services.AddSingleton<QuotaService>();
         services.AddApplianceIdentity();
         return services;
     }
