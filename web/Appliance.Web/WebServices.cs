@@ -2,6 +2,7 @@ using Appliance.Web.Compute;
 using Appliance.Web.Compute.Flavors;
 using Appliance.Web.Compute.Images;
 using Appliance.Web.Compute.Keypairs;
+using Appliance.Web.Compute.Quotas;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
 using Appliance.Web.Identity;
@@ -9,6 +10,7 @@ using Appliance.Web.Image;
 using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
+using Appliance.Web.RateLimits;
 using Appliance.Web.Versions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -24,6 +26,7 @@ public static class WebServices
     {
         services.AddRouting();
         services.AddApplianceHealthChecks();
+        services.AddComputeRateLimits();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = null);
         return services;
     }
@@ -43,6 +46,7 @@ public static class WebServices
         app.UseMiddleware<FaultMiddleware>();
         app.UseStatusCodeFaults();
         app.UseMiddleware<AuthTokenMiddleware>(); // before routing: it may fold /v2.1/{project_id}/... into /v2.1/...
+        app.UseComputeRateLimits(); // after auth: the limits are per project
         app.UseRouting();
         app.UseMiddleware<KeystoneErrorMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
@@ -62,6 +66,8 @@ public static class WebServices
         routes.MapComputeImagesApi();
         routes.MapFlavorsApi();
         routes.MapKeypairsApi();
+        routes.MapQuotaSetsApi();
+        routes.MapLimitsApi();
         return routes;
     }
 }

@@ -17,6 +17,9 @@ public sealed class ApplianceOptions
 
     public ImageOptions Images { get; set; } = new();
 
+    /// <summary>Per-project limits on compute API requests, as Nova's rate limits.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
+
     /// <summary>How long an issued token stays valid (Keystone's [token] expiration, 1 h by default).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
