@@ -12,9 +12,10 @@ namespace Appliance.Tests.Hosting;
 
 /// <summary>
 /// The appliance's real pipeline and store in memory: a temp data dir of its own (or a given one, to
-/// test restarts) and libvirt's test:///default driver unless told otherwise.
+/// test restarts) and libvirt's test:///default driver unless told otherwise; <paramref name="configure"/>
+/// changes any other setting, as appsettings.json would.
 /// </summary>
-public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri = "test:///default") : WebApplicationFactory<Program>
+public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri = "test:///default", Action<ApplianceOptions>? configure = null) : WebApplicationFactory<Program>
 {
     private readonly TempDataDir? _ownDataDir = dataDir is null ? new TempDataDir() : null;
 
@@ -26,6 +27,7 @@ public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri =
     protected override IHostBuilder CreateHostBuilder()
     {
         var options = new ApplianceOptions { DataDir = DataDir, LibvirtUri = libvirtUri, Listen = "http://127.0.0.1:0" };
+        configure?.Invoke(options);
         return new HostBuilder()
             .ConfigureLogging(logging => logging.AddApplianceConsoleLog().AddProvider(Logs).SetMinimumLevel(LogLevel.Information))
             .ConfigureWebHost(web => web
