@@ -5,6 +5,7 @@ using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
 using Appliance.Core.Servers;
+using Appliance.Core.Quotas;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Designer;
 using Appliance.Hypervisor.Disks;
@@ -37,6 +38,7 @@ public static class CoreServices
         services.AddSingleton<IComputeDriver>(provider =>
             new LibvirtComputeDriver(provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), HostFacts.Probe()));
         services.AddServers();
+        services.AddSingleton<QuotaService>();
         services.AddApplianceIdentity();
         return services;
     }

@@ -3,6 +3,7 @@ using Appliance.Web.Compute.Flavors;
 using Appliance.Web.Compute.Images;
 using Appliance.Web.Compute.Keypairs;
 using Appliance.Web.Compute.Servers;
+using Appliance.Web.Compute.Quotas;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
 using Appliance.Web.Identity;
@@ -10,6 +11,7 @@ using Appliance.Web.Image;
 using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
+using Appliance.Web.RateLimits;
 using Appliance.Web.Versions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -25,6 +27,7 @@ public static class WebServices
     {
         services.AddRouting();
         services.AddApplianceHealthChecks();
+        services.AddComputeRateLimits();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = null);
         return services;
     }
@@ -44,6 +47,7 @@ public static class WebServices
         app.UseMiddleware<FaultMiddleware>();
         app.UseStatusCodeFaults();
         app.UseMiddleware<AuthTokenMiddleware>(); // before routing: it may fold /v2.1/{project_id}/... into /v2.1/...
+        app.UseComputeRateLimits(); // after auth: the limits are per project
         app.UseRouting();
         app.UseMiddleware<KeystoneErrorMiddleware>();
         app.UseMiddleware<BodyLimitMiddleware>();
@@ -64,6 +68,8 @@ public static class WebServices
         routes.MapFlavorsApi();
         routes.MapKeypairsApi();
         routes.MapServersApi();
+        routes.MapQuotaSetsApi();
+        routes.MapLimitsApi();
         return routes;
     }
 }

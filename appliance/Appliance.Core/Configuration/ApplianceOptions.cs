@@ -18,6 +18,8 @@ public sealed class ApplianceOptions
     public ImageOptions Images { get; set; } = new();
 
     public ServerOptions Servers { get; set; } = new();
+    /// <summary>Per-project limits on compute API requests, as Nova's rate limits.</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>How long an issued token stays valid (Keystone's [token] expiration, 1 h by default).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);

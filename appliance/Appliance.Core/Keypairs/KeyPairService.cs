@@ -6,7 +6,7 @@ using Dapper;
 namespace Appliance.Core.Keypairs;
 
 /// <summary>A user's key pairs: import or generate, list, show, delete, within the key_pairs quota.</summary>
-public sealed class KeyPairService(Database database)
+public sealed class KeyPairService(Database database, QuotaService quotas)
 {
     private const string Columns = "id AS Id, user_id AS UserId, name AS Name, fingerprint AS Fingerprint, public_key AS PublicKey, type AS Type, created_at AS CreatedAt";
 
@@ -15,8 +15,11 @@ public sealed class KeyPairService(Database database)
         public KeyPair ToKeyPair() => new(Id, UserId, Name, Fingerprint, PublicKey, Type, DateTimeOffset.Parse(CreatedAt, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Imports the given public key, or generates one (returning its private key once) when none is given.</summary>
-    public async Task<(KeyPair KeyPair, string? PrivateKey)> CreateAsync(string userId, string name, string? publicKey, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Imports the given public key, or generates one (returning its private key once) when none is given;
+    /// the user's key pairs count against the key_pairs limit of the caller's project, as in Nova.
+    /// </summary>
+    public async Task<(KeyPair KeyPair, string? PrivateKey)> CreateAsync(string projectId, string userId, string name, string? publicKey, CancellationToken cancellationToken = default)
     {
         string? privateKey = null;
         if (publicKey is null)
@@ -31,7 +34,8 @@ public sealed class KeyPairService(Database database)
             // Counting and inserting in one IMMEDIATE transaction: parallel creates cannot pass the quota together.
             var used = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
-            if (used >= DefaultQuotas.KeyPairs)
+            var limits = await quotas.GetLimitsAsync(connection, transaction, projectId, cancellationToken);
+            if (!QuotaLimits.Allows(limits.KeyPairs, used, 1))
             {
                 throw new KeyPairException(403, "Quota exceeded, too many key pairs.");
             }

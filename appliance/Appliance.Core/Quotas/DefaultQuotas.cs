@@ -1,6 +1,6 @@
 namespace Appliance.Core.Quotas;
 
-/// <summary>The seed's default quota values, the one place they are written.</summary>
+/// <summary>The seed's default quota values, the one place they are written; -1 means unlimited.</summary>
 public static class DefaultQuotas
 {
     public const int Instances = 10;
@@ -14,6 +14,26 @@ public static class DefaultQuotas
     public const int SecurityGroups = 10;
     public const int SecurityGroupRules = 20;
     public const int FloatingIps = 10;
+    public const int FixedIps = -1;
     public const int ServerGroups = 10;
     public const int ServerGroupMembers = 10;
+
+    /// <summary>Every resource's default, by Nova's resource name.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ByResource = new Dictionary<string, int>
+    {
+        [QuotaResources.Instances] = Instances,
+        [QuotaResources.Cores] = Cores,
+        [QuotaResources.Ram] = Ram,
+        [QuotaResources.KeyPairs] = KeyPairs,
+        [QuotaResources.MetadataItems] = MetadataItems,
+        [QuotaResources.InjectedFiles] = InjectedFiles,
+        [QuotaResources.InjectedFileContentBytes] = InjectedFileContentBytes,
+        [QuotaResources.InjectedFilePathBytes] = InjectedFilePathBytes,
+        [QuotaResources.SecurityGroups] = SecurityGroups,
+        [QuotaResources.SecurityGroupRules] = SecurityGroupRules,
+        [QuotaResources.FloatingIps] = FloatingIps,
+        [QuotaResources.FixedIps] = FixedIps,
+        [QuotaResources.ServerGroups] = ServerGroups,
+        [QuotaResources.ServerGroupMembers] = ServerGroupMembers,
+    };
 }

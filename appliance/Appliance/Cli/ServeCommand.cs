@@ -71,6 +71,12 @@ public static class ServeCommand
             return 2;
         }
 
+        if (options.RateLimits.Problem() is { } rateLimitProblem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {rateLimitProblem}");
+            return 2;
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddApplianceConsoleLog();

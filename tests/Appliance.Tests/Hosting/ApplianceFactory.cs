@@ -12,7 +12,8 @@ namespace Appliance.Tests.Hosting;
 
 /// <summary>
 /// The appliance's real pipeline and store in memory: a temp data dir of its own (or a given one, to
-/// test restarts) and libvirt's test:///default driver unless told otherwise.
+/// test restarts) and libvirt's test:///default driver unless told otherwise; <paramref name="configure"/>
+/// changes any other setting, as appsettings.json would.
 /// </summary>
 public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri = "test:///default", Action<ApplianceOptions>? configure = null)
     : WebApplicationFactory<Program>

@@ -3,15 +3,16 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Appliance.Core.Configuration;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 
 namespace Appliance.Tests.Images;
 
 /// <summary>An appliance with an admin token, and the image calls the image tests share.</summary>
-public sealed class ImageApiSession : IAsyncLifetime
+public sealed class ImageApiSession(Action<ApplianceOptions>? configure = null) : IAsyncLifetime
 {
-    public ApplianceFactory Factory { get; } = new();
+    public ApplianceFactory Factory { get; } = new(configure: configure);
     public HttpClient Client { get; private set; } = null!;
     public string AdminToken { get; private set; } = null!;
 

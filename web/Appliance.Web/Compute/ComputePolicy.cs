@@ -22,6 +22,13 @@ public static class ComputePolicy
         return Policy.IsAdmin(caller) ? caller : throw Forbidden(rule);
     }
 
+    /// <summary>Nova's PROJECT_READER_OR_ADMIN on a project named in the URL: any role in it, or admin; 403 otherwise.</summary>
+    public static RequestContext RequireProjectReader(this HttpContext http, string projectId, string rule)
+    {
+        var caller = http.Caller();
+        return Policy.CanRead(caller, projectId) ? caller : throw Forbidden(rule);
+    }
+
     /// <summary>For reading a resource owned by <paramref name="ownerProjectId"/>.</summary>
     public static RequestContext RequireReadable(this HttpContext http, string ownerProjectId)
     {

@@ -32,6 +32,9 @@ public sealed record Fault(int Code, string Message)
     /// <summary>Seconds a client should wait, sent for 413 and 429 as Nova does.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>Which limit was hit, for rate-limited answers as Nova's RateLimitFault gave it.</summary>
+    public string? Details { get; init; }
+
     public static Fault BadRequest(string message) => new(400, message);
 
     public static Fault NotFound(string message = NotFoundMessage) => new(404, message);
@@ -41,10 +44,11 @@ public sealed record Fault(int Code, string Message)
     public static Fault Unexpected() => new(500, UnexpectedErrorMessage);
 
     public Dictionary<string, FaultBody> ToBody() =>
-        new() { [Name] = new FaultBody(Code, Message, RetryAfterSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+        new() { [Name] = new FaultBody(Code, Message, RetryAfterSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture), Details) };
 }
 
 public sealed record FaultBody(
     [property: JsonPropertyName("code")] int Code,
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("retryAfter"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RetryAfter);
+    [property: JsonPropertyName("retryAfter"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RetryAfter,
+    [property: JsonPropertyName("details"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Details = null);

@@ -49,6 +49,12 @@ public static class ComputeMicroversions
     /// <summary>From here on image metadata (/images/{id}/metadata) is gone, as in Nova.</summary>
     public static readonly ApiVersion ImageMetadataProxyRemoved = new(2, 39);
 
+    /// <summary>From here on quota sets and limits drop the nova-network resources (fixed and floating IPs, security groups and rules).</summary>
+    public static readonly ApiVersion NetworkQuotasRemoved = new(2, 36);
+
+    /// <summary>From here on /limits no longer shows maxImageMeta, as image metadata is no longer proxied.</summary>
+    public static readonly ApiVersion MaxImageMetaRemoved = new(2, 39);
+
     /// <summary>What a request without a version header gets, as in Nova.</summary>
     public static readonly ApiVersion Default = Minimum;
 }

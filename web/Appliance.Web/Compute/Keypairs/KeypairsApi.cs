@@ -52,7 +52,7 @@ public static partial class KeypairsApi
         }
 
         var caller = context.Caller();
-        var (pair, privateKey) = await keypairs.CreateAsync(caller.UserId, request.Name, request.PublicKey, context.RequestAborted);
+        var (pair, privateKey) = await keypairs.CreateAsync(caller.ProjectId!, caller.UserId, request.Name, request.PublicKey, context.RequestAborted);
         var view = new Dictionary<string, object?>
         {
             ["fingerprint"] = pair.Fingerprint,
