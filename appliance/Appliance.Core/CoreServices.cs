@@ -29,6 +29,7 @@ public static class CoreServices
         services.AddSingleton<ImageUploader>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<FlavorRepository>();
+        services.AddSingleton<FlavorAccessRepository>();
         services.AddSingleton<KeyPairService>();
         services.AddApplianceIdentity();
         return services;

@@ -61,6 +61,7 @@ public static class WebServices
         routes.MapGlanceApi();
         routes.MapComputeImagesApi();
         routes.MapFlavorsApi();
+        routes.MapFlavorAccessApi();
         routes.MapKeypairsApi();
         return routes;
     }
