@@ -206,6 +206,25 @@ public sealed class KeypairMicroversionTests : IAsyncLifetime
         Assert.False(old.TryGetProperty("keypairs_links", out _));
     }
 
+    [SkippableFact]
+    public async Task V235_NextLink_KeepsTheProjectIdOfTheUrl()
+    {
+        AdvertisedMicroversion.Require(ComputeMicroversions.KeypairPaging);
+        var member = await IdentityClient.CreateMemberAsync(_session.Client, _session.AdminToken, "tenant", "heidi");
+        var token = await IdentityClient.LoginAsync(_session.Client, member.UserName, member.Password, "tenant");
+        await Import("2.35", "a", token);
+        await Import("2.35", "b", token);
+
+        var (status, page) = await Send("2.35", HttpMethod.Get, $"/v2.1/{member.ProjectId}/os-keypairs?limit=1", token: token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var fingerprint = page.GetProperty("keypairs")[0].GetProperty("keypair").GetProperty("fingerprint").GetString();
+        JsonAssert.Equal($$$"""
+            {"keypairs": [{"keypair": {"fingerprint": "{{{fingerprint}}}", "name": "a", "public_key": "{{{Ed25519}}}", "type": "ssh"}}],
+             "keypairs_links": [{"rel": "next", "href": "http://localhost/v2.1/{{{member.ProjectId}}}/os-keypairs?limit=1&marker=a"}]}
+            """, page.GetRawText());
+    }
+
     [SkippableTheory]
     [InlineData("marker=zz", "Marker zz could not be found.")]
     [InlineData("limit=abc", "Invalid input for query parameters limit. Value: abc. 'abc' does not match '^[0-9]*$'")]
