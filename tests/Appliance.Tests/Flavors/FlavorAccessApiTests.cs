@@ -149,6 +149,8 @@ public sealed class FlavorAccessApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"addTenantAccess": {"tenant": "a"}, "removeTenantAccess": {"tenant": "a"}}""", "Malformed request body")]
+    [InlineData("""[{"addTenantAccess": {"tenant": "a"}}]""", "Malformed request body")]
+    [InlineData("""{"addTenantAccess": null}""", "Invalid input for field/attribute addTenantAccess. Value: None. None is not of type 'object'")]
     [InlineData("""{"shareFlavor": {"tenant": "a"}}""", "There is no such action: shareFlavor")]
     [InlineData("""{"addTenantAccess": {}}""", "'tenant' is a required property")]
     [InlineData("""{"addTenantAccess": {"tenant": "a", "role": "x"}}""", "Additional properties are not allowed ('role' was unexpected)")]
