@@ -34,6 +34,7 @@ public static class CoreServices
         services.AddSingleton<ImageUploader>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<FlavorRepository>();
+        services.AddSingleton<FlavorAccessRepository>();
         services.AddSingleton<KeyPairService>();
         services.AddSingleton<IComputeDriver>(provider =>
             new LibvirtComputeDriver(provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), HostFacts.Probe()));

@@ -66,6 +66,7 @@ public static class WebServices
         routes.MapGlanceApi();
         routes.MapComputeImagesApi();
         routes.MapFlavorsApi();
+        routes.MapFlavorAccessApi();
         routes.MapKeypairsApi();
         routes.MapServersApi();
         routes.MapQuotaSetsApi();

@@ -16,19 +16,26 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
     }
 
     /// <summary>
-    /// Imports the given public key, or generates one (returning its private key once) when none is given;
-    /// the user's key pairs count against the key_pairs limit of the caller's project, as in Nova.
+    /// Imports the given public key (an OpenSSH key, or a PEM certificate for x509), or generates one when none is
+    /// given, returning its private key once; the user's key pairs count against the key_pairs limit of the
+    /// caller's project, as in Nova.
     /// </summary>
-    public async Task<(KeyPair KeyPair, string? PrivateKey)> CreateAsync(string projectId, string userId, string name, string? publicKey, CancellationToken cancellationToken = default)
+    public async Task<(KeyPair KeyPair, string? PrivateKey)> CreateAsync(
+        string projectId, string userId, string name, string? publicKey, string type = KeyPairTypes.Ssh, CancellationToken cancellationToken = default)
     {
         string? privateKey = null;
         if (publicKey is null)
         {
-            (publicKey, privateKey) = SshPublicKey.GenerateRsa("Generated-by-appliance");
+            (publicKey, privateKey) = type == KeyPairTypes.X509
+                ? X509KeyPair.Generate(userId)
+                : SshPublicKey.GenerateRsa("Generated-by-appliance");
         }
 
-        var fingerprint = SshPublicKey.Fingerprint(publicKey)
-            ?? throw new KeyPairException(400, "Keypair data is invalid: failed to generate fingerprint");
+        var fingerprint = type == KeyPairTypes.X509
+            ? X509KeyPair.Fingerprint(publicKey)
+                ?? throw new KeyPairException(400, "Keypair data is invalid: failed to generate X509 fingerprint. Error message: no PEM certificate could be read")
+            : SshPublicKey.Fingerprint(publicKey)
+                ?? throw new KeyPairException(400, "Keypair data is invalid: failed to generate fingerprint");
         var keyPair = await database.WriteAsync(async (connection, transaction) =>
         {
             // Counting and inserting in one IMMEDIATE transaction: parallel creates cannot pass the quota together.
@@ -49,18 +56,28 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
 
             return await connection.QuerySingleAsync<Row>(new CommandDefinition($"""
                 INSERT INTO key_pairs (user_id, name, fingerprint, public_key, type, created_at)
-                VALUES (@userId, @name, @fingerprint, @publicKey, 'ssh', @createdAt) RETURNING {Columns}
-                """, new { userId, name, fingerprint, publicKey, createdAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) },
+                VALUES (@userId, @name, @fingerprint, @publicKey, @type, @createdAt) RETURNING {Columns}
+                """, new { userId, name, fingerprint, publicKey, type, createdAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) },
                 transaction, cancellationToken: cancellationToken));
         }, cancellationToken);
         return (keyPair.ToKeyPair(), privateKey);
     }
 
-    public async Task<IReadOnlyList<KeyPair>> ListAsync(string userId, CancellationToken cancellationToken = default)
+    /// <summary>The user's key pairs by name; a page of at most <paramref name="limit"/> after <paramref name="marker"/> when given.</summary>
+    public async Task<IReadOnlyList<KeyPair>> ListAsync(string userId, int? limit = null, string? marker = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM key_pairs WHERE user_id = @userId ORDER BY name", new { userId }, cancellationToken: cancellationToken));
+        if (marker is not null && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @marker", new { userId, marker }, cancellationToken: cancellationToken)) == 0)
+        {
+            // Nova answers an unknown marker with 400, not 404: the list itself exists.
+            throw new KeyPairException(400, $"Marker {marker} could not be found.");
+        }
+
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition($"""
+            SELECT {Columns} FROM key_pairs WHERE user_id = @userId AND (@marker IS NULL OR name > @marker)
+            ORDER BY name LIMIT @limit
+            """, new { userId, marker, limit = limit ?? -1 }, cancellationToken: cancellationToken));
         return rows.Select(row => row.ToKeyPair()).ToList();
     }
 

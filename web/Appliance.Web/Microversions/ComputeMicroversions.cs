@@ -13,6 +13,18 @@ public static class ComputeMicroversions
     /// <summary>The newest microversion whose behaviour is implemented in full.</summary>
     public static readonly ApiVersion Maximum = new(2, 1);
 
+    /// <summary>Key pairs carry a type (ssh or x509); create answers 201 and delete 204.</summary>
+    public static readonly ApiVersion KeypairType = new(2, 2);
+
+    /// <summary>Adding tenant access to a public flavor is refused with 409.</summary>
+    public static readonly ApiVersion FlavorAccessPublicConflict = new(2, 7);
+
+    /// <summary>Admins may act on another user's key pairs (user_id in the create body or the query).</summary>
+    public static readonly ApiVersion KeypairUserId = new(2, 10);
+
+    /// <summary>The key pair list pages by name with limit and marker, and links the next page.</summary>
+    public static readonly ApiVersion KeypairPaging = new(2, 35);
+
     /// <summary>Admins see OS-EXT-SRV-ATTR:reservation_id, launch_index, hostname, kernel_id, ramdisk_id, root_device_name, user_data.</summary>
     public static readonly ApiVersion ExtendedServerAttributes = new(2, 3);
 

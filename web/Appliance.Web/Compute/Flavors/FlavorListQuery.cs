@@ -9,7 +9,7 @@ namespace Appliance.Web.Compute.Flavors;
 /// <summary>GET /flavors query strings, read as Nova reads them.</summary>
 public static class FlavorListQuery
 {
-    public const int MaxLimit = 1000;
+    public const int MaxLimit = ComputePaging.MaxLimit;
 
     public static FlavorQuery Parse(IQueryCollection query, bool isAdmin)
     {

@@ -1,24 +1,21 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using Appliance.Core.Keypairs;
 using Appliance.Web.Faults;
 using Appliance.Web.Json;
+using Appliance.Web.Microversions;
+using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Keypairs;
 
-/// <summary>/os-keypairs as Nova serves it below 2.2: the caller's own key pairs, imported or generated.</summary>
-public static partial class KeypairsApi
+/// <summary>
+/// /os-keypairs as Nova serves it up to 2.35: a user's key pairs, imported or generated; typed (ssh or x509) from
+/// 2.2, another user's for admins from 2.10, paged from 2.35.
+/// </summary>
+public static class KeypairsApi
 {
-    public sealed record CreateBody([property: JsonPropertyName("keypair")] CreateKeypair Keypair);
-
-    public sealed record CreateKeypair(
-        [property: JsonPropertyName("name")] string Name,
-        [property: JsonPropertyName("public_key")] string? PublicKey = null);
-
     public static IEndpointRouteBuilder MapKeypairsApi(this IEndpointRouteBuilder routes)
     {
         foreach (var version in ComputeApiGroups.Versions)
@@ -35,67 +32,53 @@ public static partial class KeypairsApi
 
     private static async Task<IResult> List(HttpContext context, KeyPairService keypairs)
     {
-        var all = await keypairs.ListAsync(context.Caller().UserId, context.RequestAborted);
-        return TypedResults.Json(new
+        var version = context.ComputeVersion();
+        var userId = KeypairOwner.Resolve(context, KeypairOwner.FromQuery(context), "index");
+        var paged = version >= ComputeMicroversions.KeypairPaging;
+        var limit = paged ? ComputePaging.SchemaLimit(context.Request.Query) : null;
+        var marker = paged ? context.Request.Query.Last("marker") : null;
+        var page = await keypairs.ListAsync(userId, limit ?? (paged ? ComputePaging.MaxLimit : null), marker, context.RequestAborted);
+
+        var body = new Dictionary<string, object?>
         {
-            keypairs = all.Select(pair => new { keypair = new { fingerprint = pair.Fingerprint, name = pair.Name, public_key = pair.PublicKey } }),
-        });
+            ["keypairs"] = page.Select(pair => new { keypair = KeypairView.Listed(pair, version) }).ToList(),
+        };
+        // As Nova: a full page (of the asked limit, or of the cap) links the next one.
+        if (paged && page.Count > 0 && page.Count == (limit ?? ComputePaging.MaxLimit))
+        {
+            body["keypairs_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, "os-keypairs", page[^1].Name)) };
+        }
+
+        return TypedResults.Json(body);
     }
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody<CreateBody> body, KeyPairService keypairs)
+    private static async Task<IResult> Create(HttpContext context, JsonBody<JsonObject> body, KeyPairService keypairs)
     {
-        var request = body.Value.Keypair;
-        if (!NamePattern().IsMatch(request.Name))
-        {
-            throw new FaultException(Fault.BadRequest(
-                "Invalid input for field/attribute name. Value must be 1 to 255 of the characters a-z A-Z 0-9 _ - and space."));
-        }
-
-        var caller = context.Caller();
-        var (pair, privateKey) = await keypairs.CreateAsync(caller.ProjectId!, caller.UserId, request.Name, request.PublicKey, context.RequestAborted);
-        var view = new Dictionary<string, object?>
-        {
-            ["fingerprint"] = pair.Fingerprint,
-            ["name"] = pair.Name,
-            ["public_key"] = pair.PublicKey,
-            ["user_id"] = pair.UserId,
-        };
-        if (privateKey is not null)
-        {
-            view["private_key"] = privateKey;
-        }
-
-        return TypedResults.Json(new { keypair = view });
+        var version = context.ComputeVersion();
+        var request = KeypairRequests.Create(body.Value, version);
+        var userId = KeypairOwner.Resolve(context, request.UserId, "create");
+        var (pair, privateKey) = await keypairs.CreateAsync(context.Caller().ProjectId!, userId, request.Name, request.PublicKey, request.Type, context.RequestAborted);
+        var view = new { keypair = KeypairView.Created(pair, privateKey, version) };
+        return version >= ComputeMicroversions.KeypairType
+            ? TypedResults.Json(view, statusCode: StatusCodes.Status201Created)
+            : TypedResults.Json(view);
     }
 
     private static async Task<IResult> Show(HttpContext context, string name, KeyPairService keypairs)
     {
-        var pair = await keypairs.GetAsync(context.Caller().UserId, name, context.RequestAborted);
-        return TypedResults.Json(new
-        {
-            keypair = new Dictionary<string, object?>
-            {
-                ["created_at"] = pair.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-                ["deleted"] = false,
-                ["deleted_at"] = null,
-                ["fingerprint"] = pair.Fingerprint,
-                ["id"] = pair.Id,
-                ["name"] = pair.Name,
-                ["public_key"] = pair.PublicKey,
-                ["updated_at"] = null,
-                ["user_id"] = pair.UserId,
-            },
-        });
+        var userId = KeypairOwner.Resolve(context, KeypairOwner.FromQuery(context), "show");
+        var pair = await keypairs.GetAsync(userId, name, context.RequestAborted);
+        return TypedResults.Json(new { keypair = KeypairView.Shown(pair, context.ComputeVersion()) });
     }
 
     private static async Task<IResult> Delete(HttpContext context, string name, KeyPairService keypairs)
     {
-        await keypairs.DeleteAsync(context.Caller().UserId, name, context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        var userId = KeypairOwner.Resolve(context, KeypairOwner.FromQuery(context), "delete");
+        await keypairs.DeleteAsync(userId, name, context.RequestAborted);
+        return TypedResults.StatusCode(context.ComputeVersion() >= ComputeMicroversions.KeypairType
+            ? StatusCodes.Status204NoContent
+            : StatusCodes.Status202Accepted);
     }
-
-    [GeneratedRegex(@"^[_\- a-zA-Z0-9]{1,255}$")]
-    private static partial Regex NamePattern();
 
     /// <summary>The key pair store's refusals as faults with Nova's codes.</summary>
     private sealed class KeyPairFaults : IEndpointFilter
