@@ -64,6 +64,11 @@ public static class WebServices
         routes.MapFlavorsApi();
         routes.MapKeypairsApi();
         routes.MapServersApi();
+        routes.MapServerMetadataApi();
+        routes.MapServerIpsApi();
+        routes.MapServerActionsApi();
+        routes.MapInstanceActionsApi();
+        routes.MapServerTagsApi();
         return routes;
     }
 }
