@@ -78,7 +78,8 @@ public sealed class ServerTagsApiTests(SubresourceFixture fixture) : IClassFixtu
         {
             var (status, body) = await Send(HttpMethod.Put, $"{path}/{bad}");
             Assert.True(status == HttpStatusCode.BadRequest, $"{bad}: {status} {body}");
-            Assert.Contains("It must be a non empty string without characters '/' and ','", body);
+            var message = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("badRequest").GetProperty("message").GetString();
+            Assert.StartsWith($"Tag '{bad.Replace("%2F", "/")}' is invalid. It must be a non empty string without characters '/' and ','.", message);
         }
 
         Assert.Equal(HttpStatusCode.Created, (await Send(HttpMethod.Put, $"{path}/{new string('t', 60)}")).Status);
