@@ -55,6 +55,10 @@ public static class CoreServices
         services.AddSingleton<ServerBuilder>();
         services.AddSingleton<ServerDeleter>();
         services.AddSingleton<ServerService>();
+        services.AddSingleton<ServerMetadataService>();
+        services.AddSingleton<ServerTagService>();
+        services.AddSingleton<ServerConsole>();
+        services.AddSingleton<InstanceActionHistory>();
         services.AddSingleton<ServerReconciler>();
         services.AddSingleton<PowerStateSync>();
         services.AddHostedService(provider => provider.GetRequiredService<PowerStateSync>());

@@ -71,6 +71,11 @@ public static class WebServices
         routes.MapServersApi();
         routes.MapQuotaSetsApi();
         routes.MapLimitsApi();
+        routes.MapServerMetadataApi();
+        routes.MapServerIpsApi();
+        routes.MapServerActionsApi();
+        routes.MapInstanceActionsApi();
+        routes.MapServerTagsApi();
         return routes;
     }
 }

@@ -37,6 +37,9 @@ public static class ComputeMicroversions
     /// <summary>Servers take and show a description.</summary>
     public static readonly ApiVersion ServerDescription = new(2, 19);
 
+    /// <summary>The instance actions of a deleted server stay visible.</summary>
+    public static readonly ApiVersion InstanceActionsOfDeletedServers = new(2, 21);
+
     /// <summary>Server views carry tags; tags filters and /servers/{id}/tags.</summary>
     public static readonly ApiVersion ServerTags = new(2, 26);
 
@@ -66,6 +69,8 @@ public static class ComputeMicroversions
 
     /// <summary>From here on /limits no longer shows maxImageMeta, as image metadata is no longer proxied.</summary>
     public static readonly ApiVersion MaxImageMetaRemoved = new(2, 39);
+    /// <summary>Owners see an instance action's events too (without traceback); before, only admins did.</summary>
+    public static readonly ApiVersion InstanceActionEventsForOwners = new(2, 51);
 
     /// <summary>What a request without a version header gets, as in Nova.</summary>
     public static readonly ApiVersion Default = Minimum;

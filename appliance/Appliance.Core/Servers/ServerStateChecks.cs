@@ -1,0 +1,43 @@
+namespace Appliance.Core.Servers;
+
+/// <summary>Nova's guards before a server is changed: its lock, and the vm/task states an operation may start from.</summary>
+public static class ServerStateChecks
+{
+    /// <summary>Where metadata and tag changes may happen: a server that has come up and is resting.</summary>
+    public static readonly IReadOnlySet<string> Resting =
+        new HashSet<string>(StringComparer.Ordinal) { VmStates.Active, VmStates.Paused, VmStates.Suspended, VmStates.Stopped };
+
+    /// <summary>A locked server may only be changed by an admin.</summary>
+    public static void RequireUnlocked(ServerRecord server, ServerCaller caller)
+    {
+        if (server.Locked && !caller.IsAdmin)
+        {
+            throw new ServerException(409, $"Instance {server.Uuid} is locked");
+        }
+    }
+
+    /// <summary>
+    /// The vm_state must be one of those given; with <paramref name="idle"/> no task may run and the server must have
+    /// launched once. <paramref name="action"/> and <paramref name="serverId"/> go into Nova's conflict message.
+    /// </summary>
+    public static void RequireState(ServerRecord server, IReadOnlySet<string> vmStates, bool idle, string action, string serverId)
+    {
+        if (!vmStates.Contains(server.VmState))
+        {
+            throw Conflict(action, serverId, "vm_state", server.VmState);
+        }
+
+        if (idle && server.TaskState is { } task)
+        {
+            throw Conflict(action, serverId, "task_state", task);
+        }
+
+        if (idle && server.LaunchedAt is null)
+        {
+            throw Conflict(action, serverId, "launched_at", "None");
+        }
+    }
+
+    private static ServerException Conflict(string action, string serverId, string attribute, string state) =>
+        new(409, $"Cannot '{action}' instance {serverId} while it is in {attribute} {state}");
+}

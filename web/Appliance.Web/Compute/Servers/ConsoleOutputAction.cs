@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Appliance.Core.Servers;
+using Appliance.Web.Faults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Web.Compute.Servers;
+
+/// <summary>{"os-getConsoleOutput": {"length": N}}: the last N lines of the serial console log as {"output": "..."}.</summary>
+public static partial class ConsoleOutputAction
+{
+    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
+    {
+        var lines = Length(request.Arguments);
+        var console = request.Context.RequestServices.GetRequiredService<ServerConsole>();
+        var output = await console.OutputAsync(ServerCaller.From(request.Context.Caller()), request.ServerId, lines, request.Context.RequestAborted);
+        return TypedResults.Json(new { output });
+    }
+
+    /// <summary>Nova's schema: an integer of at least -1, the same as a string of digits, or null; -1 and null mean the whole log.</summary>
+    private static int? Length(JsonElement arguments)
+    {
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            throw ServerFields.Invalid("os-getConsoleOutput", "must be an object");
+        }
+
+        JsonElement length = default;
+        foreach (var property in arguments.EnumerateObject())
+        {
+            if (property.Name != "length")
+            {
+                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
+            }
+
+            length = property.Value;
+        }
+
+        var number = length.ValueKind switch
+        {
+            JsonValueKind.Undefined or JsonValueKind.Null => (decimal?)null,
+            JsonValueKind.Number when length.TryGetDecimal(out var value) && decimal.IsInteger(value) => value,
+            JsonValueKind.String when Digits().IsMatch(length.GetString()!) => decimal.Parse(length.GetString()!, CultureInfo.InvariantCulture),
+            _ => throw ServerFields.Invalid("length", "must be an integer, or a string of digits"),
+        };
+        return number switch
+        {
+            null or -1 => null,
+            < -1 => throw ServerFields.Invalid("length", "must be at least -1"),
+            > int.MaxValue => int.MaxValue,
+            _ => (int)number.Value,
+        };
+    }
+
+    // Long enough for any count a client means; longer strings are refused rather than overflowing.
+    [GeneratedRegex("^-?[0-9]{1,18}$")]
+    private static partial Regex Digits();
+}
