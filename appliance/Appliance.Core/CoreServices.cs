@@ -55,6 +55,7 @@ public static class CoreServices
         services.AddSingleton<ServerBuilder>();
         services.AddSingleton<ServerDeleter>();
         services.AddSingleton<ServerService>();
+        services.AddSingleton<CrashDumpService>();
         services.AddSingleton<ServerMetadataService>();
         services.AddSingleton<ServerTagService>();
         services.AddSingleton<ServerConsole>();

@@ -10,11 +10,8 @@ namespace Appliance.Core.Servers;
 /// /servers/{id}/metadata: reads, and changes that check lock, state and the metadata_items limit and rewrite the
 /// items in one IMMEDIATE transaction, bumping the server's updated_at so changes-since sees them.
 /// </summary>
-public sealed class ServerMetadataService(Database database, ServerService servers)
+public sealed class ServerMetadataService(Database database, ServerService servers, QuotaService quotas)
 {
-    /// <summary>The metadata_items limit until per-project quotas can be read here.</summary>
-    public const int Limit = DefaultQuotas.MetadataItems;
-
     public const string NotFoundMessage = "Metadata item was not found";
 
     public async Task<IReadOnlyDictionary<string, string>> ListAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default)
@@ -89,9 +86,10 @@ public sealed class ServerMetadataService(Database database, ServerService serve
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, ServerStateChecks.Resting, idle: true, action, uuid);
             var items = change(await ItemsAsync(connection, transaction, current.Uuid, cancellationToken));
-            if (items.Count > Limit)
+            var limit = (await quotas.GetLimitsAsync(connection, transaction, current.ProjectId, cancellationToken)).MetadataItems;
+            if (!QuotaLimits.Allows(limit, 0, items.Count))
             {
-                throw new ServerException(403, $"Maximum number of metadata items exceeds {Limit}");
+                throw new ServerException(403, $"Maximum number of metadata items exceeds {limit}");
             }
 
             await connection.ExecuteAsync(new CommandDefinition("DELETE FROM server_metadata WHERE server_uuid = @Uuid", new { current.Uuid }, transaction,

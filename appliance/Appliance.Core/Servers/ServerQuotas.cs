@@ -1,22 +1,20 @@
 using System.Data;
 using Appliance.Core.Flavors;
 using Appliance.Core.Quotas;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Appliance.Core.Servers;
 
 /// <summary>The instances, cores and ram quotas at server create: how many of the requested servers fit, or Nova's 403.</summary>
-public sealed class ServerQuotas
+public sealed class ServerQuotas(QuotaService quotas)
 {
     /// <summary>The number of servers to create, between min and max; inside the caller's write transaction.</summary>
     public async Task<int> CheckInstancesAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, Flavor flavor,
         int minCount, int maxCount, CancellationToken cancellationToken)
     {
-        var used = await connection.QuerySingleAsync<(long Instances, long Cores, long Ram)>(new CommandDefinition("""
-            SELECT COUNT(*), COALESCE(SUM(vcpus), 0), COALESCE(SUM(memory_mb), 0) FROM servers WHERE project_id = @projectId AND deleted = 0
-            """, new { projectId }, transaction, cancellationToken: cancellationToken));
-        var limits = (Instances: (long)DefaultQuotas.Instances, Cores: (long)DefaultQuotas.Cores, Ram: (long)DefaultQuotas.Ram);
+        var used = await quotas.CountServerUsageAsync(connection, transaction, projectId, cancellationToken);
+        var quota = await quotas.GetLimitsAsync(connection, transaction, projectId, cancellationToken);
+        var limits = (Instances: (long)quota.Instances, Cores: (long)quota.Cores, Ram: (long)quota.Ram);
 
         var fits = maxCount;
         fits = Math.Min(fits, Room(limits.Instances, used.Instances, 1));

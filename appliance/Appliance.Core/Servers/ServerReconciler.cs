@@ -24,7 +24,18 @@ public sealed class ServerReconciler(
     public async Task ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var paths = new HypervisorPaths(dataPaths.Root);
-        var guests = driver.ListGuests().ToDictionary(g => g.Uuid);
+        Dictionary<Guid, GuestStatus> guests;
+        try
+        {
+            guests = driver.ListGuests().ToDictionary(g => g.Uuid);
+        }
+        catch (Exception e) when (e is HypervisorUnavailableException or HypervisorOperationException or LibvirtException)
+        {
+            // Serving the API (and /healthz's 503) beats refusing to start; the power sync settles states once libvirt is back.
+            logger.LogError("Reconcile skipped: the hypervisor does not answer ({Message})", e.Message);
+            return;
+        }
+
         foreach (var server in await servers.LiveAsync(cancellationToken))
         {
             var id = server.Id;

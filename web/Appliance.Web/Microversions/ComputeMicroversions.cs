@@ -11,7 +11,7 @@ public static class ComputeMicroversions
     public static readonly ApiVersion Minimum = new(2, 1);
 
     /// <summary>The newest microversion whose behaviour is implemented in full.</summary>
-    public static readonly ApiVersion Maximum = new(2, 1);
+    public static readonly ApiVersion Maximum = new(2, 47);
 
     /// <summary>Key pairs carry a type (ssh or x509); create answers 201 and delete 204.</summary>
     public static readonly ApiVersion KeypairType = new(2, 2);
@@ -43,13 +43,22 @@ public static class ComputeMicroversions
     /// <summary>Server views carry tags; tags filters and /servers/{id}/tags.</summary>
     public static readonly ApiVersion ServerTags = new(2, 26);
 
-    /// <summary>Device tags on networks and block devices are accepted (2.32; again from 2.42 after 2.37 dropped them for networks).</summary>
+    /// <summary>Members may filter servers by ip6 (before, only admins could).</summary>
+    public static readonly ApiVersion Ip6FilterForMembers = new(2, 5);
+
+    /// <summary>The trigger_crash_dump server action (an NMI to the guest).</summary>
+    public static readonly ApiVersion TriggerCrashDump = new(2, 17);
+
+    /// <summary>Device tags on networks and block devices are accepted (2.32; Nova then dropped them by mistake, see below).</summary>
     public static readonly ApiVersion DeviceTags = new(2, 32);
+
+    /// <summary>Block device tags are refused again from here until NetworkDeviceTagsRestored (Nova's 2.33 slip).</summary>
+    public static readonly ApiVersion BlockDeviceTagsDropped = new(2, 33);
 
     /// <summary>Server create must say networks: "auto", "none" or a list.</summary>
     public static readonly ApiVersion NetworksRequired = new(2, 37);
 
-    /// <summary>Network device tags come back after 2.37.</summary>
+    /// <summary>Network and block device tags come back.</summary>
     public static readonly ApiVersion NetworkDeviceTagsRestored = new(2, 42);
 
     /// <summary>An unknown status filter is 400 instead of an empty list.</summary>

@@ -41,7 +41,7 @@ public static class BlockDeviceRequests
 
             foreach (var property in device.EnumerateObject())
             {
-                if (!Fields.Contains(property.Name) && !(property.Name == "tag" && version >= ComputeMicroversions.DeviceTags))
+                if (!Fields.Contains(property.Name) && !(property.Name == "tag" && TagsAllowed(version)))
                 {
                     throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
                 }
@@ -57,6 +57,11 @@ public static class BlockDeviceRequests
 
         return mappings;
     }
+
+    /// <summary>2.32 and 2.42 on: Nova's schemas between them (2.33 - 2.41) lost the tag by mistake.</summary>
+    private static bool TagsAllowed(ApiVersion version) =>
+        version >= ComputeMicroversions.NetworkDeviceTagsRestored
+        || (version >= ComputeMicroversions.DeviceTags && version < ComputeMicroversions.BlockDeviceTagsDropped);
 
     private static BlockDeviceMapping One(JsonElement device)
     {

@@ -15,5 +15,6 @@ public static class ServerActionRegistry
     public static readonly IReadOnlyDictionary<string, ServerActionHandler> Handlers = new Dictionary<string, ServerActionHandler>(StringComparer.Ordinal)
     {
         ["os-getConsoleOutput"] = ConsoleOutputAction.InvokeAsync,
+        ["trigger_crash_dump"] = CrashDumpAction.InvokeAsync,
     };
 }

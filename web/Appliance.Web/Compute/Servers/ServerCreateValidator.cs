@@ -163,6 +163,11 @@ public static class ServerCreateValidator
 
             if (network.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String)
             {
+                if (version >= ComputeMicroversions.NetworksRequired && !Guid.TryParse(uuid.GetString(), out _))
+                {
+                    throw ServerFields.Invalid("networks.uuid", "must be a UUID");
+                }
+
                 throw new FaultException(Fault.BadRequest($"Network {uuid.GetString()} could not be found."));
             }
 
@@ -278,6 +283,9 @@ public static class ServerCreateValidator
 /// <summary>The per-project limits a create is checked against before anything is written.</summary>
 public sealed record ServerLimits(int MetadataItems, int InjectedFiles, int InjectedFileContentBytes, int InjectedFilePathBytes)
 {
-    public static ServerLimits Defaults { get; } = new(DefaultQuotas.MetadataItems, DefaultQuotas.InjectedFiles,
-        DefaultQuotas.InjectedFileContentBytes, DefaultQuotas.InjectedFilePathBytes);
+    /// <summary>The project's quota values; -1 (unlimited) becomes a bound no request reaches.</summary>
+    public static ServerLimits From(QuotaLimits quota) => new(
+        Bound(quota.MetadataItems), Bound(quota.InjectedFiles), Bound(quota.InjectedFileContentBytes), Bound(quota.InjectedFilePathBytes));
+
+    private static int Bound(int limit) => limit < 0 ? int.MaxValue : limit;
 }

@@ -46,7 +46,7 @@ public static class ServerListQueryParser
             AvailabilityZone = caller.IsAdmin ? query.Last("availability_zone") : null,
             Host = caller.IsAdmin ? query.Last("host") : null,
             IpRegex = Regex(query.Last("ip"), "ip"),
-            Ip6Regex = Regex(query.Last("ip6"), "ip6"),
+            Ip6Regex = caller.IsAdmin || version >= ComputeMicroversions.Ip6FilterForMembers ? Regex(query.Last("ip6"), "ip6") : null,
             ChangesSince = Time(query.Last("changes-since"), "changes-since"),
             Deleted = caller.IsAdmin && query.Last("deleted") is { } deleted ? Flag(deleted) ?? throw Invalid("deleted", deleted, "is not a boolean") : null,
             Tags = version >= ComputeMicroversions.ServerTags ? List(query.Last("tags")) : [],

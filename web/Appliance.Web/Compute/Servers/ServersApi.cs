@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Appliance.Core.Configuration;
+using Appliance.Core.Quotas;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Json;
@@ -66,7 +66,7 @@ public static class ServersApi
         return TypedResults.Json(new { server = await DetailAsync(context, caller, server, repository) });
     }
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service)
+    private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service, QuotaService quotas)
     {
         var rule = "os_compute_api:servers:create";
         var caller = ServerCaller.From(context.Caller());
@@ -75,7 +75,8 @@ public static class ServersApi
             throw new FaultException(new Fault(403, $"Policy doesn't allow {rule} to be performed."));
         }
 
-        var request = ServerCreateValidator.Validate(body.Value.Server, context.ComputeVersion(), ServerLimits.Defaults);
+        var limits = ServerLimits.From(await quotas.GetLimitsAsync(caller.ProjectId, context.RequestAborted));
+        var request = ServerCreateValidator.Validate(body.Value.Server, context.ComputeVersion(), limits);
         var created = await service.CreateAsync(caller, Operation(context, caller), request, context.RequestAborted);
         if (body.Value.Server.ReturnReservationId.ValueKind == JsonValueKind.True)
         {
