@@ -24,7 +24,18 @@ public sealed class ServerReconciler(
     public async Task ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var paths = new HypervisorPaths(dataPaths.Root);
-        var guests = driver.ListGuests().ToDictionary(g => g.Uuid);
+        Dictionary<Guid, GuestStatus> guests;
+        try
+        {
+            guests = driver.ListGuests().ToDictionary(g => g.Uuid);
+        }
+        catch (HypervisorUnavailableException e)
+        {
+            // Without the guests' view nothing can be decided safely; the appliance still starts, /healthz says libvirt is down.
+            logger.LogWarning("Reconcile skipped: the hypervisor does not answer ({Message})", e.Message);
+            return;
+        }
+
         foreach (var server in await servers.LiveAsync(cancellationToken))
         {
             var id = server.Id;
