@@ -5,7 +5,7 @@ namespace Appliance.Benchmarks;
 /// <summary>A closed-loop load on one URL: N workers, each sending its next request when the last returns.</summary>
 public static class LoadGenerator
 {
-    public sealed record Result(long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P99Ms)
+    public sealed record Result(long Requests, long Errors, TimeSpan Elapsed, double P50Ms, double P95Ms, double P99Ms)
     {
         public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
     }
@@ -45,7 +45,7 @@ public static class LoadGenerator
         await Task.WhenAll(workers);
         var elapsed = stopwatch.Elapsed;
         var all = latencies.SelectMany(list => list).Order().ToArray();
-        return new Result(all.Length, errors, elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new Result(all.Length, errors, elapsed, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
     }
 
     private static double Percentile(double[] sorted, double fraction) =>

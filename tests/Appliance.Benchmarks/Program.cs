@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
     ["foundation"] = FoundationBenchmark.RunAsync,
     ["image-upload"] = ImageUploadBenchmark.RunAsync,
     ["identity"] = IdentityBenchmarkRunner.RunAsync,
+    ["servers"] = ServersBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault();

@@ -34,7 +34,8 @@ public sealed class ServerListReader(ServerRepository servers)
 
             var window = ordered.Skip(at + 1).Take(query.Limit + 1).ToList();
             var byId = (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
-                "SELECT * FROM servers WHERE uuid IN @window", new { window }, cancellationToken: cancellationToken))).ToDictionary(row => row.Uuid);
+                "SELECT * FROM servers WHERE uuid IN (SELECT value FROM json_each(@window))", new { window = ServerRepository.UuidArray(window) },
+                cancellationToken: cancellationToken))).ToDictionary(row => row.Uuid);
             rows = window.Select(uuid => byId[uuid]).ToList();
         }
 
@@ -48,8 +49,8 @@ public sealed class ServerListReader(ServerRepository servers)
         var metadata = await ServerRepository.MetadataAsync(connection, null, uuids, cancellationToken);
         var tags = await ServerRepository.TagsAsync(connection, uuids, cancellationToken);
         var volumes = (await connection.QueryAsync<BlockDeviceMapping>(new CommandDefinition(
-                "SELECT * FROM block_device_mappings WHERE server_uuid IN @uuids AND destination_type = 'volume' ORDER BY id",
-                new { uuids }, cancellationToken: cancellationToken)))
+                "SELECT * FROM block_device_mappings WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) AND destination_type = 'volume' ORDER BY id",
+                new { uuids = ServerRepository.UuidArray(uuids) }, cancellationToken: cancellationToken)))
             .GroupBy(m => m.ServerUuid).ToDictionary(g => g.Key, g => (IReadOnlyList<BlockDeviceMapping>)g.ToList());
         return new ServerPage(rows, metadata, tags, volumes, more);
     }

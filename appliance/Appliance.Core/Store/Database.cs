@@ -6,7 +6,8 @@ namespace Appliance.Core.Store;
 
 /// <summary>
 /// The appliance's one SQLite file. Every connection gets the same pragmas; writers that read first
-/// take the write lock up front (BEGIN IMMEDIATE) so two of them never deadlock on an upgrade.
+/// take the write lock up front (BEGIN IMMEDIATE) so two of them never deadlock on an upgrade, and
+/// queue for it in order in this process.
 /// </summary>
 public sealed class Database(string path)
 {
@@ -25,6 +26,10 @@ public sealed class Database(string path)
         DefaultTimeout = BusyTimeoutMs / 1000,
     }.ToString();
 
+    // SQLite takes one writer at a time; queuing writers here instead of in its busy handler (sleep and retry, no
+    // order) keeps a burst of writes from starving one of them past the busy timeout into "database is locked".
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     public string Path { get; } = path;
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
@@ -40,10 +45,18 @@ public sealed class Database(string path)
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     /// <summary>Switches the file to WAL; the mode is stored in the file, so once per start is enough.</summary>

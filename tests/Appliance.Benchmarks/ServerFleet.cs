@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Appliance.Benchmarks;
+
+/// <summary>
+/// The API calls the servers benchmark needs on a fresh appliance: an admin token, projects the admin is a
+/// member of (tokens rescoped from the admin's, so no password hashing per project), a bootable image, and servers.
+/// </summary>
+public sealed class ServerFleet(HttpClient client, string adminToken, string adminUserId)
+{
+    public string AdminToken => adminToken;
+
+    public static async Task<ServerFleet> ConnectAsync(HttpClient client, string dataDir)
+    {
+        var password = File.ReadAllLines(Path.Combine(dataDir, "admin-openrc"))
+            .Single(line => line.StartsWith("export OS_PASSWORD=", StringComparison.Ordinal))["export OS_PASSWORD=".Length..];
+        var body = JsonSerializer.Serialize(new
+        {
+            auth = new
+            {
+                identity = new { methods = new[] { "password" }, password = new { user = new { name = "admin", domain = new { id = "default" }, password } } },
+                scope = new { project = new { name = "admin", domain = new { id = "default" } } },
+            },
+        });
+        using var response = await client.PostAsync("/identity/v3/auth/tokens?nocatalog", new StringContent(body, Encoding.UTF8, "application/json"));
+        var token = await ExpectAsync(response, HttpStatusCode.Created);
+        return new ServerFleet(client, response.Headers.GetValues("X-Subject-Token").Single(),
+            token.GetProperty("token").GetProperty("user").GetProperty("id").GetString()!);
+    }
+
+    /// <summary>New projects with the admin as member, and a token scoped to each.</summary>
+    public async Task<List<string>> ProjectTokensAsync(string prefix, int count)
+    {
+        var roles = await SendAsync(HttpMethod.Get, "/identity/v3/roles?name=member", adminToken, null, HttpStatusCode.OK);
+        var memberRole = roles.GetProperty("roles")[0].GetProperty("id").GetString();
+        var tokens = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var project = await SendAsync(HttpMethod.Post, "/identity/v3/projects", adminToken,
+                $$$"""{"project": {"name": "{{{prefix}}}-{{{i}}}"}}""", HttpStatusCode.Created);
+            var projectId = project.GetProperty("project").GetProperty("id").GetString();
+            await SendAsync(HttpMethod.Put, $"/identity/v3/projects/{projectId}/users/{adminUserId}/roles/{memberRole}", adminToken, null, HttpStatusCode.NoContent);
+            var rescopeBody = JsonSerializer.Serialize(new
+            {
+                auth = new { identity = new { methods = new[] { "token" }, token = new { id = adminToken } }, scope = new { project = new { id = projectId } } },
+            });
+            using var rescope = await client.PostAsync("/identity/v3/auth/tokens?nocatalog", new StringContent(rescopeBody, Encoding.UTF8, "application/json"));
+            await ExpectAsync(rescope, HttpStatusCode.Created);
+            tokens.Add(rescope.Headers.GetValues("X-Subject-Token").Single());
+        }
+
+        return tokens;
+    }
+
+    /// <summary>A public 64 MiB qcow2 (empty, so tiny on disk) made with qemu-img and uploaded through Glance.</summary>
+    public async Task<string> UploadImageAsync()
+    {
+        var image = await SendAsync(HttpMethod.Post, "/image/v2/images", adminToken,
+            """{"name": "bench-tiny", "disk_format": "qcow2", "container_format": "bare", "visibility": "public"}""", HttpStatusCode.Created);
+        var id = image.GetProperty("id").GetString()!;
+        var path = Path.Combine(Path.GetTempPath(), $"appliance-bench-{Guid.NewGuid():N}.qcow2");
+        using (var qemuImg = Process.Start("qemu-img", ["create", "-q", "-f", "qcow2", path, "64M"]))
+        {
+            await qemuImg.WaitForExitAsync();
+        }
+
+        using var upload = new HttpRequestMessage(HttpMethod.Put, $"/image/v2/images/{id}/file") { Content = new ByteArrayContent(await File.ReadAllBytesAsync(path)) };
+        File.Delete(path);
+        upload.Content.Headers.ContentType = new("application/octet-stream");
+        upload.Headers.Add("X-Auth-Token", adminToken);
+        using var uploaded = await client.SendAsync(upload);
+        await ExpectAsync(uploaded, HttpStatusCode.NoContent);
+        return id;
+    }
+
+    /// <summary>POST /servers as the token's project; the new server's id.</summary>
+    public async Task<string> CreateServerAsync(string token, string name, string imageId)
+    {
+        var created = await SendAsync(HttpMethod.Post, "/v2.1/servers", token,
+            $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "42"}}""", HttpStatusCode.Accepted);
+        return created.GetProperty("server").GetProperty("id").GetString()!;
+    }
+
+    public async Task<string> StatusAsync(string id)
+    {
+        var server = await SendAsync(HttpMethod.Get, $"/v2.1/servers/{id}", adminToken, null, HttpStatusCode.OK);
+        return server.GetProperty("server").GetProperty("status").GetString()!;
+    }
+
+    /// <summary>How many servers of all projects have the status (up to the page limit of 1000).</summary>
+    public async Task<int> CountAsync(string status)
+    {
+        var list = await SendAsync(HttpMethod.Get, $"/v2.1/servers?all_tenants=1&status={status}", adminToken, null, HttpStatusCode.OK);
+        return list.GetProperty("servers").GetArrayLength();
+    }
+
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string token, string? json, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Auth-Token", token);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request);
+        return await ExpectAsync(response, expected);
+    }
+
+    private static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, not {(int)expected}: {text}");
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}

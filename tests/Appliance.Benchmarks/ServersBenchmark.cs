@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using Spectre.Console;
+
+namespace Appliance.Benchmarks;
+
+/// <summary>
+/// `servers`: 1,000 servers on test:///default (100 projects x the default instances quota of 10; there is no
+/// quota API yet), then GET /v2.1/servers/detail of all of them as admin, and the control-plane time of a create
+/// (POST -> 202, and POST -> first GET showing ACTIVE) over 100 one-at-a-time creates.
+/// Targets (issue 6): detail of 1,000 servers p50 ≤ 20 ms; control-plane create ≤ 50 ms p50.
+/// </summary>
+public static class ServersBenchmark
+{
+    private const int FillProjects = 100;
+    private const int ServersPerProject = 10;
+    private const int FillConcurrency = 16;
+    private const int TimedCreates = 100;
+    private const int DetailSamples = 50;
+    private const int Concurrency = 16;
+    private const double DetailTargetMs = 20;
+    private const double CreateTargetMs = 50;
+    private const string DetailPath = "/v2.1/servers/detail?all_tenants=1";
+    private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan BuildsWithin = TimeSpan.FromMinutes(20);
+
+    public static async Task RunAsync(BenchmarkArguments arguments)
+    {
+        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var dataDir = Directory.CreateTempSubdirectory("appliance-bench-servers-").FullName;
+        try
+        {
+            await using var appliance = ApplianceProcess.Start(binary, dataDir);
+            await appliance.WaitForOkAsync("/healthz", TimeSpan.FromSeconds(60));
+            using var client = new HttpClient { BaseAddress = appliance.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+            var fleet = await ServerFleet.ConnectAsync(client, dataDir);
+            var imageId = await fleet.UploadImageAsync();
+
+            Console.WriteLine($"creating {FillProjects * ServersPerProject} servers in {FillProjects} projects ...");
+            var fill = Stopwatch.StartNew();
+            await FillAsync(fleet, await fleet.ProjectTokensAsync("bench-fill", FillProjects), imageId);
+            var accepted = fill.Elapsed;
+            await WaitForBuildsAsync(fleet);
+            var built = fill.Elapsed;
+            var (active, errors) = (await fleet.CountAsync("ACTIVE"), await fleet.CountAsync("ERROR"));
+
+            var listed = (await fleet.SendAsync(HttpMethod.Get, DetailPath, fleet.AdminToken, null, HttpStatusCode.OK)).GetProperty("servers").GetArrayLength();
+            var single = await SequentialLatenciesAsync(client, fleet.AdminToken);
+            var load = await LoadGenerator.RunAsync(new Uri(appliance.BaseAddress, DetailPath), Concurrency, LoadDuration,
+                request => request.Headers.Add("X-Auth-Token", fleet.AdminToken));
+            var rss = appliance.ResidentMiB();
+
+            Console.WriteLine($"timing {TimedCreates} creates one at a time ...");
+            var (posts, toActive) = await TimedCreatesAsync(fleet, await fleet.ProjectTokensAsync("bench-timed", TimedCreates / ServersPerProject), imageId);
+
+            var table = new Table().AddColumns("measure", "value", "target", "");
+            table.AddRow($"fill: {FillProjects * ServersPerProject} creates at concurrency {FillConcurrency}, all 202",
+                $"{accepted.TotalSeconds:F1} s", "", "");
+            table.AddRow("fill: until none is BUILD", $"{built.TotalSeconds:F1} s ({active} ACTIVE, {errors} ERROR)", "", "");
+            table.AddRow("GET servers/detail?all_tenants=1: servers in one answer", $"{listed}", "1000", Verdict(listed == 1000));
+            table.AddRow($"  one client, p50 / p95 of {DetailSamples}", $"{Percentile(single, 0.50):F1} / {Percentile(single, 0.95):F1} ms",
+                $"p50 ≤ {DetailTargetMs} ms", Verdict(Percentile(single, 0.50) <= DetailTargetMs));
+            table.AddRow($"  concurrency {Concurrency}, {LoadDuration.TotalSeconds:F0} s: p50 / p95", $"{load.P50Ms:F1} / {load.P95Ms:F1} ms",
+                $"p50 ≤ {DetailTargetMs} ms", Verdict(load.P50Ms <= DetailTargetMs));
+            table.AddRow("  throughput", $"{load.RequestsPerSecond:F1} req/s ({load.Errors} errors of {load.Requests})", "", "");
+            table.AddRow($"create, POST -> 202, p50 / p95 of {TimedCreates}", $"{Percentile(posts, 0.50):F1} / {Percentile(posts, 0.95):F1} ms", "", "");
+            table.AddRow("create, POST -> first GET showing ACTIVE, p50 / p95", $"{Percentile(toActive, 0.50):F1} / {Percentile(toActive, 0.95):F1} ms",
+                $"p50 ≤ {CreateTargetMs} ms", Verdict(Percentile(toActive, 0.50) <= CreateTargetMs));
+            table.AddRow("RSS after the detail load", $"{rss:F0} MiB", "", "");
+            AnsiConsole.Write(table);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>Each project's quota worth of servers, FillConcurrency POSTs in flight at a time.</summary>
+    private static async Task FillAsync(ServerFleet fleet, List<string> projectTokens, string imageId)
+    {
+        var work = projectTokens.SelectMany((token, project) => Enumerable.Range(0, ServersPerProject).Select(i => (token, name: $"fill-{project}-{i}")));
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = FillConcurrency },
+            async (item, _) => await fleet.CreateServerAsync(item.token, item.name, imageId));
+    }
+
+    private static async Task WaitForBuildsAsync(ServerFleet fleet)
+    {
+        var deadline = DateTime.UtcNow + BuildsWithin;
+        while (await fleet.CountAsync("BUILD") > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"servers still BUILD after {BuildsWithin}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Latency of one detail request at a time, after a warm-up, so the number is the request's own cost.</summary>
+    private static async Task<List<double>> SequentialLatenciesAsync(HttpClient client, string adminToken)
+    {
+        var latencies = new List<double>(DetailSamples);
+        for (var i = -5; i < DetailSamples; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, DetailPath);
+            request.Headers.Add("X-Auth-Token", adminToken);
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            response.EnsureSuccessStatusCode();
+            if (i >= 0)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
+
+    /// <summary>One create at a time (none queues behind another's build), polled every 2 ms until ACTIVE.</summary>
+    private static async Task<(List<double> Posts, List<double> ToActive)> TimedCreatesAsync(ServerFleet fleet, List<string> projectTokens, string imageId)
+    {
+        var posts = new List<double>(TimedCreates);
+        var toActive = new List<double>(TimedCreates);
+        for (var i = 0; i < TimedCreates; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var id = await fleet.CreateServerAsync(projectTokens[i / ServersPerProject], $"timed-{i}", imageId);
+            posts.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            string status;
+            while ((status = await fleet.StatusAsync(id)) == "BUILD")
+            {
+                await Task.Delay(2);
+            }
+
+            if (status != "ACTIVE")
+            {
+                throw new InvalidOperationException($"server {id} went {status}, not ACTIVE");
+            }
+
+            toActive.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return (posts, toActive);
+    }
+
+    private static double Percentile(List<double> values, double fraction)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(fraction * sorted.Count))];
+    }
+
+    private static string Verdict(bool met) => met ? "[green]PASS[/]" : "[red]MISS[/]";
+}
