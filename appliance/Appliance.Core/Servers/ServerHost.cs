@@ -13,5 +13,10 @@ public static class ServerHost
     /// tell its co-located servers apart without learning the host name. (.NET has no SHA-224, hence SHA-256 cut short.)
     /// </summary>
     public static string HostIdFor(string projectId) =>
+        HostIds.Count < 4096 ? HostIds.GetOrAdd(projectId, Compute) : Compute(projectId);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> HostIds = new(StringComparer.Ordinal);
+
+    private static string Compute(string projectId) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(projectId + Name)))[..56];
 }

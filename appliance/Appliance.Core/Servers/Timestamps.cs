@@ -7,6 +7,9 @@ public static class Timestamps
 {
     public const string StoredFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
+    /// <summary>The length of every stored time, e.g. 2026-11-27T21:05:29.123456Z.</summary>
+    public const int StoredFormatLength = 27;
+
     public static string Stored(DateTimeOffset at) => at.UtcDateTime.ToString(StoredFormat, CultureInfo.InvariantCulture);
 
     public static string Now() => Stored(DateTimeOffset.UtcNow);

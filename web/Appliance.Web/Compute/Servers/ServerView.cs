@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Appliance.Core.Servers;
@@ -49,7 +50,7 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
             ["key_name"] = server.KeyName,
             ["OS-SRV-USG:launched_at"] = UsageTime(server.LaunchedAt),
             ["OS-SRV-USG:terminated_at"] = UsageTime(server.TerminatedAt),
-            ["security_groups"] = (JsonSerializer.Deserialize<List<string>>(server.SecurityGroups) ?? []).Select(name => new { name }).ToList(),
+            ["security_groups"] = SecurityGroupsView(server.SecurityGroups),
             ["OS-EXT-STS:task_state"] = server.TaskState,
             ["OS-EXT-STS:vm_state"] = server.VmState,
             ["OS-EXT-STS:power_state"] = server.PowerState,
@@ -147,11 +148,28 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
                 : new { id = m.VolumeId })
             .ToList();
 
-    /// <summary>Nova's created/updated: seconds, with Z.</summary>
+    /// <summary>Nova's created/updated: seconds, with Z. Stored times are fixed-width UTC, so the prefix is the answer (lists show thousands).</summary>
     public static string ApiTime(string stored) =>
-        Timestamps.Parse(stored).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        stored.Length == Timestamps.StoredFormatLength
+            ? string.Concat(stored.AsSpan(0, 19), "Z")
+            : Timestamps.Parse(stored).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>OS-SRV-USG times: microseconds, no zone, as Nova prints them.</summary>
-    private static string? UsageTime(string? stored) =>
-        stored is null ? null : Timestamps.Parse(stored).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+    private static string? UsageTime(string? stored) => stored switch
+    {
+        null => null,
+        { Length: Timestamps.StoredFormatLength } => stored[..26],
+        _ => Timestamps.Parse(stored).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+    };
+
+    // Nearly every server has the same few group lists; parse each once.
+    private static readonly ConcurrentDictionary<string, object> ParsedSecurityGroups = new(StringComparer.Ordinal);
+
+    private static object SecurityGroupsView(string stored) =>
+        ParsedSecurityGroups.Count < 1024
+            ? ParsedSecurityGroups.GetOrAdd(stored, ParseSecurityGroups)
+            : ParseSecurityGroups(stored);
+
+    private static object ParseSecurityGroups(string stored) =>
+        (JsonSerializer.Deserialize<List<string>>(stored) ?? []).Select(name => new { name }).ToArray();
 }
