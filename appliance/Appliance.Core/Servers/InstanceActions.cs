@@ -38,6 +38,23 @@ public sealed class InstanceActions(Database database)
             return 0;
         }, cancellationToken);
 
+    /// <summary>Records several finished phases and closes the action inside the caller's transaction: one commit, not one per phase.</summary>
+    public static async Task RecordAndFinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId,
+        IReadOnlyList<InstanceActionEvent> events, string? message, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO instance_action_events (action_id, event, start_time, finish_time, result, details) VALUES (@actionId, @Name, @start, @finish, @Result, @Details)",
+                new { actionId, e.Name, start = Timestamps.Stored(e.Started), finish = Timestamps.Stored(e.Finished), e.Result, e.Details },
+                transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @message WHERE id = @actionId",
+            new { actionId, now = Timestamps.Now(), message }, transaction, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Closes the action; a message marks it failed, as Nova's "Error".</summary>
     public Task FinishAsync(long actionId, string? message = null, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
@@ -68,6 +85,9 @@ public sealed class InstanceActions(Database database)
         return (action, events);
     }
 }
+
+/// <summary>One finished phase of an operation, to be recorded with its action.</summary>
+public sealed record InstanceActionEvent(string Name, DateTimeOffset Started, DateTimeOffset Finished, string Result, string? Details = null);
 
 /// <summary>Who asked for an operation, and in which request: recorded with the instance action.</summary>
 public sealed record OperationContext(string RequestId, string UserId, string ProjectId);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Appliance.Core.Configuration;
 using Appliance.Core.Images;
+using Appliance.Core.Store;
 using Appliance.Hypervisor.ConfigDrive;
 using Appliance.Hypervisor.Driver;
 using Microsoft.Extensions.Logging;
@@ -9,6 +10,7 @@ namespace Appliance.Core.Servers;
 
 /// <summary>Turns a BUILD server into a running guest: volumes, config drive, spawn; ACTIVE, or ERROR with a fault.</summary>
 public sealed class ServerBuilder(
+    Database database,
     ServerRepository servers,
     ImageRepository images,
     DataPaths paths,
@@ -36,24 +38,24 @@ public sealed class ServerBuilder(
                 throw new BuildRefusedException(problem);
             }
 
-            await SetTaskAsync(uuid, TaskStates.BlockDeviceMapping, cancellationToken);
+            if (await servers.HasVolumeMappingsAsync(uuid, cancellationToken))
+            {
+                await SetTaskAsync(uuid, TaskStates.BlockDeviceMapping, cancellationToken);
+            }
+
             var volumes = await CreateVolumesAsync(server, cancellationToken);
             await SetTaskAsync(uuid, TaskStates.Spawning, cancellationToken);
             var request = await SpawnRequestAsync(server, volumes, secrets, cancellationToken);
             var report = await driver.SpawnAsync(request, cancellationToken);
-            await RecordPhasesAsync(actionId, started, report, cancellationToken);
 
-            var now = Timestamps.Now();
-            await servers.UpdateAsync(uuid, new Dictionary<string, object?>
+            // The server turns ACTIVE, and the action gets every phase and its close, in one commit.
+            var events = Phases(started, report).Append(new InstanceActionEvent(BuildEvent, started, DateTimeOffset.UtcNow, InstanceActions.Success)).ToList();
+            await database.WriteAsync(async (connection, transaction) =>
             {
-                ["vm_state"] = VmStates.Active,
-                ["task_state"] = null,
-                ["power_state"] = (int)Appliance.Hypervisor.PowerState.Running,
-                ["progress"] = 0,
-                ["launched_at"] = now,
+                await ServerRepository.MarkBuiltAsync(connection, transaction, uuid, (int)Appliance.Hypervisor.PowerState.Running, CancellationToken.None);
+                await InstanceActions.RecordAndFinishAsync(connection, transaction, actionId, events, null, CancellationToken.None);
+                return 0;
             }, CancellationToken.None);
-            await actions.RecordEventAsync(actionId, BuildEvent, started, DateTimeOffset.UtcNow, InstanceActions.Success, cancellationToken: CancellationToken.None);
-            await actions.FinishAsync(actionId, cancellationToken: CancellationToken.None);
             logger.LogInformation("Server {Uuid} is ACTIVE after {Milliseconds} ms", uuid, (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -159,13 +161,13 @@ public sealed class ServerBuilder(
         return new ImageFile(image.Id, paths.ImageFile(image.Id), format);
     }
 
-    private async Task RecordPhasesAsync(long actionId, DateTimeOffset started, SpawnReport report, CancellationToken cancellationToken)
+    /// <summary>The driver reports durations; laid end to end from the build's start they give each phase a start and finish.</summary>
+    private static IEnumerable<InstanceActionEvent> Phases(DateTimeOffset started, SpawnReport report)
     {
-        // The driver reports durations; laid end to end from the build's start they give each phase a start and finish.
         var at = started;
         foreach (var phase in report.Phases)
         {
-            await actions.RecordEventAsync(actionId, $"spawn: {phase.Name}", at, at + phase.Duration, InstanceActions.Success, cancellationToken: cancellationToken);
+            yield return new InstanceActionEvent($"spawn: {phase.Name}", at, at + phase.Duration, InstanceActions.Success);
             at += phase.Duration;
         }
     }

@@ -92,6 +92,24 @@ public sealed class ServerRepository(Database database)
             return busy == 0 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
         }, cancellationToken);
 
+    /// <summary>A build's end: ACTIVE and launched, its task cleared unless a delete has already claimed the server.</summary>
+    public static Task MarkBuiltAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, int powerState, CancellationToken cancellationToken)
+    {
+        var now = Timestamps.Now();
+        return connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE servers SET vm_state = 'active', task_state = CASE WHEN task_state = 'deleting' THEN task_state END, power_state = @powerState, " +
+            "progress = 0, launched_at = @now, updated_at = @now WHERE uuid = @uuid AND deleted = 0",
+            new { uuid, powerState, now }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> HasVolumeMappingsAsync(string uuid, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM block_device_mappings WHERE server_uuid = @uuid AND destination_type = 'volume'", new { uuid },
+            cancellationToken: cancellationToken)) > 0;
+    }
+
     /// <summary>Marks the server deleted (the row stays for changes-since) and drops its metadata.</summary>
     public Task MarkDeletedAsync(string uuid, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
