@@ -56,6 +56,8 @@ public static class CoreServices
         services.AddSingleton<ServerDeleter>();
         services.AddSingleton<ServerService>();
         services.AddSingleton<CrashDumpService>();
+        services.AddSingleton<ServerPowerService>();
+        services.AddSingleton<ServerLockService>();
         services.AddSingleton<ServerMetadataService>();
         services.AddSingleton<ServerTagService>();
         services.AddSingleton<ServerConsole>();
