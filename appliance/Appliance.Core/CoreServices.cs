@@ -58,6 +58,7 @@ public static class CoreServices
         services.AddSingleton<CrashDumpService>();
         services.AddSingleton<ServerPowerService>();
         services.AddSingleton<ServerLockService>();
+        services.AddSingleton<ServerSnapshotService>();
         services.AddSingleton<ServerMetadataService>();
         services.AddSingleton<ServerTagService>();
         services.AddSingleton<ServerConsole>();

@@ -92,6 +92,7 @@ public sealed class ServerPowerActionTests(ITestOutputHelper output) : IAsyncLif
             ["""{"resume": null}"""] = ["suspended"],
             ["""{"reboot": {"type": "SOFT"}}"""] = ["active"],
             ["""{"reboot": {"type": "HARD"}}"""] = ["active", "stopped", "paused", "suspended", "error"],
+            ["""{"createImage": {"name": "m"}}"""] = ["active", "stopped", "paused", "suspended"],
         };
         string[] states = ["active", "stopped", "paused", "suspended", "error", "rescued", "resized", "shelved"];
         var data = new TheoryData<string, string, bool>();

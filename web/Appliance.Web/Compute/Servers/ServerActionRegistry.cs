@@ -26,5 +26,6 @@ public static class ServerActionRegistry
         ["reboot"] = PowerActions.RebootAsync,
         ["lock"] = LockActions.LockAsync,
         ["unlock"] = LockActions.UnlockAsync,
+        ["createImage"] = CreateImageAction.InvokeAsync,
     };
 }
