@@ -59,6 +59,7 @@ public static class CoreServices
         services.AddSingleton<ServerPowerService>();
         services.AddSingleton<ServerLockService>();
         services.AddSingleton<ServerSnapshotService>();
+        services.AddSingleton<ServerPasswordService>();
         services.AddSingleton<ServerMetadataService>();
         services.AddSingleton<ServerTagService>();
         services.AddSingleton<ServerConsole>();

@@ -93,6 +93,7 @@ public sealed class ServerPowerActionTests(ITestOutputHelper output) : IAsyncLif
             ["""{"reboot": {"type": "SOFT"}}"""] = ["active"],
             ["""{"reboot": {"type": "HARD"}}"""] = ["active", "stopped", "paused", "suspended", "error"],
             ["""{"createImage": {"name": "m"}}"""] = ["active", "stopped", "paused", "suspended"],
+            ["""{"changePassword": {"adminPass": "x"}}"""] = ["active"],
         };
         string[] states = ["active", "stopped", "paused", "suspended", "error", "rescued", "resized", "shelved"];
         var data = new TheoryData<string, string, bool>();
@@ -201,6 +202,39 @@ public sealed class ServerPowerActionTests(ITestOutputHelper output) : IAsyncLif
         var (_, actions, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}/os-instance-actions");
         var names = JsonDocument.Parse(actions).RootElement.GetProperty("instanceActions").EnumerateArray().Select(a => a.GetProperty("action").GetString()).ToList();
         Assert.Equal(["start", "unlock", "lock", "unlock", "stop", "lock", "create"], names);
+    }
+
+    [Fact]
+    public async Task ChangePassword_Is202OnceTheGuestHasIt_WithAnEvent()
+    {
+        var id = await ActiveServerAsync("password");
+        var clock = Stopwatch.StartNew();
+        var (status, body, response) = await ActAsync(id, """{"changePassword": {"adminPass": "N3w-secret"}}""");
+        output.WriteLine($"changePassword answered in {clock.Elapsed.TotalMilliseconds:F1} ms (the answer waits for the guest agent)");
+        Assert.True(status == HttpStatusCode.Accepted, body);
+        Assert.Equal("", body);
+        var server = await _session.WaitForStatusAsync(id, ["ACTIVE"]);
+        Assert.Equal(JsonValueKind.Null, server.GetProperty("OS-EXT-STS:task_state").ValueKind);
+        var requestId = response.Headers.GetValues("X-OpenStack-Request-ID").Single();
+        var (_, actionBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}/os-instance-actions/{requestId}", token: _session.AdminToken);
+        var action = JsonDocument.Parse(actionBody).RootElement.GetProperty("instanceAction");
+        Assert.Equal("changePassword", action.GetProperty("action").GetString());
+        var recorded = action.GetProperty("events").EnumerateArray().Single();
+        Assert.Equal("compute_set_admin_password", recorded.GetProperty("event").GetString());
+        Assert.Equal("Success", recorded.GetProperty("result").GetString());
+        Assert.DoesNotContain("N3w-secret", actionBody);
+    }
+
+    [Theory]
+    [InlineData("""{"changePassword": {}}""", "'adminPass' is a required property")]
+    [InlineData("""{"changePassword": {"adminPass": 1}}""", "Invalid input for field/attribute changePassword/adminPass. Value must be a string.")]
+    [InlineData("""{"changePassword": {"adminPass": "x", "y": 1}}""", "Additional properties are not allowed ('y' was unexpected)")]
+    public async Task ChangePassword_WithABadBody_Is400(string body, string message)
+    {
+        var id = await ActiveServerAsync("password-400");
+        var (status, answer, _) = await ActAsync(id, body);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        JsonAssert.Equal(JsonSerializer.Serialize(new { badRequest = new { code = 400, message } }), answer);
     }
 
     [Fact]

@@ -27,5 +27,6 @@ public static class ServerActionRegistry
         ["lock"] = LockActions.LockAsync,
         ["unlock"] = LockActions.UnlockAsync,
         ["createImage"] = CreateImageAction.InvokeAsync,
+        ["changePassword"] = ChangePasswordAction.InvokeAsync,
     };
 }
