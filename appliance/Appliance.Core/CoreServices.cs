@@ -56,6 +56,10 @@ public static class CoreServices
         services.AddSingleton<ServerDeleter>();
         services.AddSingleton<ServerService>();
         services.AddSingleton<CrashDumpService>();
+        services.AddSingleton<ServerPowerService>();
+        services.AddSingleton<ServerLockService>();
+        services.AddSingleton<ServerSnapshotService>();
+        services.AddSingleton<ServerPasswordService>();
         services.AddSingleton<ServerMetadataService>();
         services.AddSingleton<ServerTagService>();
         services.AddSingleton<ServerConsole>();

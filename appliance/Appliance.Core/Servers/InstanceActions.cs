@@ -57,9 +57,12 @@ public sealed class InstanceActions(Database database)
 
     /// <summary>Closes the action; a message marks it failed, as Nova's "Error".</summary>
     public Task FinishAsync(long actionId, string? message = null, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+        database.WriteAsync((connection, transaction) => FinishAsync(connection, transaction, actionId, message, cancellationToken), cancellationToken);
+
+    public static Task<int> FinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId, string? message, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @message WHERE id = @actionId",
-            new { actionId, now = Timestamps.Now(), message }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            new { actionId, now = Timestamps.Now(), message }, transaction, cancellationToken: cancellationToken));
 
     public async Task<IReadOnlyList<InstanceActionRecord>> ListAsync(string serverUuid, CancellationToken cancellationToken = default)
     {

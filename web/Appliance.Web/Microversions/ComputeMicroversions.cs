@@ -49,6 +49,9 @@ public static class ComputeMicroversions
     /// <summary>The trigger_crash_dump server action (an NMI to the guest).</summary>
     public static readonly ApiVersion TriggerCrashDump = new(2, 17);
 
+    /// <summary>createImage answers {"image_id": ...} instead of a Location header.</summary>
+    public static readonly ApiVersion ImageIdInBody = new(2, 45);
+
     /// <summary>Device tags on networks and block devices are accepted (2.32; Nova then dropped them by mistake, see below).</summary>
     public static readonly ApiVersion DeviceTags = new(2, 32);
 

@@ -1,3 +1,4 @@
+using Appliance.Core.Servers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -16,5 +17,16 @@ public static class ServerActionRegistry
     {
         ["os-getConsoleOutput"] = ConsoleOutputAction.InvokeAsync,
         ["trigger_crash_dump"] = CrashDumpAction.InvokeAsync,
+        ["os-stop"] = PowerActions.For(PowerAction.Stop),
+        ["os-start"] = PowerActions.For(PowerAction.Start),
+        ["pause"] = PowerActions.For(PowerAction.Pause),
+        ["unpause"] = PowerActions.For(PowerAction.Unpause),
+        ["suspend"] = PowerActions.For(PowerAction.Suspend),
+        ["resume"] = PowerActions.For(PowerAction.Resume),
+        ["reboot"] = PowerActions.RebootAsync,
+        ["lock"] = LockActions.LockAsync,
+        ["unlock"] = LockActions.UnlockAsync,
+        ["createImage"] = CreateImageAction.InvokeAsync,
+        ["changePassword"] = ChangePasswordAction.InvokeAsync,
     };
 }

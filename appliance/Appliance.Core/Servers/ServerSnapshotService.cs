@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using Appliance.Core.Configuration;
+using Appliance.Core.Images;
+using Appliance.Core.Store;
+using Appliance.Hypervisor.Driver;
+using Appliance.Hypervisor.Images;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Core.Servers;
+
+/// <summary>
+/// createImage: a private qcow2 image of the server's root disk, owned by the caller's project. The image is saving
+/// while the server shows task_state image_snapshot; it becomes active with its checksum and hashes, or is deleted.
+/// </summary>
+public sealed class ServerSnapshotService(
+    Database database,
+    ServerService servers,
+    ServerRepository repository,
+    ImageRepository images,
+    ImageInspector inspector,
+    DataPaths paths,
+    ServerTaskRunner runner,
+    IComputeDriver driver,
+    InstanceActions actions,
+    ILogger<ServerSnapshotService> logger)
+{
+    public const string Action = "createImage";
+    public const string EventName = "compute_snapshot_instance";
+
+    private static readonly IReadOnlySet<string> AllowedVmStates = new HashSet<string>(StringComparer.Ordinal)
+    {
+        VmStates.Active, VmStates.Stopped, VmStates.Paused, VmStates.Suspended,
+    };
+
+    /// <summary>Starts the snapshot and returns the new image's id at once.</summary>
+    public async Task<string> CreateImageAsync(ServerCaller caller, OperationContext operation, string uuid, string name,
+        IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken = default)
+    {
+        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var actionId = await database.WriteAsync(async (connection, transaction) =>
+        {
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            ServerStateChecks.RequireUnlocked(current, caller);
+            ServerStateChecks.RequireState(current, AllowedVmStates, idle: true, Action, uuid);
+            await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.ImageSnapshot }, cancellationToken);
+            return await InstanceActions.StartAsync(connection, transaction, current.Uuid, Action, operation, cancellationToken);
+        }, cancellationToken);
+
+        var imageId = Guid.NewGuid().ToString();
+        var now = DateTimeOffset.UtcNow;
+        // As Nova's snapshot: where it came from, then the caller's metadata over it.
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["image_type"] = "snapshot",
+            ["instance_uuid"] = server.Uuid,
+            ["user_id"] = caller.UserId,
+            ["base_image_ref"] = server.ImageRef,
+        };
+        foreach (var (key, value) in metadata)
+        {
+            properties[key] = value;
+        }
+
+        var baseImage = string.IsNullOrEmpty(server.ImageRef) ? null : await images.FindAsync(server.ImageRef, cancellationToken);
+        await images.InsertAsync(new ImageRecord
+        {
+            Id = imageId,
+            Name = name,
+            Status = ImageStatus.Saving,
+            DiskFormat = "qcow2",
+            ContainerFormat = "bare",
+            MinDisk = server.RootGb,
+            MinRam = baseImage?.MinRam ?? 0,
+            Visibility = ImageVisibility.Private,
+            Owner = caller.ProjectId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Properties = properties,
+        }, CancellationToken.None);
+
+        runner.Run(server.Uuid, token => SnapshotAsync(server, imageId, actionId, token));
+        return imageId;
+    }
+
+    private async Task SnapshotAsync(ServerRecord server, string imageId, long actionId, CancellationToken token)
+    {
+        var started = DateTimeOffset.UtcNow;
+        Directory.CreateDirectory(paths.Images);
+        // The upload prefix: a file left by a crash is removed at the next start, like an interrupted upload.
+        var partial = Path.Combine(paths.Images, $"{ImageUploader.PartialPrefix}{imageId}-snapshot");
+        string? failure = null;
+        try
+        {
+            await driver.SnapshotAsync(server.Id, partial, token);
+            var (size, md5, sha512) = await HashAsync(partial, token);
+            var facts = await inspector.InspectAsync(partial, "qcow2", token);
+            File.Move(partial, paths.ImageFile(imageId), overwrite: true);
+            if (!await images.ActivateAsync(imageId, size, facts.VirtualSizeBytes, md5, "sha512", sha512, CancellationToken.None))
+            {
+                // The image was deleted while it was saving: its bytes have no owner.
+                File.Delete(paths.ImageFile(imageId));
+                failure = "The image was deleted while the snapshot was taken.";
+            }
+        }
+        catch (Exception e) when (e is HypervisorOperationException or InstanceNotFoundException or IOException)
+        {
+            logger.LogWarning("Snapshot of server {Uuid} into image {ImageId} failed: {Message}", server.Uuid, imageId, e.Message);
+            failure = "The hypervisor could not take the snapshot.";
+            await images.MarkDeletedAsync(imageId, CancellationToken.None);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+
+        await repository.UpdateAsync(server.Uuid, new Dictionary<string, object?> { ["task_state"] = null }, CancellationToken.None);
+        await actions.RecordEventAsync(actionId, EventName, started, DateTimeOffset.UtcNow, failure is null ? InstanceActions.Success : InstanceActions.Error,
+            failure, CancellationToken.None);
+        await actions.FinishAsync(actionId, failure is null ? null : InstanceActions.Error, CancellationToken.None);
+    }
+
+    private static async Task<(long Size, string Md5, string Sha512)> HashAsync(string path, CancellationToken token)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        var buffer = new byte[1 << 20];
+        long size = 0;
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        int read;
+        while ((read = await file.ReadAsync(buffer, token)) > 0)
+        {
+            md5.AppendData(buffer, 0, read);
+            sha512.AppendData(buffer, 0, read);
+            size += read;
+        }
+
+        return (size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha512.GetHashAndReset()));
+    }
+}

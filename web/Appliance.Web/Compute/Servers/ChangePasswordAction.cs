@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Appliance.Core.Servers;
+using Appliance.Web.Faults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Web.Compute.Servers;
+
+/// <summary>{"changePassword": {"adminPass": "..."}}: 202 once the guest agent has set it; 409 when the guest has no agent.</summary>
+public static class ChangePasswordAction
+{
+    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
+    {
+        var arguments = request.Arguments;
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            throw ServerFields.Invalid("changePassword", "must be an object");
+        }
+
+        JsonElement password = default;
+        foreach (var property in arguments.EnumerateObject())
+        {
+            if (property.Name != "adminPass")
+            {
+                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
+            }
+
+            password = property.Value;
+        }
+
+        if (password.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new FaultException(Fault.BadRequest("'adminPass' is a required property"));
+        }
+
+        if (password.ValueKind != JsonValueKind.String)
+        {
+            throw ServerFields.Invalid("changePassword/adminPass", "must be a string");
+        }
+
+        var context = request.Context;
+        var caller = ServerCaller.From(context.Caller());
+        await context.RequestServices.GetRequiredService<ServerPasswordService>()
+            .ChangeAsync(caller, ServersApi.Operation(context, caller), request.ServerId, password.GetString()!, context.RequestAborted);
+        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Appliance.Core.Servers;
+using Appliance.Web.Faults;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Web.Compute.Servers;
+
+/// <summary>
+/// os-stop, os-start, pause, unpause, suspend, resume ({"pause": null}; as Nova, the value is not checked) and reboot
+/// ({"reboot": {"type": "SOFT" | "HARD"}}): all 202 with no body, the work runs in the background.
+/// </summary>
+public static class PowerActions
+{
+    public static ServerActionHandler For(PowerAction action) => request => RunAsync(request, action);
+
+    public static Task<IResult> RebootAsync(ServerActionRequest request) => RunAsync(request, RebootKind(request.Arguments));
+
+    private static async Task<IResult> RunAsync(ServerActionRequest request, PowerAction action)
+    {
+        var context = request.Context;
+        var caller = ServerCaller.From(context.Caller());
+        await context.RequestServices.GetRequiredService<ServerPowerService>()
+            .RunAsync(caller, ServersApi.Operation(context, caller), request.ServerId, action, context.RequestAborted);
+        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+    }
+
+    private static PowerAction RebootKind(JsonElement arguments)
+    {
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            throw ServerFields.Invalid("reboot", "must be an object");
+        }
+
+        JsonElement type = default;
+        foreach (var property in arguments.EnumerateObject())
+        {
+            if (property.Name != "type")
+            {
+                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
+            }
+
+            type = property.Value;
+        }
+
+        if (type.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new FaultException(Fault.BadRequest("'type' is a required property"));
+        }
+
+        // Nova's schema takes the kind in upper, title or lower case.
+        return type.ValueKind == JsonValueKind.String ? type.GetString() switch
+        {
+            "SOFT" or "Soft" or "soft" => PowerAction.RebootSoft,
+            "HARD" or "Hard" or "hard" => PowerAction.RebootHard,
+            _ => throw ServerFields.Invalid("reboot/type", "must be one of SOFT, HARD"),
+        } : throw ServerFields.Invalid("reboot/type", "must be one of SOFT, HARD");
+    }
+}
