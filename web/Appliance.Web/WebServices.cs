@@ -10,6 +10,7 @@ using Appliance.Web.Image;
 using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
+using Appliance.Web.Ui;
 using Appliance.Web.Versions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +27,8 @@ public static class WebServices
         services.AddRouting();
         services.AddApplianceHealthChecks();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = null);
+        services.AddSingleton<RequestLog>();
+        services.AddApplianceUi(); // the status page under /ui
         return services;
     }
 
@@ -41,6 +44,8 @@ public static class WebServices
     public static IApplicationBuilder UseApplianceWeb(this IApplicationBuilder app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.MapApplianceUi(); // /ui branches off here: the APIs' faults, auth and JSON rules do not apply to the page
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<FaultMiddleware>();
         app.UseStatusCodeFaults();
         app.UseMiddleware<AuthTokenMiddleware>(); // before routing: it may fold /v2.1/{project_id}/... into /v2.1/...
