@@ -33,7 +33,8 @@ public sealed class HostStatusReader(Database database, IComputeDriver driver, L
             capacity?.VCpus ?? 0, capacity?.MemoryMiB ?? 0, counter.DiskTotalGiB(), counter.DiskFreeGiB(), capacity?.CpuModel ?? "",
             used.VcpusUsed, used.MemoryUsedMiB);
         return new HostStatus(resources, Accelerator, info?.Type ?? "", info?.LibvirtVersion ?? "", info?.HypervisorVersion ?? "",
-            await ServersByStatusAsync(projectId, cancellationToken), await ProjectsAsync(projectId, cancellationToken), history.Samples, problem);
+            await ServersByStatusAsync(projectId, cancellationToken), await ProjectsAsync(projectId, cancellationToken),
+            history.Samples.Append(used).ToList(), problem); // the graphs end at this moment, not at the last minute's sample
     }
 
     private async Task<IReadOnlyDictionary<string, int>> ServersByStatusAsync(string? projectId, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed class StatusPageBrowserTests
     [Fact]
     public async Task Browser_SignsIn_CreatesAServer_AndSeesItTurnActiveWithoutAReload()
     {
+        var started = DateTime.UtcNow.AddSeconds(-1);
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install.sh installs Debian's chromium with the test dependencies; run it (or apt-get install chromium).");
         using var dir = new TempDataDir();
         await using var appliance = await ApplianceProcess.ServeAsync(dir.Path);
@@ -89,7 +90,22 @@ public sealed class StatusPageBrowserTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Requests" }).ClickAsync();
         await Expect(page.Locator("[data-test=request-table]")).ToContainTextAsync("/image/v2/images");
         Assert.True(await page.EvaluateAsync<bool>("() => window.statusPageNotReloaded === true"), "the page reloaded");
+
+        // Readable on a phone: the navigation still shows and nothing is wider than the screen (tables scroll inside their card).
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Servers", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#create-name")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a phone");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-phone.png"), FullPage = true });
         Assert.Empty(failedRequests);
+
+        // The page's endpoints live on their own branch: the compute API's root document still answers after it was used.
+        using var api = new HttpClient();
+        var versions = await api.GetAsync($"{appliance.BaseUrl}/");
+        Assert.Equal(HttpStatusCode.OK, versions.StatusCode);
+        Assert.Contains("\"versions\"", await versions.Content.ReadAsStringAsync());
+        var keyDir = new DirectoryInfo(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aspnet", "DataProtection-Keys"));
+        Assert.False(keyDir.Exists && keyDir.GetFiles().Any(key => key.LastWriteTimeUtc >= started), "the page's keys must stay in memory, not in the home directory");
     }
 
     private static async Task CreateImageAsync(string baseUrl, string adminPassword)
