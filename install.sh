@@ -20,10 +20,11 @@ runtime_packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
   qemu-system-x86 qemu-utils genisoimage util-linux e2fsprogs procps curl ca-certificates
 )
-# What the tests need beside that: the openstack CLI as the real client, and the test guest's parts.
+# What the tests need beside that: the openstack CLI as the real client, the test guest's parts, a browser.
 test_packages=(
   python3-openstackclient openssh-client busybox-static linux-image-cloud-amd64 cpio gzip
   syslinux syslinux-common mtools dosfstools fdisk
+  chromium # the status page's real-browser test (driven by Playwright, no browser download)
 )
 
 while [ $# -gt 0 ]; do

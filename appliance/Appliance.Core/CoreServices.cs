@@ -46,6 +46,8 @@ public static class CoreServices
 
     private static IServiceCollection AddServers(this IServiceCollection services)
     {
+        services.AddSingleton<ServerChanges>();
+        services.AddSingleton<IServerChangeFeed>(provider => provider.GetRequiredService<ServerChanges>());
         services.AddSingleton<ServerRepository>();
         services.AddSingleton<ServerListReader>();
         services.AddSingleton<InstanceActions>();

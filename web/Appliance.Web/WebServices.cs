@@ -12,6 +12,7 @@ using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
 using Appliance.Web.RateLimits;
+using Appliance.Web.Ui;
 using Appliance.Web.Versions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +30,8 @@ public static class WebServices
         services.AddApplianceHealthChecks();
         services.AddComputeRateLimits();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.PropertyNamingPolicy = null);
+        services.AddSingleton<RequestLog>();
+        services.AddApplianceUi(); // the status page under /ui
         return services;
     }
 
@@ -44,6 +47,8 @@ public static class WebServices
     public static IApplicationBuilder UseApplianceWeb(this IApplicationBuilder app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.MapApplianceUi(); // /ui branches off here: the APIs' faults, auth and JSON rules do not apply to the page
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseMiddleware<FaultMiddleware>();
         app.UseStatusCodeFaults();
         app.UseMiddleware<AuthTokenMiddleware>(); // before routing: it may fold /v2.1/{project_id}/... into /v2.1/...

@@ -8,8 +8,11 @@ using Microsoft.Data.Sqlite;
 namespace Appliance.Core.Servers;
 
 /// <summary>Server rows, their metadata, tags and block devices in SQLite: the one place their SQL is written.</summary>
-public sealed class ServerRepository(Database database)
+public sealed class ServerRepository(Database database, ServerChanges changes)
 {
+    /// <summary>Tells live views a server changed; for writes made with the static, in-transaction methods, once committed.</summary>
+    public void Announce(string uuid) => changes.Publish(uuid);
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
@@ -63,9 +66,19 @@ public sealed class ServerRepository(Database database)
     }
 
     /// <summary>Sets columns of a live server (never a name taken from a request) and its updated_at; false when it is gone.</summary>
-    public Task<bool> UpdateAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) =>
-            await UpdateAsync(connection, transaction, uuid, columns, cancellationToken), cancellationToken);
+    public async Task<bool> UpdateAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+        AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
+            await UpdateAsync(connection, transaction, uuid, columns, cancellationToken), cancellationToken));
+
+    private bool AnnouncedIf(string uuid, bool changed)
+    {
+        if (changed)
+        {
+            Announce(uuid);
+        }
+
+        return changed;
+    }
 
     public static async Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken)
@@ -84,13 +97,13 @@ public sealed class ServerRepository(Database database)
     }
 
     /// <summary>Like UpdateAsync, but only while no operation runs on the server (task_state is null).</summary>
-    public Task<bool> UpdateIfIdleAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task<bool> UpdateIfIdleAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+        AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
             var busy = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM servers WHERE uuid = @uuid AND task_state IS NOT NULL", new { uuid }, transaction, cancellationToken: cancellationToken));
             return busy == 0 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken));
 
     /// <summary>A build's end: ACTIVE and launched, its task cleared unless a delete has already claimed the server.</summary>
     public static Task MarkBuiltAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, int powerState, CancellationToken cancellationToken)
@@ -111,17 +124,16 @@ public sealed class ServerRepository(Database database)
     }
 
     /// <summary>Marks the server deleted (the row stays for changes-since) and drops its metadata.</summary>
-    public Task MarkDeletedAsync(string uuid, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task MarkDeletedAsync(string uuid, CancellationToken cancellationToken = default) =>
+        _ = AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
             var now = Timestamps.Now();
-            await connection.ExecuteAsync(new CommandDefinition("""
+            return await connection.ExecuteAsync(new CommandDefinition("""
                 UPDATE servers SET deleted = 1, vm_state = 'deleted', task_state = NULL, power_state = 0,
                     deleted_at = @now, terminated_at = @now, updated_at = @now
                 WHERE uuid = @uuid AND deleted = 0
-                """, new { uuid, now }, transaction, cancellationToken: cancellationToken));
-            return 0;
-        }, cancellationToken);
+                """, new { uuid, now }, transaction, cancellationToken: cancellationToken)) > 0;
+        }, cancellationToken));
 
     public async Task<IReadOnlyDictionary<string, string>> MetadataAsync(string uuid, CancellationToken cancellationToken = default)
     {

@@ -108,6 +108,7 @@ public sealed class ServerService(
         var secrets = new BuildSecrets(adminPass, request.Personality);
         foreach (var server in created)
         {
+            servers.Announce(server.Uuid);
             var actionId = actionIds[server.Uuid];
             runner.RunBuild(server.Uuid, token => builder.BuildAsync(server.Uuid, actionId, secrets, token));
         }
@@ -159,6 +160,7 @@ public sealed class ServerService(
 
             return await InstanceActions.StartAsync(connection, transaction, server.Uuid, "delete", operation, cancellationToken);
         }, cancellationToken);
+        servers.Announce(server.Uuid);
         runner.Run(server.Uuid, token => deleter.DeleteAsync(server.Uuid, actionId, token));
     }
 

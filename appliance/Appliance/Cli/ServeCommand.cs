@@ -82,6 +82,7 @@ public static class ServeCommand
         builder.Logging.AddApplianceConsoleLog();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
         builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.UseStaticWebAssets(); // a build output's status page assets; a no-op when published (they sit in wwwroot)
         builder.Services.AddApplianceCore(options).AddApplianceWeb();
 
         await using var app = builder.Build();

@@ -1,0 +1,82 @@
+using Appliance.Web.Ui.Backend;
+using Appliance.Web.Ui.Components;
+using Appliance.Web.Ui.Components.Pages;
+using Appliance.Web.Ui.Components.Parts;
+using Bunit;
+
+namespace Appliance.Tests.Ui;
+
+public sealed class DashboardTests : UiComponentTest
+{
+    public DashboardTests() => UseSession(UiSessions.Admin());
+
+    [Fact]
+    public void Dashboard_ShowsHostFactsMetersStatusesAndQuotaUse()
+    {
+        var cut = Render<DashboardPage>();
+
+        Assert.StartsWith("TCG", cut.Find("[data-test=accelerator]").TextContent);
+        Assert.Equal("9.0.0", cut.Find("[data-test=libvirt-version]").TextContent);
+        Assert.Equal("QEMU 7.2.0", cut.Find("[data-test=hypervisor-version]").TextContent);
+        Assert.Equal("3 of 16", cut.Find("[data-test=meter-vCPUs]").TextContent.Trim());
+        Assert.Equal("1,536 of 8,192 MiB", cut.Find("[data-test=meter-RAM]").TextContent.Trim());
+        Assert.Equal("40 of 100 GiB", cut.Find("[data-test=meter-Disk]").TextContent.Trim());
+        Assert.Equal("ACTIVE 1", cut.Find("[data-test=servers-by-status] li").TextContent.Trim());
+        var quota = cut.Find("[data-test=quota-table] tbody tr");
+        Assert.Equal(["demo", "2 / 10", "3 / 20", "1536 / 51200"], quota.Children.Select(c => c.TextContent));
+        Assert.Equal(4, cut.FindAll("svg[role=img]").Count);
+    }
+
+    [Fact]
+    public void Dashboard_ServerChange_ReadsTheStatusAgainWithoutAReload()
+    {
+        var cut = Render<DashboardPage>();
+        Assert.Equal(1, HostStatus.Reads);
+
+        HostStatus.Status = FakeHostStatus.Sample(active: 2, build: 1);
+        Feed.Raise("any-server");
+
+        cut.WaitForAssertion(() => Assert.Equal(["ACTIVE 2", "BUILD 1"], cut.FindAll("[data-test=servers-by-status] li").Select(li => li.TextContent.Trim())));
+        Assert.Equal(2, HostStatus.Reads);
+    }
+
+    [Fact]
+    public async Task Dashboard_SourceFails_ShowsTheMessage_AndUnsubscribesOnDispose()
+    {
+        HostStatus.Failure = new UiException("Your session ended.");
+        var cut = Render<DashboardPage>();
+
+        Assert.Equal("Your session ended.", cut.Find("[role=alert]").TextContent);
+        Assert.Equal(1, Feed.Subscribers);
+        await DisposeComponentsAsync();
+        Assert.Equal(0, Feed.Subscribers);
+    }
+
+    [Fact]
+    public void Dashboard_UnexpectedFailure_HidesItsInternals()
+    {
+        HostStatus.Failure = new InvalidOperationException("/var/lib/appliance/secret path");
+        var cut = Render<DashboardPage>();
+
+        Assert.Equal(UiErrors.Unexpected, cut.Find("[role=alert]").TextContent);
+        Assert.DoesNotContain("/var/lib", cut.Markup);
+    }
+
+    [Fact]
+    public void Sparkline_ScalesPointsIntoTheBox_LowestAtTheBottom()
+    {
+        var cut = Render<Sparkline>(parameters => parameters.Add(p => p.Label, "vCPUs").Add(p => p.Values, [0.0, 5, 10]));
+
+        Assert.Equal("0,28 60,15 120,2", cut.Find("polyline").GetAttribute("points"));
+        Assert.Equal("vCPUs, last hour: from 0 to 10", cut.Find("svg").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void Sparkline_WithOnePoint_SaysItIsCollecting()
+    {
+        var cut = Render<Sparkline>(parameters => parameters.Add(p => p.Label, "RAM").Add(p => p.Values, [1.0]));
+
+        Assert.Empty(cut.FindAll("svg"));
+        Assert.Contains("Collecting", cut.Markup);
+    }
+}

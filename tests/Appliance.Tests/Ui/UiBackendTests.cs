@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Appliance.Core.Servers;
+using Appliance.Tests.Identity;
+using Appliance.Tests.Images;
+using Appliance.Tests.Servers;
+using Appliance.Web.Observability;
+using Appliance.Web.Ui.Backend;
+using Appliance.Web.Ui.Session;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Tests.Ui;
+
+/// <summary>The status page's backends on the real core and store (test:///default), as a member and as admin.</summary>
+public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<ServerApiSession>
+{
+    private async Task<(IServiceScope Scope, UiSession Ui)> SignInAsync(string user, string password, string? project)
+    {
+        var scope = session.Factory.Services.CreateScope();
+        var signIn = scope.ServiceProvider.GetRequiredService<IUiSignIn>();
+        Assert.Null(await signIn.SignInAsync(user, password, project));
+        return (scope, scope.ServiceProvider.GetRequiredService<UiSession>());
+    }
+
+    private Task<(IServiceScope Scope, UiSession Ui)> MemberAsync(string? project = "servers-project") =>
+        SignInAsync(session.Member.UserName, session.Member.Password, project);
+
+    private Task<(IServiceScope Scope, UiSession Ui)> AdminAsync() =>
+        SignInAsync("admin", IdentityClient.AdminPassword(session.Factory.DataDir), "admin");
+
+    private static async Task<ServerRow> WaitForStatusAsync(IServerCatalog catalog, string id, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var row = await catalog.FindAsync(id);
+            if (row?.Status == status)
+            {
+                return row;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"server {id} is {row?.Status ?? "gone"}, not {status}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPassword_Fails_AndLeavesTheTabSignedOut()
+    {
+        using var scope = session.Factory.Services.CreateScope();
+        var signIn = scope.ServiceProvider.GetRequiredService<IUiSignIn>();
+
+        Assert.Equal(UiSignIn.Failed, await signIn.SignInAsync(session.Member.UserName, "wrong", null));
+        Assert.Equal(UiSignIn.Failed, await signIn.SignInAsync("nobody", "wrong", null));
+        Assert.False(scope.ServiceProvider.GetRequiredService<UiSession>().SignedIn);
+    }
+
+    [Fact]
+    public async Task SignIn_WithoutAProject_UsesTheUsersOwn()
+    {
+        var (scope, ui) = await MemberAsync(project: null);
+        using (scope)
+        {
+            Assert.Equal(session.Member.ProjectId, ui.Context!.ProjectId);
+            Assert.False(ui.IsAdmin);
+        }
+    }
+
+    [Fact]
+    public async Task SignOut_RevokesTheToken_SoTheNextCallEndsTheSession()
+    {
+        var (scope, ui) = await MemberAsync();
+        using (scope)
+        {
+            var token = ui.Token!;
+            await scope.ServiceProvider.GetRequiredService<IUiSignIn>().SignOutAsync();
+            var revoked = await session.Send(HttpMethod.Get, "/v2.1/servers", token: token);
+            Assert.Equal(HttpStatusCode.Unauthorized, revoked.Status);
+
+            ui.SignIn(new Core.Identity.IssuedToken(token, UiSessions.Member().Context!)); // a stale tab still holding the revoked token
+            var error = await Assert.ThrowsAsync<UiException>(() => scope.ServiceProvider.GetRequiredService<IServerCatalog>().ListAsync());
+            Assert.Equal(UiCaller.SessionEnded, error.Message);
+            Assert.False(ui.SignedIn);
+            Assert.Equal(UiCaller.SessionEnded, ui.Notice);
+        }
+    }
+
+    [Fact]
+    public async Task Catalog_CreateBuildsToActive_WithFeedNoticesTimelineAndDelete()
+    {
+        var changes = new ConcurrentQueue<string>();
+        var feed = session.Factory.Services.GetRequiredService<IServerChangeFeed>();
+        void OnChanged(ServerChanged change) => changes.Enqueue(change.Uuid);
+        feed.Changed += OnChanged;
+        var (scope, _) = await MemberAsync();
+        try
+        {
+            var catalog = scope.ServiceProvider.GetRequiredService<IServerCatalog>();
+            var choices = await catalog.ChoicesAsync();
+            Assert.Contains(choices.Images, image => image.Id == session.ImageId);
+            Assert.Contains(choices.Flavors, flavor => flavor.Id == "42");
+
+            var id = await catalog.CreateAsync(new ServerForm("ui-made", session.ImageId, "42", null, "#!/bin/sh\necho hi", true));
+            Assert.Contains(id, changes);
+            var row = await WaitForStatusAsync(catalog, id, "ACTIVE");
+            Assert.Equal(("ui-made", session.Member.ProjectId), (row.Name, row.ProjectId));
+            Assert.True(changes.Count(uuid => uuid == id) >= 3, $"create, task states and ACTIVE each notify: {changes.Count(uuid => uuid == id)}");
+            Assert.Contains(await catalog.ListAsync(), listed => listed.Id == id);
+
+            var details = (await catalog.DetailsAsync(id))!;
+            Assert.True(details.ConfigDrive);
+            Assert.Contains(details.Disks, disk => disk.Kind.StartsWith("config drive", StringComparison.Ordinal));
+            var create = Assert.Single(details.Actions);
+            Assert.Equal("create", create.Action);
+            Assert.StartsWith("req-", create.RequestId);
+
+            changes.Clear();
+            await catalog.DeleteAsync(id);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await catalog.FindAsync(id) is not null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the server was not deleted");
+                await Task.Delay(50);
+            }
+
+            Assert.Contains(id, changes);
+            Assert.Null(await catalog.DetailsAsync(id));
+        }
+        finally
+        {
+            feed.Changed -= OnChanged;
+            scope.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Catalog_MemberSeesOnlyTheirProject_AdminSeesAll()
+    {
+        var (adminScope, _) = await AdminAsync();
+        var (memberScope, _) = await MemberAsync();
+        using (adminScope)
+        using (memberScope)
+        {
+            var adminCatalog = adminScope.ServiceProvider.GetRequiredService<IServerCatalog>();
+            var memberCatalog = memberScope.ServiceProvider.GetRequiredService<IServerCatalog>();
+            var adminsServer = await adminCatalog.CreateAsync(new ServerForm("admins", session.ImageId, "42", null, null, false));
+            var membersServer = await memberCatalog.CreateAsync(new ServerForm("members", session.ImageId, "42", null, null, false));
+
+            Assert.Null(await memberCatalog.FindAsync(adminsServer));
+            Assert.Null(await memberCatalog.DetailsAsync(adminsServer));
+            Assert.DoesNotContain(await memberCatalog.ListAsync(), row => row.Id == adminsServer);
+            await Assert.ThrowsAsync<UiException>(() => memberCatalog.DeleteAsync(adminsServer));
+            Assert.Contains(await adminCatalog.ListAsync(), row => row.Id == membersServer);
+
+            var memberView = await memberScope.ServiceProvider.GetRequiredService<IHostStatusSource>().ReadAsync();
+            Assert.Equal([session.Member.ProjectId], memberView.Projects.Select(p => p.ProjectId));
+            var adminView = await adminScope.ServiceProvider.GetRequiredService<IHostStatusSource>().ReadAsync();
+            Assert.Contains(adminView.Projects, p => p.ProjectName == "admin" && p.Instances >= 1);
+            Assert.True(adminView.ServersByStatus.Values.Sum() >= memberView.ServersByStatus.Values.Sum() + 1);
+        }
+    }
+
+    [Fact]
+    public async Task HostStatus_DescribesTheTestHypervisor()
+    {
+        var (scope, _) = await AdminAsync();
+        using (scope)
+        {
+            var status = await scope.ServiceProvider.GetRequiredService<IHostStatusSource>().ReadAsync();
+
+            Assert.Null(status.Problem);
+            Assert.Equal("TEST", status.HypervisorType);
+            Assert.Equal(File.Exists("/dev/kvm") ? "KVM" : "TCG", status.Accelerator);
+            Assert.Matches(@"^\d+\.\d+\.\d+$", status.LibvirtVersion);
+            Assert.True(status.Resources.Vcpus > 0 && status.Resources.MemoryMiB > 0 && status.Resources.DiskTotalGiB > 0);
+            Assert.Equal(Core.Quotas.DefaultQuotas.Instances, status.Projects[0].InstancesLimit);
+        }
+    }
+
+    [Fact]
+    public async Task Shelf_UploadsAnImage_AndRefusesBytesThatAreNotTheirFormat()
+    {
+        var (scope, _) = await MemberAsync();
+        using (scope)
+        {
+            var shelf = scope.ServiceProvider.GetRequiredService<IImageShelf>();
+            var image = await shelf.UploadAsync("from-browser", "qcow2", new MemoryStream(ImageApiSession.Qcow2("1M")));
+            Assert.Equal(("from-browser", "active", "private"), (image.Name, image.Status, image.Visibility));
+            Assert.Contains(await shelf.ListImagesAsync(), listed => listed.Id == image.Id);
+
+            await Assert.ThrowsAsync<UiException>(() => shelf.UploadAsync("liar", "qcow2", new MemoryStream(new byte[4096])));
+            Assert.Contains(await shelf.ListFlavorsAsync(), flavor => flavor.Id == "42" && flavor.MemoryMb == 256);
+        }
+    }
+
+    [Fact]
+    public async Task RequestLog_RecordsApiRequestsWithTheirIds_NotThePagesOwn()
+    {
+        var log = session.Factory.Services.GetRequiredService<RequestLog>();
+        var (status, _, response) = await session.Send(HttpMethod.Get, "/v2.1/flavors?limit=1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var missing = await session.Send(HttpMethod.Get, "/v2.1/servers/00000000-0000-0000-0000-000000000000");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync("/ui/")).StatusCode);
+
+        var requestId = response.Headers.GetValues("X-OpenStack-Request-ID").Single();
+        var entry = log.Recent().Single(e => e.RequestId == requestId);
+        Assert.Equal(("GET", "/v2.1/flavors?limit=1", 200, session.Member.ProjectId), (entry.Method, entry.Path, entry.Status, entry.ProjectId));
+        Assert.Contains(log.Recent(), e => e.Status == 404 && e.Path == "/v2.1/servers/00000000-0000-0000-0000-000000000000" && e.IsError);
+        Assert.DoesNotContain(log.Recent(), e => e.Path.StartsWith("/ui", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UiPath_ServesThePageShell_AndRedirectsTheBarePath()
+    {
+        var client = session.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var bare = await client.GetAsync("/ui");
+        Assert.Equal(HttpStatusCode.Redirect, bare.StatusCode);
+        Assert.Equal("/ui/", bare.Headers.Location!.OriginalString);
+
+        var page = await client.GetAsync("/ui/servers");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<base href=\"/ui/\"", html);
+        Assert.Contains("_framework/blazor.web.js", html);
+        Assert.Contains("_content/Appliance.Web/ui.css", html);
+    }
+}

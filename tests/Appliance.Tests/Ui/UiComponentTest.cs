@@ -1,0 +1,40 @@
+using Appliance.Core.Servers;
+using Appliance.Web.Observability;
+using Appliance.Web.Ui.Backend;
+using Appliance.Web.Ui.Session;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Tests.Ui;
+
+/// <summary>A bUnit context with the status page's fakes registered: a signed-in member unless a test says otherwise.</summary>
+public abstract class UiComponentTest : BunitContext
+{
+    protected FakeServerFeed Feed { get; } = new();
+    protected FakeServerCatalog Catalog { get; } = new();
+    protected FakeHostStatus HostStatus { get; } = new();
+    protected FakeImageShelf Shelf { get; } = new();
+    protected RequestLog Requests { get; } = new();
+
+    protected UiComponentTest()
+    {
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        Services.AddSingleton<IServerChangeFeed>(Feed);
+        Services.AddSingleton<IServerCatalog>(Catalog);
+        Services.AddSingleton<IHostStatusSource>(HostStatus);
+        Services.AddSingleton<IImageShelf>(Shelf);
+        Services.AddSingleton(Requests);
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    /// <summary>Registers the session (and a sign-in that fails with failure, or succeeds when null); call before the first render.</summary>
+    protected UiSession UseSession(UiSession session, string? failure = null)
+    {
+        Services.AddSingleton(session);
+        Services.AddSingleton<IUiSignIn>(new FakeSignIn(session, failure));
+        return session;
+    }
+}
