@@ -56,6 +56,7 @@ public sealed class ServerBuilder(
                 await InstanceActions.RecordAndFinishAsync(connection, transaction, actionId, events, null, CancellationToken.None);
                 return 0;
             }, CancellationToken.None);
+            servers.Announce(uuid);
             logger.LogInformation("Server {Uuid} is ACTIVE after {Milliseconds} ms", uuid, (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

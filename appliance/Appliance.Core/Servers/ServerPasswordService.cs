@@ -36,6 +36,7 @@ public sealed class ServerPasswordService(
             await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.UpdatingPassword }, cancellationToken);
             return await InstanceActions.StartAsync(connection, transaction, current.Uuid, Action, operation, cancellationToken);
         }, cancellationToken);
+        repository.Announce(server.Uuid); // the task state just written, for the status page
 
         var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         runner.Run(server.Uuid, async token =>

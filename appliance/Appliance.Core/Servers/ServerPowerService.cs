@@ -30,6 +30,7 @@ public sealed class ServerPowerService(
             await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = action.TaskState }, cancellationToken);
             return await InstanceActions.StartAsync(connection, transaction, current.Uuid, action.Name, operation, cancellationToken);
         }, cancellationToken);
+        repository.Announce(server.Uuid); // the task state just written, for the status page
 
         runner.Run(server.Uuid, token => ApplyAsync(server, action, actionId, token));
     }

@@ -45,6 +45,7 @@ public sealed class ServerSnapshotService(
             await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.ImageSnapshot }, cancellationToken);
             return await InstanceActions.StartAsync(connection, transaction, current.Uuid, Action, operation, cancellationToken);
         }, cancellationToken);
+        repository.Announce(server.Uuid); // the task state just written, for the status page
 
         var imageId = Guid.NewGuid().ToString();
         var now = DateTimeOffset.UtcNow;

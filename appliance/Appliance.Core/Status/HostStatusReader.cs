@@ -9,7 +9,7 @@ using Dapper;
 namespace Appliance.Core.Status;
 
 /// <summary>Reads the dashboard's picture of the box: host size and versions, servers by status, quota use per project.</summary>
-public sealed class HostStatusReader(Database database, IComputeDriver driver, LibvirtHost hypervisor, UsageCounter counter, UsageHistory history)
+public sealed class HostStatusReader(Database database, IComputeDriver driver, LibvirtHost hypervisor, UsageCounter counter, UsageHistory history, QuotaService quotas)
 {
     private static readonly string Accelerator = HostFacts.Probe().HasKvm ? "KVM" : "TCG";
 
@@ -57,8 +57,14 @@ public sealed class HostStatusReader(Database database, IComputeDriver driver, L
             WHERE @projectId IS NULL OR p.id = @projectId
             GROUP BY p.id, p.name ORDER BY p.name
             """, new { projectId }, cancellationToken: cancellationToken));
-        // Per-project limits arrive with the quotas work; until then every project has the defaults.
-        return rows.Select(row => new ProjectUsage(row.Id, row.Name, (int)row.Instances, DefaultQuotas.Instances,
-            (int)row.Cores, DefaultQuotas.Cores, row.Ram, DefaultQuotas.Ram)).ToList();
+        var usage = new List<ProjectUsage>();
+        foreach (var row in rows)
+        {
+            // Each project's own limits (defaults overlaid by os-quota-sets), as the API enforces them.
+            var limits = await quotas.GetLimitsAsync(connection, null, row.Id, cancellationToken);
+            usage.Add(new ProjectUsage(row.Id, row.Name, (int)row.Instances, limits.Instances, (int)row.Cores, limits.Cores, row.Ram, limits.Ram));
+        }
+
+        return usage;
     }
 }
