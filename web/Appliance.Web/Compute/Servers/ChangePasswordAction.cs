@@ -12,21 +12,7 @@ public static class ChangePasswordAction
     public static async Task<IResult> InvokeAsync(ServerActionRequest request)
     {
         var arguments = request.Arguments;
-        if (arguments.ValueKind != JsonValueKind.Object)
-        {
-            throw ServerFields.Invalid("changePassword", "must be an object");
-        }
-
-        JsonElement password = default;
-        foreach (var property in arguments.EnumerateObject())
-        {
-            if (property.Name != "adminPass")
-            {
-                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
-            }
-
-            password = property.Value;
-        }
+        var password = ServerFields.OnlyMember(arguments, "changePassword", "adminPass");
 
         if (password.ValueKind == JsonValueKind.Undefined)
         {

@@ -22,21 +22,7 @@ public static partial class ConsoleOutputAction
     /// <summary>Nova's schema: an integer of at least -1, the same as a string of digits, or null; -1 and null mean the whole log.</summary>
     private static int? Length(JsonElement arguments)
     {
-        if (arguments.ValueKind != JsonValueKind.Object)
-        {
-            throw ServerFields.Invalid("os-getConsoleOutput", "must be an object");
-        }
-
-        JsonElement length = default;
-        foreach (var property in arguments.EnumerateObject())
-        {
-            if (property.Name != "length")
-            {
-                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
-            }
-
-            length = property.Value;
-        }
+        var length = ServerFields.OnlyMember(arguments, "os-getConsoleOutput", "length");
 
         var number = length.ValueKind switch
         {

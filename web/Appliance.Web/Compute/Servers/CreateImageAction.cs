@@ -1,3 +1,4 @@
+using Appliance.Core.Quotas;
 using System.Text.Json;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
@@ -12,9 +13,6 @@ namespace Appliance.Web.Compute.Servers;
 /// </summary>
 public static class CreateImageAction
 {
-    /// <summary>Nova's default image metadata quota: the properties a snapshot may be given.</summary>
-    public const int MetadataLimit = 128;
-
     public static async Task<IResult> InvokeAsync(ServerActionRequest request)
     {
         var arguments = request.Arguments;
@@ -35,7 +33,7 @@ public static class CreateImageAction
         }
 
         var imageName = ServerFields.Name(name, "name");
-        var properties = ServerFields.Metadata(metadata, "metadata", MetadataLimit);
+        var properties = ServerFields.Metadata(metadata, "metadata", DefaultQuotas.MetadataItems);
         var context = request.Context;
         var caller = ServerCaller.From(context.Caller());
         var imageId = await context.RequestServices.GetRequiredService<ServerSnapshotService>()

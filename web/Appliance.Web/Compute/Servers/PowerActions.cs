@@ -27,21 +27,7 @@ public static class PowerActions
 
     private static PowerAction RebootKind(JsonElement arguments)
     {
-        if (arguments.ValueKind != JsonValueKind.Object)
-        {
-            throw ServerFields.Invalid("reboot", "must be an object");
-        }
-
-        JsonElement type = default;
-        foreach (var property in arguments.EnumerateObject())
-        {
-            if (property.Name != "type")
-            {
-                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
-            }
-
-            type = property.Value;
-        }
+        var type = ServerFields.OnlyMember(arguments, "reboot", "type");
 
         if (type.ValueKind == JsonValueKind.Undefined)
         {

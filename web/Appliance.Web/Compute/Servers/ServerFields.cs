@@ -80,6 +80,31 @@ public static partial class ServerFields
             : items;
     }
 
+    /// <summary>
+    /// An action's arguments that must be an object allowing only <paramref name="member"/>: its value, or Undefined
+    /// when absent. Anything else is the schema's 400.
+    /// </summary>
+    public static JsonElement OnlyMember(JsonElement arguments, string action, string member)
+    {
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            throw Invalid(action, "must be an object");
+        }
+
+        JsonElement value = default;
+        foreach (var property in arguments.EnumerateObject())
+        {
+            if (property.Name != member)
+            {
+                throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
+            }
+
+            value = property.Value;
+        }
+
+        return value;
+    }
+
     public static string? DiskConfig(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Undefined => null,
