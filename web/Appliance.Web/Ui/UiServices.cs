@@ -22,11 +22,11 @@ public static class UiServices
     public static IServiceCollection AddApplianceUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        // Keys kept in the data dir (owner only), so a sign-in cookie outlives a restart of the appliance but not a move to another box.
+        // Keys kept in the data dir (owner only), so a sign-in cookie and an open page's form outlive a restart of the appliance.
         services.AddDataProtection().SetApplicationName("appliance");
         services.AddOptions<KeyManagementOptions>()
             .Configure<DataPaths>((options, paths) => options.XmlRepository = new PrivateKeyRepository(Path.Combine(paths.Root, KeyDirectory)));
-        // Its only job is warming the key ring at startup; an appliance nobody signs in to never needs a key.
+        // Its only job is warming the key ring at startup; an appliance whose page nobody opens never makes a key.
         foreach (var warmup in services.Where(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
         {
             services.Remove(warmup);
