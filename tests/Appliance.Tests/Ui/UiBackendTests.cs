@@ -166,19 +166,25 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             Assert.StartsWith("req-", stop.RequestId);
             Assert.Equal("compute_stop_instance", Assert.Single(stop.Phases).Name);
 
+            changes.Clear();
             await catalog.PowerAsync(id, ServerAction.Start);
             await WaitForStatusAsync(catalog, id, "ACTIVE");
             await WaitForIdleAsync(catalog, id);
+            Assert.True(changes.Count(uuid => uuid == id) >= 2, "start: its task state and its end each notify");
+            changes.Clear();
             await catalog.PowerAsync(id, ServerAction.Reboot);
             var rebooted = await WaitForIdleAsync(catalog, id);
+            Assert.True(changes.Count(uuid => uuid == id) >= 2, "reboot: its task state and its end each notify");
             Assert.Equal("ACTIVE", rebooted.Server.Status);
             Assert.Equal(["create", "reboot", "start", "stop"], rebooted.Actions.Select(a => a.Action).Order(StringComparer.Ordinal));
 
             await Assert.ThrowsAsync<UiException>(() => catalog.SnapshotAsync(id, "  "));
+            changes.Clear();
             var image = await catalog.SnapshotAsync(id, " before-upgrade ");
             Assert.Equal(("before-upgrade", "private", session.Member.ProjectId), (image.Name, image.Visibility, image.Owner));
             Assert.Contains(image.Status, new[] { "queued", "saving", "active" });
             var snapshotted = await WaitForIdleAsync(catalog, id);
+            Assert.True(changes.Count(uuid => uuid == id) >= 2, "snapshot: its task state and its end each notify");
             Assert.Contains(snapshotted.Actions, a => a.Action == "createImage" && a.Phases.Any(p => p.Name == "compute_snapshot_instance" && p.Result == "Success"));
             var shelf = scope.ServiceProvider.GetRequiredService<IImageShelf>();
             Assert.Equal("active", (await shelf.FindImageAsync(image.Id))!.Status);
