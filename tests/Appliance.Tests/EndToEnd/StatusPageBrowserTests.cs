@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 using Appliance.Tests.Images;
+using Appliance.Web.Ui;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,8 +11,8 @@ namespace Appliance.Tests.EndToEnd;
 
 /// <summary>
 /// The status page in a real browser (Debian's chromium, driven by Playwright) against the real appliance process on
-/// test:///default: sign in, create a server, watch it turn ACTIVE without a reload, look at it, delete it.
-/// Screenshots go to tests/artifacts/.
+/// test:///default: sign in, create a server, watch it turn ACTIVE without a reload, stop it and watch it turn SHUTOFF,
+/// reload and still be signed in, delete it, sign out. Screenshots go to tests/artifacts/.
 /// </summary>
 [Trait("Tier", "e2e")]
 public sealed class StatusPageBrowserTests
@@ -19,7 +20,7 @@ public sealed class StatusPageBrowserTests
     private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
-    public async Task Browser_SignsIn_CreatesAServer_AndSeesItTurnActiveWithoutAReload()
+    public async Task Browser_SignsIn_CreatesAServer_SeesItTurnActiveThenShutoffWithoutAReload_AndStaysSignedInAcrossAReload()
     {
         var started = DateTime.UtcNow.AddSeconds(-1);
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install.sh installs Debian's chromium with the test dependencies; run it (or apt-get install chromium).");
@@ -52,6 +53,8 @@ public sealed class StatusPageBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong");
 
+        await Expect(page.Locator("#login-user")).ToHaveValueAsync("admin"); // the failed attempt kept the name, not the password
+        await Expect(page.Locator("#login-password")).ToHaveValueAsync("");
         await page.Locator("#login-password").FillAsync(password);
         await page.Locator("#login-project").FillAsync("admin");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -79,9 +82,39 @@ public sealed class StatusPageBrowserTests
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Servers", Exact = true }).ClickAsync();
         await row.GetByRole(AriaRole.Link, new() { Name = "browser-vm" }).ClickAsync();
+        var heading = page.GetByRole(AriaRole.Heading, new() { Level = 1 });
+        await Expect(heading.Locator(".badge")).ToHaveTextAsync("ACTIVE");
         await Expect(page.Locator("[data-test=timeline]")).ToContainTextAsync("create");
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reboot" })).ToBeDisabledAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start" })).ToBeDisabledAsync();
+
+        // Stop asks first, in a modal dialog that takes the focus, gives it back on Escape, and stops on "Yes, stop".
+        var stop = page.GetByRole(AriaRole.Button, new() { Name = "Stop", Exact = true });
+        await stop.ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "Stop the server?" });
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Yes, stop" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(stop).ToBeFocusedAsync();
+        await stop.ClickAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-dialog.png") });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Yes, stop" }).ClickAsync();
+        await Expect(heading.Locator(".badge")).ToHaveTextAsync("SHUTOFF");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start" })).ToBeEnabledAsync();
+        await Expect(page.Locator("[data-test=timeline]")).ToContainTextAsync("stop");
+        await Expect(page.Locator("[data-test=timeline]")).Not.ToContainTextAsync("running…"); // the stop's phase, recorded just after
+        Assert.True(await page.EvaluateAsync<bool>("() => window.statusPageNotReloaded === true"), "the page reloaded");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-server.png"), FullPage = true });
+
+        // A reload starts a new circuit: the HttpOnly cookie signs it in again, and no script can read that cookie.
+        await page.ReloadAsync();
+        await Expect(heading).ToContainTextAsync("browser-vm");
+        await Expect(heading.Locator(".badge")).ToHaveTextAsync("SHUTOFF");
+        await Expect(page.Locator("#login-user")).ToHaveCountAsync(0);
+        Assert.DoesNotContain("appliance-ui", await page.EvaluateAsync<string>("() => document.cookie"));
+        await page.EvaluateAsync("() => { window.statusPageNotReloaded = true; }");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete" }).ClickAsync();
@@ -99,13 +132,22 @@ public sealed class StatusPageBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-phone.png"), FullPage = true });
         Assert.Empty(failedRequests);
 
+        // Signing out clears the cookie: a reload shows the login form.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.Locator("#login-user")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.Locator("#login-user")).ToBeVisibleAsync();
+
         // The page's endpoints live on their own branch: the compute API's root document still answers after it was used.
         using var api = new HttpClient();
         var versions = await api.GetAsync($"{appliance.BaseUrl}/");
         Assert.Equal(HttpStatusCode.OK, versions.StatusCode);
         Assert.Contains("\"versions\"", await versions.Content.ReadAsStringAsync());
         var keyDir = new DirectoryInfo(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aspnet", "DataProtection-Keys"));
-        Assert.False(keyDir.Exists && keyDir.GetFiles().Any(key => key.LastWriteTimeUtc >= started), "the page's keys must stay in memory, not in the home directory");
+        Assert.False(keyDir.Exists && keyDir.GetFiles().Any(key => key.LastWriteTimeUtc >= started), "the page's keys belong in the data dir, not the home directory");
+        var keys = new DirectoryInfo(Path.Combine(dir.Path, UiServices.KeyDirectory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, keys.UnixFileMode);
+        Assert.All(keys.GetFiles(), key => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, key.UnixFileMode));
     }
 
     private static async Task CreateImageAsync(string baseUrl, string adminPassword)

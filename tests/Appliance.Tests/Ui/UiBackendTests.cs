@@ -17,9 +17,11 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     private async Task<(IServiceScope Scope, UiSession Ui)> SignInAsync(string user, string password, string? project)
     {
         var scope = session.Factory.Services.CreateScope();
-        var signIn = scope.ServiceProvider.GetRequiredService<IUiSignIn>();
-        Assert.Null(await signIn.SignInAsync(user, password, project));
-        return (scope, scope.ServiceProvider.GetRequiredService<UiSession>());
+        var token = await scope.ServiceProvider.GetRequiredService<UiSignIn>().AuthenticateAsync(user, password, project);
+        Assert.NotNull(token);
+        var ui = scope.ServiceProvider.GetRequiredService<UiSession>();
+        ui.SignIn(token);
+        return (scope, ui);
     }
 
     private Task<(IServiceScope Scope, UiSession Ui)> MemberAsync(string? project = "servers-project") =>
@@ -45,14 +47,14 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     }
 
     [Fact]
-    public async Task SignIn_WrongPassword_Fails_AndLeavesTheTabSignedOut()
+    public async Task SignIn_WrongPasswordOrUnknownUser_GivesNoToken()
     {
         using var scope = session.Factory.Services.CreateScope();
-        var signIn = scope.ServiceProvider.GetRequiredService<IUiSignIn>();
+        var signIn = scope.ServiceProvider.GetRequiredService<UiSignIn>();
 
-        Assert.Equal(UiSignIn.Failed, await signIn.SignInAsync(session.Member.UserName, "wrong", null));
-        Assert.Equal(UiSignIn.Failed, await signIn.SignInAsync("nobody", "wrong", null));
-        Assert.False(scope.ServiceProvider.GetRequiredService<UiSession>().SignedIn);
+        Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, "wrong", null));
+        Assert.Null(await signIn.AuthenticateAsync("nobody", "wrong", null));
+        Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, session.Member.Password, "not-a-project"));
     }
 
     [Fact]
@@ -67,17 +69,17 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     }
 
     [Fact]
-    public async Task SignOut_RevokesTheToken_SoTheNextCallEndsTheSession()
+    public async Task RevokedToken_EndsTheTabsSessionAtItsNextCall()
     {
         var (scope, ui) = await MemberAsync();
         using (scope)
         {
             var token = ui.Token!;
-            await scope.ServiceProvider.GetRequiredService<IUiSignIn>().SignOutAsync();
+            await scope.ServiceProvider.GetRequiredService<UiSignIn>().RevokeAsync(token); // what signing out in another tab does
             var revoked = await session.Send(HttpMethod.Get, "/v2.1/servers", token: token);
             Assert.Equal(HttpStatusCode.Unauthorized, revoked.Status);
 
-            ui.SignIn(new Core.Identity.IssuedToken(token, UiSessions.Member().Context!)); // a stale tab still holding the revoked token
+            // This tab still holds the revoked token.
             var error = await Assert.ThrowsAsync<UiException>(() => scope.ServiceProvider.GetRequiredService<IServerCatalog>().ListAsync());
             Assert.Equal(UiCaller.SessionEnded, error.Message);
             Assert.False(ui.SignedIn);
@@ -130,6 +132,94 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
         {
             feed.Changed -= OnChanged;
             scope.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Catalog_StopStartRebootAndSnapshot_RunThroughTheCore_WithInstanceActionsAndLiveNotices()
+    {
+        var changes = new ConcurrentQueue<string>();
+        var feed = session.Factory.Services.GetRequiredService<IServerChangeFeed>();
+        void OnChanged(ServerChanged change) => changes.Enqueue(change.Uuid);
+        feed.Changed += OnChanged;
+        var (scope, _) = await MemberAsync();
+        try
+        {
+            var catalog = scope.ServiceProvider.GetRequiredService<IServerCatalog>();
+            var id = await catalog.CreateAsync(new ServerForm("ui-power", session.ImageId, "42", null, null, false));
+            await WaitForStatusAsync(catalog, id, "ACTIVE");
+            await WaitForIdleAsync(catalog, id);
+            Assert.Equal([ServerAction.Stop, ServerAction.Reboot, ServerAction.HardReboot, ServerAction.Snapshot, ServerAction.Delete],
+                (await catalog.DetailsAsync(id))!.Allowed.Order());
+
+            // Start from ACTIVE: the core's own 409 message, as the API would give it.
+            var refused = await Assert.ThrowsAsync<UiException>(() => catalog.PowerAsync(id, ServerAction.Start));
+            Assert.Equal($"Cannot 'start' instance {id} while it is in vm_state active", refused.Message);
+
+            changes.Clear();
+            await catalog.PowerAsync(id, ServerAction.Stop);
+            Assert.Contains(id, changes); // the task state, at once
+            await WaitForStatusAsync(catalog, id, "SHUTOFF");
+            var stopped = await WaitForIdleAsync(catalog, id);
+            Assert.Equal([ServerAction.Start, ServerAction.HardReboot, ServerAction.Snapshot, ServerAction.Delete], stopped.Allowed.Order());
+            var stop = stopped.Actions.Single(a => a.Action == "stop");
+            Assert.StartsWith("req-", stop.RequestId);
+            Assert.Equal("compute_stop_instance", Assert.Single(stop.Phases).Name);
+
+            changes.Clear();
+            await catalog.PowerAsync(id, ServerAction.Start);
+            await WaitForStatusAsync(catalog, id, "ACTIVE");
+            await WaitForIdleAsync(catalog, id);
+            Assert.True(changes.Count(uuid => uuid == id) >= 2, "start: its task state and its end each notify");
+            changes.Clear();
+            await catalog.PowerAsync(id, ServerAction.Reboot);
+            var rebooted = await WaitForIdleAsync(catalog, id);
+            Assert.True(changes.Count(uuid => uuid == id) >= 2, "reboot: its task state and its end each notify");
+            Assert.Equal("ACTIVE", rebooted.Server.Status);
+            Assert.Equal(["create", "reboot", "start", "stop"], rebooted.Actions.Select(a => a.Action).Order(StringComparer.Ordinal));
+
+            await Assert.ThrowsAsync<UiException>(() => catalog.SnapshotAsync(id, "  "));
+            changes.Clear();
+            var image = await catalog.SnapshotAsync(id, " before-upgrade ");
+            Assert.Equal(("before-upgrade", "private", session.Member.ProjectId), (image.Name, image.Visibility, image.Owner));
+            Assert.Contains(image.Status, new[] { "queued", "saving", "active" });
+            var snapshotted = await WaitForIdleAsync(catalog, id);
+            Assert.True(changes.Count(uuid => uuid == id) >= 2, "snapshot: its task state and its end each notify");
+            Assert.Contains(snapshotted.Actions, a => a.Action == "createImage" && a.Phases.Any(p => p.Name == "compute_snapshot_instance" && p.Result == "Success"));
+            var shelf = scope.ServiceProvider.GetRequiredService<IImageShelf>();
+            Assert.Equal("active", (await shelf.FindImageAsync(image.Id))!.Status);
+
+            // A locked server: the member's buttons get the core's refusal.
+            var (lockStatus, lockBody, _) = await session.Send(HttpMethod.Post, $"/v2.1/servers/{id}/action", """{"lock": null}""", token: session.AdminToken);
+            Assert.True(lockStatus == HttpStatusCode.Accepted, lockBody);
+            Assert.True((await catalog.DetailsAsync(id))!.Locked);
+            var locked = await Assert.ThrowsAsync<UiException>(() => catalog.PowerAsync(id, ServerAction.Stop));
+            Assert.Equal($"Instance {id} is locked", locked.Message);
+            await Assert.ThrowsAsync<UiException>(() => catalog.SnapshotAsync(id, "locked"));
+            await session.Send(HttpMethod.Post, $"/v2.1/servers/{id}/action", """{"unlock": null}""", token: session.AdminToken);
+            await catalog.DeleteAsync(id);
+        }
+        finally
+        {
+            feed.Changed -= OnChanged;
+            scope.Dispose();
+        }
+    }
+
+    /// <summary>The server with no task running and every instance action finished.</summary>
+    private static async Task<ServerDetails> WaitForIdleAsync(IServerCatalog catalog, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var details = await catalog.DetailsAsync(id);
+            if (details is { Server.TaskState: null } && details.Actions.All(a => a.Finish is not null))
+            {
+                return details;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"server {id} is still busy: {details?.Server.TaskState}");
+            await Task.Delay(50);
         }
     }
 

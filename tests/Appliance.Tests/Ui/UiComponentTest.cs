@@ -1,8 +1,10 @@
+using Appliance.Core.Identity;
 using Appliance.Core.Servers;
 using Appliance.Web.Observability;
 using Appliance.Web.Ui.Backend;
 using Appliance.Web.Ui.Session;
 using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,14 +29,23 @@ public abstract class UiComponentTest : BunitContext
         Services.AddSingleton<IHostStatusSource>(HostStatus);
         Services.AddSingleton<IImageShelf>(Shelf);
         Services.AddSingleton(Requests);
+        Services.AddSingleton<AntiforgeryStateProvider, FixedAntiforgery>();
         JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
-    /// <summary>Registers the session (and a sign-in that fails with failure, or succeeds when null); call before the first render.</summary>
-    protected UiSession UseSession(UiSession session, string? failure = null)
+    /// <summary>Registers the session, and the sign-in cookie a new circuit would find (none when null); call before the first render.</summary>
+    protected UiSession UseSession(UiSession session, IssuedToken? cookie = null)
     {
         Services.AddSingleton(session);
-        Services.AddSingleton<IUiSignIn>(new FakeSignIn(session, failure));
+        Services.AddSingleton<IUiSessionRestore>(new FakeSessionRestore(session, cookie));
         return session;
+    }
+
+    /// <summary>The token a page render would have put into the circuit's persisted state.</summary>
+    private sealed class FixedAntiforgery : AntiforgeryStateProvider
+    {
+        public const string Token = "test-antiforgery-token";
+
+        public override AntiforgeryRequestToken? GetAntiforgeryToken() => new(Token, "__RequestVerificationToken");
     }
 }

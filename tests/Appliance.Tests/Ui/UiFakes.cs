@@ -37,27 +37,19 @@ public static class UiSessions
     }
 }
 
-public sealed class FakeSignIn(UiSession session, string? failure = null) : IUiSignIn
+/// <summary>The circuit's view of the sign-in cookie: the token it holds (none when null), as a validated token would give it.</summary>
+public sealed class FakeSessionRestore(UiSession session, IssuedToken? cookie = null) : IUiSessionRestore
 {
-    public List<(string User, string Password, string? Project)> Attempts { get; } = [];
-    public int SignOuts { get; private set; }
+    public int Restores { get; private set; }
 
-    public Task<string?> SignInAsync(string userName, string password, string? projectName, CancellationToken cancellationToken = default)
+    public Task RestoreAsync(CancellationToken cancellationToken = default)
     {
-        Attempts.Add((userName, password, projectName));
-        if (failure is null)
+        Restores++;
+        if (cookie is not null && !session.SignedIn)
         {
-            var signedIn = UiSessions.SignedIn(userName, UiSessions.MemberProject, string.IsNullOrEmpty(projectName) ? "demo" : projectName, BuiltInRoles.Member);
-            session.SignIn(new IssuedToken("secret", signedIn.Context!));
+            session.SignIn(cookie);
         }
 
-        return Task.FromResult(failure);
-    }
-
-    public Task SignOutAsync(CancellationToken cancellationToken = default)
-    {
-        SignOuts++;
-        session.SignOut();
         return Task.CompletedTask;
     }
 }
@@ -95,6 +87,10 @@ public sealed class FakeServerCatalog : IServerCatalog
     public CreateChoices Choices { get; set; } = new([new("img-1", "tiny")], [new("42", "m1.nano (1 vCPU, 256 MB, 1 GB)"), new("1", "m1.tiny")], [new("mykey", "mykey")]);
     public List<ServerForm> Created { get; } = [];
     public List<string> Deleted { get; } = [];
+    public List<(string Id, ServerAction Action)> PowerCalls { get; } = [];
+    public List<(string Id, string Name)> Snapshots { get; } = [];
+    /// <summary>Thrown by power, snapshot and delete calls, as the core's refusals are.</summary>
+    public Exception? ActionFailure { get; set; }
     public string Console { get; set; } = "";
     public Exception? CreateFailure { get; set; }
     public Exception? ListFailure { get; set; }
@@ -129,8 +125,35 @@ public sealed class FakeServerCatalog : IServerCatalog
         return Task.FromResult($"id-{Created.Count}");
     }
 
+    public Task PowerAsync(string id, ServerAction action, CancellationToken cancellationToken = default)
+    {
+        if (ActionFailure is not null)
+        {
+            return Task.FromException(ActionFailure);
+        }
+
+        PowerCalls.Add((id, action));
+        return Task.CompletedTask;
+    }
+
+    public Task<ImageRow> SnapshotAsync(string id, string imageName, CancellationToken cancellationToken = default)
+    {
+        if (ActionFailure is not null)
+        {
+            return Task.FromException<ImageRow>(ActionFailure);
+        }
+
+        Snapshots.Add((id, imageName));
+        return Task.FromResult(new ImageRow($"snap-{Snapshots.Count}", imageName, "saving", "qcow2", null, "private", UiSessions.MemberProject, DateTimeOffset.UtcNow));
+    }
+
     public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
+        if (ActionFailure is not null)
+        {
+            return Task.FromException(ActionFailure);
+        }
+
         Deleted.Add(id);
         return Task.CompletedTask;
     }
@@ -144,6 +167,9 @@ public sealed class FakeImageShelf : IImageShelf
     public Exception? UploadFailure { get; set; }
 
     public Task<IReadOnlyList<ImageRow>> ListImagesAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<ImageRow>>(Images.ToList());
+
+    public Task<ImageRow?> FindImageAsync(string id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Images.FirstOrDefault(image => image.Id == id && image.Status != "deleted"));
 
     public Task<IReadOnlyList<FlavorRow>> ListFlavorsAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<FlavorRow>>(Flavors);
 

@@ -1,9 +1,11 @@
+using Appliance.Core.Configuration;
 using Appliance.Core.Status;
 using Appliance.Web.Ui.Backend;
 using Appliance.Web.Ui.Components;
 using Appliance.Web.Ui.Session;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,12 +16,17 @@ public static class UiServices
 {
     public const string PathBase = "/ui";
 
+    /// <summary>Under the data dir: the Data Protection keys that encrypt sign-in cookies and antiforgery tokens.</summary>
+    public const string KeyDirectory = "ui-keys";
+
     public static IServiceCollection AddApplianceUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        // Circuits and antiforgery tokens live no longer than the process: in-memory keys, nothing written to disk.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        // Its only job is warming the default key ring (read from, or written to, ~/.aspnet) at startup; the ephemeral provider never uses it.
+        // Keys kept in the data dir (owner only), so a sign-in cookie and an open page's form outlive a restart of the appliance.
+        services.AddDataProtection().SetApplicationName("appliance");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<DataPaths>((options, paths) => options.XmlRepository = new PrivateKeyRepository(Path.Combine(paths.Root, KeyDirectory)));
+        // Its only job is warming the key ring at startup; an appliance whose page nobody opens never makes a key.
         foreach (var warmup in services.Where(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
         {
             services.Remove(warmup);
@@ -31,7 +38,9 @@ public static class UiServices
         services.AddSingleton<HostStatusReader>();
         services.AddScoped<UiSession>();
         services.AddScoped<UiCaller>();
-        services.AddScoped<IUiSignIn, UiSignIn>();
+        services.AddUiCookie();
+        services.AddScoped<UiSignIn>();
+        services.AddScoped<IUiSessionRestore, UiSessionRestore>();
         services.AddScoped<IHostStatusSource, HostStatusSource>();
         services.AddScoped<IServerCatalog, ServerCatalog>();
         services.AddScoped<IImageShelf, ImageShelf>();
@@ -82,8 +91,13 @@ public static class UiServices
         });
         ui.UseStaticFiles();
         ui.UseRouting();
+        ui.Use(UiCookie.AuthenticateCircuitAsync);
         ui.UseAntiforgery();
-        ui.UseEndpoints(endpoints => endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode());
+        ui.UseEndpoints(endpoints =>
+        {
+            endpoints.MapUiSession();
+            endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        });
         return ui.Build();
     }
 }

@@ -11,7 +11,20 @@ public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorRepos
     {
         var who = await caller.ImageCallerAsync(cancellationToken);
         var (page, _) = await images.ListAsync(who, new ImageQuery { Limit = 1000 }, cancellationToken);
-        return page.Select(Row).ToList();
+        return page.Select(ImageRow.From).ToList();
+    }
+
+    public async Task<ImageRow?> FindImageAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var who = await caller.ImageCallerAsync(cancellationToken);
+        try
+        {
+            return ImageRow.From(await images.GetAsync(who, id, cancellationToken));
+        }
+        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+        {
+            return null;
+        }
     }
 
     public async Task<IReadOnlyList<FlavorRow>> ListFlavorsAsync(CancellationToken cancellationToken = default)
@@ -30,14 +43,11 @@ public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorRepos
             {
                 Name = name.Trim(), DiskFormat = diskFormat, ContainerFormat = "bare", Visibility = ImageVisibility.Private,
             }, cancellationToken);
-            return Row(await images.UploadAsync(who, image.Id, data, cancellationToken));
+            return ImageRow.From(await images.UploadAsync(who, image.Id, data, cancellationToken));
         }
         catch (ImageException e)
         {
             throw new UiException(e.Message, e);
         }
     }
-
-    private static ImageRow Row(ImageRecord image) =>
-        new(image.Id, image.Name ?? "", image.Status, image.DiskFormat, image.Size, image.Visibility, image.Owner, image.CreatedAt);
 }

@@ -11,11 +11,24 @@ public sealed record ServerDetails(
     int MemoryMb,
     string? KeyName,
     bool ConfigDrive,
+    bool Locked,
     string? Fault,
     IReadOnlyList<string> Addresses,
     IReadOnlyList<DiskRow> Disks,
     IReadOnlyDictionary<string, string> Metadata,
-    IReadOnlyList<ActionTimeline> Actions);
+    IReadOnlyList<ActionTimeline> Actions,
+    IReadOnlySet<ServerAction> Allowed);
+
+/// <summary>What the detail view's buttons do; a button is enabled only when its action may start from the server's state.</summary>
+public enum ServerAction
+{
+    Start,
+    Stop,
+    Reboot,
+    HardReboot,
+    Snapshot,
+    Delete,
+}
 
 public sealed record DiskRow(string Device, string Kind, string Size);
 
@@ -55,6 +68,12 @@ public interface IServerCatalog
 
     /// <summary>Creates the server and returns its id; it then builds in the background.</summary>
     Task<string> CreateAsync(ServerForm form, CancellationToken cancellationToken = default);
+
+    /// <summary>Start, Stop, Reboot or HardReboot, as os-start, os-stop and reboot: the server changes state in the background.</summary>
+    Task PowerAsync(string id, ServerAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>createImage: the new private image, saving until the snapshot is taken.</summary>
+    Task<ImageRow> SnapshotAsync(string id, string imageName, CancellationToken cancellationToken = default);
 
     Task DeleteAsync(string id, CancellationToken cancellationToken = default);
 }

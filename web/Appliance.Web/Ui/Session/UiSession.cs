@@ -3,8 +3,9 @@ using Appliance.Core.Identity;
 namespace Appliance.Web.Ui.Session;
 
 /// <summary>
-/// Who is signed in on this browser tab: one per Blazor circuit. The Keystone token lives here, on the
-/// server, and never reaches the browser; a reload means signing in again.
+/// Who is signed in on this browser tab: one per Blazor circuit. The Keystone token lives here, on the server; the
+/// browser holds it only sealed in its HttpOnly sign-in cookie (<see cref="UiCookie"/>), from which a reload's new
+/// circuit is signed in again.
 /// </summary>
 public sealed class UiSession
 {

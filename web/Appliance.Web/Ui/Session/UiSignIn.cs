@@ -2,25 +2,16 @@ using Appliance.Core.Identity;
 
 namespace Appliance.Web.Ui.Session;
 
-/// <summary>Signs a Keystone user in to the status page.</summary>
-public interface IUiSignIn
-{
-    /// <summary>Null on success; otherwise the message to show (the same for every wrong credential).</summary>
-    Task<string?> SignInAsync(string userName, string password, string? projectName, CancellationToken cancellationToken = default);
-
-    /// <summary>Revokes the tab's token and forgets it.</summary>
-    Task SignOutAsync(CancellationToken cancellationToken = default);
-}
-
 /// <summary>
 /// The password method of Keystone through the core's <see cref="Authenticator"/>, in the Default domain; with no
-/// project named, the user's default project or else the first they hold a role on.
+/// project named, the user's default project or else the first they hold a role on. Used by the sign-in endpoint.
 /// </summary>
-public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, UserService users, ProjectService projects, UiSession session) : IUiSignIn
+public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, UserService users, ProjectService projects)
 {
     public const string Failed = "The user name, password or project is wrong, or the user has no role on that project.";
 
-    public async Task<string?> SignInAsync(string userName, string password, string? projectName, CancellationToken cancellationToken = default)
+    /// <summary>A fresh token, or null for any wrong credential (the caller shows <see cref="Failed"/>, the same for all).</summary>
+    public async Task<IssuedToken?> AuthenticateAsync(string userName, string password, string? projectName, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -28,33 +19,19 @@ public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, U
             var project = string.IsNullOrWhiteSpace(projectName)
                 ? await DefaultProjectAsync(userName, cancellationToken)
                 : new Authenticator.Reference(null, projectName.Trim(), Domain.DefaultId, null);
-            if (project is null)
-            {
-                return Failed;
-            }
-
-            session.SignIn(await authenticator.AuthenticateAsync(user, password, project, cancellationToken));
-            return null;
+            return project is null ? null : await authenticator.AuthenticateAsync(user, password, project, cancellationToken);
         }
         catch (AuthenticationFailedException)
         {
-            return Failed;
+            return null;
         }
         catch (IdentityValidationException)
         {
-            return Failed;
+            return null;
         }
     }
 
-    public async Task SignOutAsync(CancellationToken cancellationToken = default)
-    {
-        if (session.Token is { } token)
-        {
-            await tokens.RevokeAsync(token, cancellationToken);
-        }
-
-        session.SignOut();
-    }
+    public Task RevokeAsync(string token, CancellationToken cancellationToken = default) => tokens.RevokeAsync(token, cancellationToken);
 
     private async Task<Authenticator.Reference?> DefaultProjectAsync(string userName, CancellationToken cancellationToken)
     {
