@@ -25,7 +25,8 @@ public sealed record ApiRoute(string Method, string Pattern, IReadOnlyList<strin
 
     public static ApiService ServiceOf(string path)
     {
-        var first = path.TrimStart('/').Split('/', 2)[0].ToLowerInvariant();
+        // Only a leading single slash: routing sees "//identity/..." as outside /identity, so it answers as the rest of the app.
+        var first = (path.StartsWith('/') ? path[1..] : path).Split('/', 2)[0].ToLowerInvariant();
         return first switch
         {
             "identity" => ApiService.Identity,

@@ -81,6 +81,7 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
         Leaks = new LeakScanner(Factory.DataDir);
         _adminPassword = IdentityClient.AdminPassword(Factory.DataDir);
         Leaks.Add("admin password", _adminPassword);
+        Leaks.Add("password", SeedBodies.CanaryPassword);
         AdminToken = await IdentityClient.AdminTokenAsync(Client, Factory.DataDir);
         Leaks.Add("token", AdminToken);
         var adminContext = await IdentityClient.SendJsonAsync(Client, IdentityClient.WithToken(HttpMethod.Get, "/identity/v3/auth/tokens", AdminToken)
