@@ -62,11 +62,41 @@ public sealed class Database(string path)
     /// <summary>Switches the file to WAL; the mode is stored in the file, so once per start is enough.</summary>
     public async Task EnableWriteAheadLogAsync(CancellationToken cancellationToken = default)
     {
+        RestrictToOwner();
         await using var connection = await OpenAsync(cancellationToken);
         var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode=WAL;");
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"SQLite refused WAL mode (journal_mode={mode})");
+        }
+    }
+
+    /// <summary>
+    /// Owner-only (0600), created so before SQLite first opens it: the file holds password and token hashes. SQLite gives its
+    /// -wal and -shm files the database's mode; files an older version left world-readable are tightened on start.
+    /// </summary>
+    private void RestrictToOwner()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using (new FileStream(Path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = ownerOnly }))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(Path))
+        {
+            // Already there: tightened below.
+        }
+
+        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" }.Where(File.Exists))
+        {
+            File.SetUnixFileMode(file, ownerOnly);
         }
     }
 

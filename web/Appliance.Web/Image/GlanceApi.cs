@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Appliance.Core.Images;
 using Appliance.Web.Faults;
+using Appliance.Web.Json;
 using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -158,7 +159,8 @@ public static class GlanceApi
     {
         try
         {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            // A member given twice is refused here; JsonObject would otherwise throw ArgumentException on first use (a 500).
+            return await JsonNode.ParseAsync(context.Request.Body, documentOptions: StrictJson.DocumentOptions, cancellationToken: context.RequestAborted);
         }
         catch (System.Text.Json.JsonException)
         {

@@ -30,7 +30,8 @@ public sealed class BodyLimitMiddleware(RequestDelegate next)
 
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            return FaultWriter.WriteAsync(context, new Fault(413, Fault.RequestTooLargeMessage));
+            // Thrown, not written: under /identity the Keystone error middleware turns it into Keystone's error body.
+            throw new FaultException(new Fault(413, Fault.RequestTooLargeMessage));
         }
 
         if (sizeFeature is { IsReadOnly: false })
