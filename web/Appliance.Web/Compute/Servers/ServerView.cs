@@ -113,6 +113,22 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         return view;
     }
 
+    /// <summary>
+    /// Nova's rebuild answer below 2.75: the show view without the extension attributes (availability zone, config drive,
+    /// key name, usage times, security groups, extended status and volumes, and the admin-only attributes).
+    /// </summary>
+    public Dictionary<string, object?> Rebuilt(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags)
+    {
+        var detail = Detail(server, metadata, tags);
+        return detail.Where(field => RebuildFields.Contains(field.Key)).ToDictionary(field => field.Key, field => field.Value);
+    }
+
+    private static readonly HashSet<string> RebuildFields = new(StringComparer.Ordinal)
+    {
+        "id", "name", "status", "tenant_id", "user_id", "metadata", "hostId", "image", "flavor", "created", "updated", "addresses",
+        "accessIPv4", "accessIPv6", "links", "OS-DCF:diskConfig", "progress", "fault", "locked", "description", "tags",
+    };
+
     public object[] Links(string uuid) =>
     [
         new ComputeLinks.Link("self", ComputeLinks.Self(request, "servers", uuid)),
