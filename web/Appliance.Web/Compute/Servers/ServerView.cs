@@ -22,95 +22,129 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         ["name"] = server.Name,
     };
 
-    public Dictionary<string, object?> Detail(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags,
-        IReadOnlyList<BlockDeviceMapping>? volumes = null)
+    /// <summary>The full view, written straight to the response by its converter: lists hold a thousand of these.</summary>
+    public ServerDetailJson Detail(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags,
+        IReadOnlyList<BlockDeviceMapping>? volumes = null) => new(this, server, metadata, tags, volumes);
+
+    /// <summary>Writes Nova's full server view as one JSON object, plus any extra members (e.g. rebuild's adminPass).</summary>
+    public void WriteDetail(Utf8JsonWriter writer, ServerDetailJson detail, JsonSerializerOptions options)
     {
+        var server = detail.Server;
         var status = server.Status;
         var launched = server.LaunchedAt is not null;
-        var view = new Dictionary<string, object?>
+        writer.WriteStartObject();
+        writer.WriteString("id", server.Uuid);
+        writer.WriteString("name", server.Name);
+        writer.WriteString("status", status);
+        writer.WriteString("tenant_id", server.ProjectId);
+        writer.WriteString("user_id", server.UserId);
+        writer.WritePropertyName("metadata");
+        WriteMap(writer, detail.Metadata);
+        writer.WriteString("hostId", launched ? ServerHost.HostIdFor(server.ProjectId) : "");
+        writer.WritePropertyName("image");
+        if (server.ImageRef.Length == 0)
         {
-            ["id"] = server.Uuid,
-            ["name"] = server.Name,
-            ["status"] = status,
-            ["tenant_id"] = server.ProjectId,
-            ["user_id"] = server.UserId,
-            ["metadata"] = metadata ?? new Dictionary<string, string>(),
-            ["hostId"] = launched ? ServerHost.HostIdFor(server.ProjectId) : "",
-            ["image"] = server.ImageRef.Length == 0 ? "" : new { id = server.ImageRef, links = new[] { Bookmark("images", server.ImageRef) } },
-            ["flavor"] = Flavor(server),
-            ["created"] = ApiTime(server.CreatedAt),
-            ["updated"] = ApiTime(server.UpdatedAt),
-            ["addresses"] = new Dictionary<string, object>(),
-            ["accessIPv4"] = server.AccessIpV4,
-            ["accessIPv6"] = server.AccessIpV6,
-            ["links"] = Links(server.Uuid),
-            ["OS-DCF:diskConfig"] = server.DiskConfig,
-            ["OS-EXT-AZ:availability_zone"] = server.AvailabilityZone,
-            ["config_drive"] = server.ConfigDrive ? "True" : "",
-            ["key_name"] = server.KeyName,
-            ["OS-SRV-USG:launched_at"] = UsageTime(server.LaunchedAt),
-            ["OS-SRV-USG:terminated_at"] = UsageTime(server.TerminatedAt),
-            ["security_groups"] = SecurityGroupsView(server.SecurityGroups),
-            ["OS-EXT-STS:task_state"] = server.TaskState,
-            ["OS-EXT-STS:vm_state"] = server.VmState,
-            ["OS-EXT-STS:power_state"] = server.PowerState,
-            ["os-extended-volumes:volumes_attached"] = VolumesAttached(volumes),
-        };
+            writer.WriteStringValue("");
+        }
+        else
+        {
+            WriteReference(writer, "images", server.ImageRef);
+        }
+
+        writer.WritePropertyName("flavor");
+        WriteFlavor(writer, server);
+        writer.WriteString("created", ApiTime(server.CreatedAt));
+        writer.WriteString("updated", ApiTime(server.UpdatedAt));
+        writer.WritePropertyName("addresses");
+        writer.WriteStartObject();
+        writer.WriteEndObject();
+        writer.WriteString("accessIPv4", server.AccessIpV4);
+        writer.WriteString("accessIPv6", server.AccessIpV6);
+        writer.WritePropertyName("links");
+        WriteLinks(writer, ("self", ComputeLinks.Self(request, "servers", server.Uuid)), ("bookmark", ComputeLinks.Bookmark(request, "servers", server.Uuid)));
+        writer.WriteString("OS-DCF:diskConfig", server.DiskConfig);
+        writer.WriteString("OS-EXT-AZ:availability_zone", server.AvailabilityZone);
+        writer.WriteString("config_drive", server.ConfigDrive ? "True" : "");
+        writer.WriteString("key_name", server.KeyName);
+        writer.WriteString("OS-SRV-USG:launched_at", UsageTime(server.LaunchedAt));
+        writer.WriteString("OS-SRV-USG:terminated_at", UsageTime(server.TerminatedAt));
+        writer.WritePropertyName("security_groups");
+        WriteSecurityGroups(writer, server.SecurityGroups);
+        writer.WriteString("OS-EXT-STS:task_state", server.TaskState);
+        writer.WriteString("OS-EXT-STS:vm_state", server.VmState);
+        writer.WriteNumber("OS-EXT-STS:power_state", server.PowerState);
+        writer.WritePropertyName("os-extended-volumes:volumes_attached");
+        WriteVolumesAttached(writer, detail.Volumes);
         if (ProgressStatuses.Contains(status))
         {
-            view["progress"] = server.Progress;
+            writer.WriteNumber("progress", server.Progress);
         }
 
         if (isAdmin)
         {
-            view["OS-EXT-SRV-ATTR:host"] = launched ? ServerHost.Name : null;
-            view["OS-EXT-SRV-ATTR:hypervisor_hostname"] = launched ? ServerHost.Name : null;
-            view["OS-EXT-SRV-ATTR:instance_name"] = server.DomainName;
+            writer.WriteString("OS-EXT-SRV-ATTR:host", launched ? ServerHost.Name : null);
+            writer.WriteString("OS-EXT-SRV-ATTR:hypervisor_hostname", launched ? ServerHost.Name : null);
+            writer.WriteString("OS-EXT-SRV-ATTR:instance_name", server.DomainName);
             if (_version >= ComputeMicroversions.ExtendedServerAttributes)
             {
-                view["OS-EXT-SRV-ATTR:reservation_id"] = server.ReservationId;
-                view["OS-EXT-SRV-ATTR:launch_index"] = server.LaunchIndex;
-                view["OS-EXT-SRV-ATTR:hostname"] = server.Hostname;
-                view["OS-EXT-SRV-ATTR:kernel_id"] = server.KernelId;
-                view["OS-EXT-SRV-ATTR:ramdisk_id"] = server.RamdiskId;
-                view["OS-EXT-SRV-ATTR:root_device_name"] = server.RootDeviceName;
-                view["OS-EXT-SRV-ATTR:user_data"] = server.UserData;
+                writer.WriteString("OS-EXT-SRV-ATTR:reservation_id", server.ReservationId);
+                writer.WriteNumber("OS-EXT-SRV-ATTR:launch_index", server.LaunchIndex);
+                writer.WriteString("OS-EXT-SRV-ATTR:hostname", server.Hostname);
+                writer.WriteString("OS-EXT-SRV-ATTR:kernel_id", server.KernelId);
+                writer.WriteString("OS-EXT-SRV-ATTR:ramdisk_id", server.RamdiskId);
+                writer.WriteString("OS-EXT-SRV-ATTR:root_device_name", server.RootDeviceName);
+                writer.WriteString("OS-EXT-SRV-ATTR:user_data", server.UserData);
             }
 
             if (_version >= ComputeMicroversions.HostStatus)
             {
-                view["host_status"] = launched ? "UP" : "";
+                writer.WriteString("host_status", launched ? "UP" : "");
             }
         }
 
         if (_version >= ComputeMicroversions.ServerLocked)
         {
-            view["locked"] = server.Locked;
+            writer.WriteBoolean("locked", server.Locked);
         }
 
         if (_version >= ComputeMicroversions.ServerDescription)
         {
-            view["description"] = server.Description;
+            writer.WriteString("description", server.Description);
         }
 
         if (_version >= ComputeMicroversions.ServerTags)
         {
-            view["tags"] = tags ?? [];
+            writer.WriteStartArray("tags");
+            foreach (var tag in detail.Tags ?? [])
+            {
+                writer.WriteStringValue(tag);
+            }
+
+            writer.WriteEndArray();
         }
 
         if (status is "ERROR" or "DELETED" && ServerFault.FromJson(server.FaultJson) is { } fault)
         {
-            var shown = new Dictionary<string, object?> { ["code"] = fault.Code, ["created"] = ApiTime(fault.Created), ["message"] = fault.Message };
+            writer.WriteStartObject("fault");
+            writer.WriteNumber("code", fault.Code);
+            writer.WriteString("created", ApiTime(fault.Created));
+            writer.WriteString("message", fault.Message);
             // As Nova: the details of a 500 are for admins only.
             if (fault.Details is not null && (isAdmin || fault.Code != 500))
             {
-                shown["details"] = fault.Details;
+                writer.WriteString("details", fault.Details);
             }
 
-            view["fault"] = shown;
+            writer.WriteEndObject();
         }
 
-        return view;
+        foreach (var (name, value) in detail.Extras)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, value, options);
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>
@@ -135,34 +169,86 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         new ComputeLinks.Link("bookmark", ComputeLinks.Bookmark(request, "servers", uuid)),
     ];
 
-    private object Flavor(ServerRecord server)
+    private void WriteFlavor(Utf8JsonWriter writer, ServerRecord server)
     {
         if (_version < ComputeMicroversions.EmbeddedFlavor)
         {
-            return new { id = server.FlavorId, links = new[] { Bookmark("flavors", server.FlavorId) } };
+            WriteReference(writer, "flavors", server.FlavorId);
+            return;
         }
 
         var flavor = StoredFlavor.FromJson(server.FlavorJson);
-        return new Dictionary<string, object>
-        {
-            ["vcpus"] = flavor.Vcpus,
-            ["ram"] = flavor.Ram,
-            ["disk"] = flavor.Disk,
-            ["ephemeral"] = flavor.Ephemeral,
-            ["swap"] = flavor.Swap,
-            ["original_name"] = flavor.Name,
-            ["extra_specs"] = flavor.ExtraSpecs,
-        };
+        writer.WriteStartObject();
+        writer.WriteNumber("vcpus", flavor.Vcpus);
+        writer.WriteNumber("ram", flavor.Ram);
+        writer.WriteNumber("disk", flavor.Disk);
+        writer.WriteNumber("ephemeral", flavor.Ephemeral);
+        writer.WriteNumber("swap", flavor.Swap);
+        writer.WriteString("original_name", flavor.Name);
+        writer.WritePropertyName("extra_specs");
+        WriteMap(writer, flavor.ExtraSpecs);
+        writer.WriteEndObject();
     }
 
-    private ComputeLinks.Link Bookmark(string collection, string id) => new("bookmark", ComputeLinks.Bookmark(request, collection, id));
+    /// <summary>{"id": ..., "links": [bookmark]}: how a server names its image and (before 2.47) its flavor.</summary>
+    private void WriteReference(Utf8JsonWriter writer, string collection, string id)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", id);
+        writer.WritePropertyName("links");
+        WriteLinks(writer, ("bookmark", ComputeLinks.Bookmark(request, collection, id)));
+        writer.WriteEndObject();
+    }
 
-    private List<object> VolumesAttached(IReadOnlyList<BlockDeviceMapping>? mappings) =>
-        (mappings ?? []).Where(m => m is { DestinationType: "volume", VolumeId: not null })
-            .Select(m => _version >= ComputeMicroversions.ExtendedServerAttributes
-                ? (object)new { id = m.VolumeId, delete_on_termination = m.DeleteOnTermination }
-                : new { id = m.VolumeId })
-            .ToList();
+    private static void WriteLinks(Utf8JsonWriter writer, params ReadOnlySpan<(string Rel, string Href)> links)
+    {
+        writer.WriteStartArray();
+        foreach (var (rel, href) in links)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("rel", rel);
+            writer.WriteString("href", href);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteMap(Utf8JsonWriter writer, IReadOnlyDictionary<string, string>? map)
+    {
+        writer.WriteStartObject();
+        foreach (var (key, value) in map ?? EmptyMap)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static readonly Dictionary<string, string> EmptyMap = [];
+
+    private void WriteVolumesAttached(Utf8JsonWriter writer, IReadOnlyList<BlockDeviceMapping>? mappings)
+    {
+        writer.WriteStartArray();
+        foreach (var mapping in mappings ?? [])
+        {
+            if (mapping is not { DestinationType: "volume", VolumeId: not null })
+            {
+                continue;
+            }
+
+            writer.WriteStartObject();
+            writer.WriteString("id", mapping.VolumeId);
+            if (_version >= ComputeMicroversions.ExtendedServerAttributes)
+            {
+                writer.WriteBoolean("delete_on_termination", mapping.DeleteOnTermination);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
 
     /// <summary>Nova's created/updated: seconds, with Z. Stored times are fixed-width UTC, so the prefix is the answer (lists show thousands).</summary>
     public static string ApiTime(string stored) =>
@@ -179,13 +265,23 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
     };
 
     // Nearly every server has the same few group lists; parse each once.
-    private static readonly ConcurrentDictionary<string, object> ParsedSecurityGroups = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string[]> ParsedSecurityGroups = new(StringComparer.Ordinal);
 
-    private static object SecurityGroupsView(string stored) =>
-        ParsedSecurityGroups.Count < 1024
+    private static void WriteSecurityGroups(Utf8JsonWriter writer, string stored)
+    {
+        var names = ParsedSecurityGroups.Count < 1024
             ? ParsedSecurityGroups.GetOrAdd(stored, ParseSecurityGroups)
             : ParseSecurityGroups(stored);
+        writer.WriteStartArray();
+        foreach (var name in names)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", name);
+            writer.WriteEndObject();
+        }
 
-    private static object ParseSecurityGroups(string stored) =>
-        (JsonSerializer.Deserialize<List<string>>(stored) ?? []).Select(name => new { name }).ToArray();
+        writer.WriteEndArray();
+    }
+
+    private static string[] ParseSecurityGroups(string stored) => JsonSerializer.Deserialize<string[]>(stored) ?? [];
 }

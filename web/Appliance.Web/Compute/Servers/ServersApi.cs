@@ -49,7 +49,7 @@ public static class ServersApi
         return Page(context, "servers/detail", servers, page);
     }
 
-    private static IResult Page(HttpContext context, string collection, List<Dictionary<string, object?>> servers, ServerPage page)
+    private static IResult Page<TView>(HttpContext context, string collection, List<TView> servers, ServerPage page)
     {
         var body = new Dictionary<string, object> { ["servers"] = servers };
         if (page.More && servers.Count > 0)
@@ -152,7 +152,7 @@ public static class ServersApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Dictionary<string, object?>> DetailAsync(HttpContext context, ServerCaller caller, ServerRecord server, ServerRepository repository)
+    public static async Task<ServerDetailJson> DetailAsync(HttpContext context, ServerCaller caller, ServerRecord server, ServerRepository repository)
     {
         await using var connection = await repository.OpenAsync(context.RequestAborted);
         var metadata = await ServerRepository.MetadataAsync(connection, null, [server.Uuid], context.RequestAborted);
