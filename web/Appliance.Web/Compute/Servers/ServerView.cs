@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Appliance.Core.Servers;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
@@ -151,10 +152,16 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
     /// Nova's rebuild answer below 2.75: the show view without the extension attributes (availability zone, config drive,
     /// key name, usage times, security groups, extended status and volumes, and the admin-only attributes).
     /// </summary>
-    public Dictionary<string, object?> Rebuilt(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags)
+    public JsonObject Rebuilt(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags)
     {
-        var detail = Detail(server, metadata, tags);
-        return detail.Where(field => RebuildFields.Contains(field.Key)).ToDictionary(field => field.Key, field => field.Value);
+        // One server, once: the full view as a node with the extension attributes taken out, so the two can never disagree.
+        var view = JsonSerializer.SerializeToNode(Detail(server, metadata, tags))!.AsObject();
+        foreach (var name in view.Select(field => field.Key).Where(name => !RebuildFields.Contains(name)).ToList())
+        {
+            view.Remove(name);
+        }
+
+        return view;
     }
 
     private static readonly HashSet<string> RebuildFields = new(StringComparer.Ordinal)
