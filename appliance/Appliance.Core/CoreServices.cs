@@ -62,6 +62,10 @@ public static class CoreServices
         services.AddSingleton<ServerLockService>();
         services.AddSingleton<ServerSnapshotService>();
         services.AddSingleton<ServerPasswordService>();
+        services.AddSingleton<ServerRebuildService>();
+        services.AddSingleton<ServerResizeService>();
+        services.AddSingleton<ResizeAutoConfirm>();
+        services.AddHostedService(provider => provider.GetRequiredService<ResizeAutoConfirm>());
         services.AddSingleton<ServerMetadataService>();
         services.AddSingleton<ServerTagService>();
         services.AddSingleton<ServerConsole>();

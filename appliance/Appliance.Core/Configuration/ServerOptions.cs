@@ -19,6 +19,18 @@ public sealed class ServerOptions
     public bool ForceConfigDrive { get; set; } = true;
 
     public AdminPasswordPolicy AdminPassword { get; set; } = new();
+
+    /// <summary>
+    /// Show the admin password in create and rebuild answers (Nova's [api] enable_instance_password). Off, the password is
+    /// still set (given or generated) and written to the config drive, only not answered.
+    /// </summary>
+    public bool EnableInstancePassword { get; set; } = true;
+
+    /// <summary>
+    /// How long a resized server waits in VERIFY_RESIZE before it is confirmed automatically (Nova's resize_confirm_window);
+    /// zero, Nova's default, means never.
+    /// </summary>
+    public TimeSpan ResizeConfirmWindow { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>What an adminPass given by the client must contain; one that fails puts the server in ERROR, as the seed says.</summary>

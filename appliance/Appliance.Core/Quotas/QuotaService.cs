@@ -36,10 +36,15 @@ public sealed class QuotaService(Database database, TimeProvider clock)
         return await CountServerUsageAsync(connection, null, projectId, cancellationToken);
     }
 
-    /// <summary>Instances, vCPUs and RAM of the project's servers that are not deleted.</summary>
+    /// <summary>
+    /// Instances, vCPUs and RAM of the project's servers that are not deleted; a server being resized counts the larger of
+    /// its flavor and the one it goes to, so two resizes cannot pass the quota together.
+    /// </summary>
     public async Task<ServerUsage> CountServerUsageAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default) =>
         await connection.QuerySingleAsync<ServerUsage>(new CommandDefinition("""
-            SELECT COUNT(*) AS Instances, COALESCE(SUM(vcpus), 0) AS Cores, COALESCE(SUM(memory_mb), 0) AS Ram
+            SELECT COUNT(*) AS Instances,
+                COALESCE(SUM(MAX(vcpus, COALESCE(json_extract(new_flavor_json, '$.vcpus'), 0))), 0) AS Cores,
+                COALESCE(SUM(MAX(memory_mb, COALESCE(json_extract(new_flavor_json, '$.ram'), 0))), 0) AS Ram
             FROM servers WHERE project_id = @projectId AND deleted = 0
             """, new { projectId }, transaction, cancellationToken: cancellationToken));
 

@@ -64,6 +64,12 @@ public sealed class InstanceActions(Database database)
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @message WHERE id = @actionId",
             new { actionId, now = Timestamps.Now(), message }, transaction, cancellationToken: cancellationToken));
 
+    /// <summary>Closes, as failed, every action of the server still open: after a restart nothing will finish them.</summary>
+    public Task FinishInterruptedAsync(string serverUuid, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @Error WHERE server_uuid = @serverUuid AND finish_time IS NULL",
+            new { serverUuid, now = Timestamps.Now(), Error }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+
     public async Task<IReadOnlyList<InstanceActionRecord>> ListAsync(string serverUuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -49,7 +49,7 @@ public sealed class ServerBuilder(
             var report = await driver.SpawnAsync(request, cancellationToken);
 
             // The server turns ACTIVE, and the action gets every phase and its close, in one commit.
-            var events = Phases(started, report).Append(new InstanceActionEvent(BuildEvent, started, DateTimeOffset.UtcNow, InstanceActions.Success)).ToList();
+            var events = Phases(started, report.Phases).Append(new InstanceActionEvent(BuildEvent, started, DateTimeOffset.UtcNow, InstanceActions.Success)).ToList();
             await database.WriteAsync(async (connection, transaction) =>
             {
                 await ServerRepository.MarkBuiltAsync(connection, transaction, uuid, (int)Appliance.Hypervisor.PowerState.Running, CancellationToken.None);
@@ -94,7 +94,8 @@ public sealed class ServerBuilder(
         return files;
     }
 
-    private async Task<SpawnRequest> SpawnRequestAsync(ServerRecord server, IReadOnlyList<VolumeFile> volumes, BuildSecrets secrets, CancellationToken cancellationToken)
+    /// <summary>What the driver needs to make the server's guest, from its row: a build's, or a rebuild's with the new image.</summary>
+    internal async Task<SpawnRequest> SpawnRequestAsync(ServerRecord server, IReadOnlyList<VolumeFile> volumes, BuildSecrets secrets, CancellationToken cancellationToken)
     {
         var image = server.ImageRef.Length == 0 ? null : await ImageFileAsync(server.ImageRef, cancellationToken);
         var kernel = server.KernelId.Length == 0 ? null : await ImageFileAsync(server.KernelId, cancellationToken);
@@ -162,13 +163,13 @@ public sealed class ServerBuilder(
         return new ImageFile(image.Id, paths.ImageFile(image.Id), format);
     }
 
-    /// <summary>The driver reports durations; laid end to end from the build's start they give each phase a start and finish.</summary>
-    private static IEnumerable<InstanceActionEvent> Phases(DateTimeOffset started, SpawnReport report)
+    /// <summary>The driver reports durations; laid end to end from the start they give each phase a start and finish.</summary>
+    internal static IEnumerable<InstanceActionEvent> Phases(DateTimeOffset started, IEnumerable<SpawnPhase> phases, string prefix = "spawn")
     {
         var at = started;
-        foreach (var phase in report.Phases)
+        foreach (var phase in phases)
         {
-            yield return new InstanceActionEvent($"spawn: {phase.Name}", at, at + phase.Duration, InstanceActions.Success);
+            yield return new InstanceActionEvent($"{prefix}: {phase.Name}", at, at + phase.Duration, InstanceActions.Success);
             at += phase.Duration;
         }
     }

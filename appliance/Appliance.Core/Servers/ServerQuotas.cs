@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Appliance.Core.Servers;
 
-/// <summary>The instances, cores and ram quotas at server create: how many of the requested servers fit, or Nova's 403.</summary>
+/// <summary>The instances, cores and ram quotas at server create and flavor change: what fits, or Nova's 403.</summary>
 public sealed class ServerQuotas(QuotaService quotas)
 {
     /// <summary>The number of servers to create, between min and max; inside the caller's write transaction.</summary>
@@ -30,8 +30,39 @@ public sealed class ServerQuotas(QuotaService quotas)
         if (Over(limits.Cores, used.Cores, (long)flavor.Vcpus * minCount)) overs.Add(("cores", (long)flavor.Vcpus * minCount, used.Cores, limits.Cores));
         if (Over(limits.Instances, used.Instances, minCount)) overs.Add(("instances", minCount, used.Instances, limits.Instances));
         if (Over(limits.Ram, used.Ram, (long)flavor.MemoryMb * minCount)) overs.Add(("ram", (long)flavor.MemoryMb * minCount, used.Ram, limits.Ram));
+        throw OverQuota(overs);
+    }
+
+    /// <summary>
+    /// A change of flavor (resize, or the revert of one) that grows vCPUs or RAM must fit the project's cores and ram
+    /// quotas, as Nova's upsize check: only the growth is counted, a shrink always fits. Inside the caller's write transaction.
+    /// </summary>
+    public async Task CheckFlavorChangeAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, StoredFlavor from,
+        StoredFlavor to, CancellationToken cancellationToken)
+    {
+        var cores = Math.Max(0, to.Vcpus - from.Vcpus);
+        var ram = Math.Max(0, to.Ram - from.Ram);
+        if (cores == 0 && ram == 0)
+        {
+            return;
+        }
+
+        var used = await quotas.CountServerUsageAsync(connection, transaction, projectId, cancellationToken);
+        var quota = await quotas.GetLimitsAsync(connection, transaction, projectId, cancellationToken);
+        var overs = new List<(string Name, long Requested, long Used, long Allowed)>();
+        if (cores > 0 && Over(quota.Cores, used.Cores, cores)) overs.Add(("cores", cores, used.Cores, quota.Cores));
+        if (ram > 0 && Over(quota.Ram, used.Ram, ram)) overs.Add(("ram", ram, used.Ram, quota.Ram));
+        if (overs.Count > 0)
+        {
+            throw OverQuota(overs);
+        }
+    }
+
+    /// <summary>Nova's over-quota message: every resource overrun, sorted, with requested, used and allowed in the same order.</summary>
+    private static ServerException OverQuota(List<(string Name, long Requested, long Used, long Allowed)> overs)
+    {
         var names = string.Join(", ", overs.Select(o => o.Name));
-        throw new ServerException(403,
+        return new ServerException(403,
             $"Quota exceeded for {names}: Requested {string.Join(", ", overs.Select(o => o.Requested))}, " +
             $"but already used {string.Join(", ", overs.Select(o => o.Used))} of {string.Join(", ", overs.Select(o => o.Allowed))} {names}");
     }

@@ -17,10 +17,17 @@ public sealed class ServerReconciler(
     IComputeDriver driver,
     ServerDeleter deleter,
     ServerFaults faults,
+    InstanceActions actions,
     DataPaths dataPaths,
     ApplianceOptions options,
     ILogger<ServerReconciler> logger)
 {
+    /// <summary>A rebuild's task states: cut short, the old root is gone and the new one unfinished, so the server goes to ERROR (as Nova).</summary>
+    private static readonly IReadOnlySet<string> RebuildingTaskStates = new HashSet<string>(StringComparer.Ordinal)
+    {
+        TaskStates.Rebuilding, TaskStates.RebuildBlockDeviceMapping, TaskStates.RebuildSpawning,
+    };
+
     public async Task ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var paths = new HypervisorPaths(dataPaths.Root);
@@ -39,7 +46,12 @@ public sealed class ServerReconciler(
         foreach (var server in await servers.LiveAsync(cancellationToken))
         {
             var id = server.Id;
-            guests.TryGetValue(id, out var guest);
+            if (server.TaskState is not null && server.TaskState != TaskStates.Deleting || server.VmState == VmStates.Building)
+            {
+                // The operation will never report back: its instance action is closed as failed.
+                await actions.FinishInterruptedAsync(server.Uuid, cancellationToken);
+            }
+
             if (server.TaskState == TaskStates.Deleting)
             {
                 logger.LogWarning("Reconcile: finishing the interrupted delete of server {Uuid}", server.Uuid);
@@ -52,13 +64,63 @@ public sealed class ServerReconciler(
                 await faults.SetErrorAsync(server.Uuid, new ServerFault(500,
                     $"Build of instance {server.Uuid} was interrupted by a restart of the appliance.", null, Timestamps.Now()));
             }
+            else if (server.TaskState is { } task && RebuildingTaskStates.Contains(task))
+            {
+                // Its disks are left as they are (a preserved ephemeral disk is the user's); a new rebuild or a delete takes it from here.
+                logger.LogWarning("Reconcile: server {Uuid} was being rebuilt when the appliance stopped; it goes to ERROR", server.Uuid);
+                await faults.SetErrorAsync(server.Uuid, new ServerFault(500,
+                    $"Rebuild of instance {server.Uuid} was interrupted by a restart of the appliance.", null, Timestamps.Now()));
+            }
             else
             {
-                await SettleAsync(server, guest, cancellationToken);
+                var finished = await FinishResizeAsync(server, cancellationToken);
+                if (finished is not null)
+                {
+                    guests = driver.ListGuests().ToDictionary(g => g.Uuid); // the guest may have been redefined or started
+                }
+
+                guests.TryGetValue(id, out var guest);
+                await SettleAsync(finished ?? server, guest, cancellationToken);
             }
         }
 
         await ReapOrphansAsync(paths, guests, cancellationToken);
+    }
+
+    /// <summary>
+    /// A resize, confirm or revert cut short is carried to a state at rest, as Nova's start-up does for a crashed migration:
+    /// a resize is rolled back (the kept disks put back), a confirm or a revert is finished. Returns the server as it now
+    /// is, or null when no resize was in flight.
+    /// </summary>
+    private async Task<ServerRecord?> FinishResizeAsync(ServerRecord server, CancellationToken cancellationToken)
+    {
+        Dictionary<string, object?> columns;
+        var powerOn = server.OldVmState != VmStates.Stopped;
+        switch (server.TaskState)
+        {
+            case { } task when ServerResizeService.ResizingTaskStates.Contains(task):
+                logger.LogWarning("Reconcile: server {Uuid} was being resized when the appliance stopped; the resize is rolled back", server.Uuid);
+                await driver.RevertResizeAsync(server.Id, powerOn, cancellationToken);
+                columns = ServerResizeService.ClosedResize();
+                columns["vm_state"] = server.OldVmState ?? VmStates.Active;
+                break;
+            case TaskStates.ResizeReverting:
+                logger.LogWarning("Reconcile: server {Uuid} was reverting a resize when the appliance stopped; the revert is finished", server.Uuid);
+                await driver.RevertResizeAsync(server.Id, powerOn, cancellationToken);
+                columns = ServerResizeService.RevertedColumns(driver, server);
+                break;
+            case TaskStates.ResizeConfirming:
+                logger.LogWarning("Reconcile: server {Uuid} was confirming a resize when the appliance stopped; the confirm is finished", server.Uuid);
+                await driver.ConfirmResizeAsync(server.Id, cancellationToken);
+                columns = ServerResizeService.ConfirmedColumns(driver, server.Id);
+                break;
+            default:
+                return null;
+        }
+
+        columns["task_state"] = null;
+        await servers.UpdateAsync(server.Uuid, columns, cancellationToken);
+        return await servers.FindAsync(server.Uuid, cancellationToken: cancellationToken);
     }
 
     /// <summary>A server at rest (or cut short mid-operation): clear the task, then match power state and, after a host reboot, restart.</summary>
@@ -72,7 +134,9 @@ public sealed class ServerReconciler(
         }
 
         var power = guest?.PowerState ?? PowerState.NoState;
-        if (server.VmState == VmStates.Active && guest is not null && power is PowerState.Shutdown or PowerState.Crashed && options.Servers.ResumeGuestsOnHostBoot)
+        // A server in VERIFY_RESIZE whose guest ran is started again too (Nova resumes by the recorded power state).
+        var ran = server.VmState == VmStates.Active || (server.VmState == VmStates.Resized && server.PowerState == (int)PowerState.Running);
+        if (ran && guest is not null && power is PowerState.Shutdown or PowerState.Crashed && options.Servers.ResumeGuestsOnHostBoot)
         {
             try
             {
@@ -108,8 +172,10 @@ public sealed class ServerReconciler(
     {
         var live = await servers.AllUuidsAsync(deleted: false, cancellationToken);
         var deleted = await servers.AllUuidsAsync(deleted: true, cancellationToken);
+        // Instance dirs, and the copies a resize keeps beside them (named for the same server).
         var dirs = Directory.Exists(paths.Instances)
-            ? Directory.GetDirectories(paths.Instances).Select(Path.GetFileName).OfType<string>().Where(name => Guid.TryParse(name, out _)).ToList()
+            ? Directory.GetDirectories(paths.Instances).Select(Path.GetFileName).OfType<string>()
+                .Select(name => name.Split('_', 2)[0]).Where(name => Guid.TryParse(name, out _)).Distinct(StringComparer.OrdinalIgnoreCase).ToList()
             : [];
 
         // Only what is provably ours is touched: a deleted row, or an instance dir in this data dir. Other guests on the host are left alone.

@@ -48,6 +48,18 @@ public sealed class ServerRecord
     public string? DeletedAt { get; init; }
     public bool Deleted { get; init; }
 
+    /// <summary>The flavor before a resize, while the resize is open (Nova's old_flavor); null otherwise.</summary>
+    public string? OldFlavorJson { get; init; }
+
+    /// <summary>The flavor a resize goes to, while it is open (Nova's new_flavor); null otherwise.</summary>
+    public string? NewFlavorJson { get; init; }
+
+    /// <summary>The vm_state before a resize (active or stopped), while it is open.</summary>
+    public string? OldVmState { get; init; }
+
+    /// <summary>When the server reached VERIFY_RESIZE; null when it is not waiting for a confirm or revert.</summary>
+    public string? ResizedAt { get; init; }
+
     public Guid Id => Guid.Parse(Uuid);
 
     public string Status => ServerStatus.Of(VmState, TaskState);

@@ -80,11 +80,21 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         return changed;
     }
 
-    public static async Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+    public static Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+        IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken) =>
+        UpdateAsync(connection, transaction, uuid, "updated_at = @updatedAt", columns, cancellationToken);
+
+    /// <summary>An operation's end: sets the columns and clears its task_state, unless a delete has claimed the server meanwhile.</summary>
+    public static Task<bool> FinishTaskAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+        IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken) =>
+        UpdateAsync(connection, transaction, uuid, "updated_at = @updatedAt, task_state = CASE WHEN task_state = 'deleting' THEN task_state END",
+            columns, cancellationToken);
+
+    private static async Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, string fixedAssignments,
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters(new { uuid, updatedAt = Timestamps.Now() });
-        var assignments = new StringBuilder("updated_at = @updatedAt");
+        var assignments = new StringBuilder(fixedAssignments);
         var index = 0;
         foreach (var (column, value) in columns)
         {
@@ -134,6 +144,31 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
                 WHERE uuid = @uuid AND deleted = 0
                 """, new { uuid, now }, transaction, cancellationToken: cancellationToken)) > 0;
         }, cancellationToken));
+
+    /// <summary>The server's metadata becomes exactly these items (a rebuild's metadata), inside the caller's transaction.</summary>
+    public static async Task ReplaceMetadataAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+        IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM server_metadata WHERE server_uuid = @uuid", new { uuid }, transaction,
+            cancellationToken: cancellationToken));
+        foreach (var (key, value) in items)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO server_metadata (server_uuid, key, value) VALUES (@uuid, @key, @value)",
+                new { uuid, key, value }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    /// <summary>The columns that say which flavor a server has, set from one stored flavor (a resize's finish or revert).</summary>
+    public static Dictionary<string, object?> FlavorColumns(StoredFlavor flavor) => new()
+    {
+        ["flavor_id"] = flavor.Id,
+        ["flavor_json"] = flavor.ToJson(),
+        ["vcpus"] = flavor.Vcpus,
+        ["memory_mb"] = flavor.Ram,
+        ["root_gb"] = flavor.Disk,
+        ["ephemeral_gb"] = flavor.Ephemeral,
+        ["swap_mb"] = flavor.Swap,
+    };
 
     public async Task<IReadOnlyDictionary<string, string>> MetadataAsync(string uuid, CancellationToken cancellationToken = default)
     {
@@ -214,6 +249,17 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
             "SELECT * FROM servers WHERE deleted = 0", cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>Servers resting in VERIFY_RESIZE since before the cutoff (a stored time): what the automatic confirm picks up.</summary>
+    public async Task<IReadOnlyList<string>> UnconfirmedResizesAsync(string resizedBefore, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition("""
+            SELECT uuid FROM servers
+            WHERE deleted = 0 AND vm_state = 'resized' AND task_state IS NULL AND resized_at IS NOT NULL AND resized_at <= @resizedBefore
+            ORDER BY resized_at
+            """, new { resizedBefore }, cancellationToken: cancellationToken))).ToList();
     }
 
     /// <summary>Whether any row (deleted ones too) has this uuid: tells our instance dirs from strangers'.</summary>

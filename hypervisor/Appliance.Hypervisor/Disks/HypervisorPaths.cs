@@ -31,6 +31,15 @@ public sealed class HypervisorPaths(string dataDir)
 
     public string Volume(string volumeId) => Path.Combine(Volumes, volumeId);
 
+    /// <summary>Nova's "&lt;instance dir&gt;_resize": the disks and definition a resize keeps until it is confirmed or reverted.</summary>
+    public string ResizeKeptDir(Guid uuid) => InstanceDir(uuid) + "_resize";
+
+    /// <summary>Where the kept copy is made; renamed to <see cref="ResizeKeptDir"/> once whole, so a crash never leaves half a copy to restore.</summary>
+    public string ResizeKeptPartialDir(Guid uuid) => InstanceDir(uuid) + "_resize.part";
+
+    /// <summary>The domain definition kept with a resize's disks, to define again on revert.</summary>
+    public static string KeptDomainXml(string dir) => Path.Combine(dir, "libvirt.xml");
+
     /// <summary>Creates a directory that QEMU (running as its own user) can traverse.</summary>
     public static string EnsureDirectory(string path)
     {

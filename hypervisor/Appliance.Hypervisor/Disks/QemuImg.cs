@@ -26,6 +26,14 @@ public static class QemuImg
             DataFile(root));
     }
 
+    /// <summary>Info on a disk a running guest may hold open: QEMU's image lock is shared, not taken (qemu-img -U).</summary>
+    public static async Task<DiskImageInfo> InfoOfDiskInUseAsync(string path, string format, CancellationToken cancellationToken = default)
+    {
+        var json = await RunAsync(["info", "-U", "-f", format, "--output=json", path], cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(json);
+        return new DiskImageInfo(format, document.RootElement.GetProperty("virtual-size").GetInt64(), null);
+    }
+
     /// <summary>A qcow2 overlay over a backing file whose format is stated.</summary>
     public static Task CreateOverlayAsync(string path, string backingPath, string backingFormat, long sizeBytes, CancellationToken cancellationToken = default) =>
         RunAsync(["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", backingPath, path, Bytes(sizeBytes)], cancellationToken);

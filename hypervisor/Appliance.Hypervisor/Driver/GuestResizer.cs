@@ -10,6 +10,43 @@ namespace Appliance.Hypervisor.Driver;
 /// </summary>
 internal static class GuestResizer
 {
+    /// <summary>Refuses, before anything is touched, a size that would shrink the root or ephemeral disk or drop the ephemeral one.</summary>
+    public static async Task CheckAsync(GuestConfig current, HypervisorPaths paths, FlavorSize size, CancellationToken cancellationToken)
+    {
+        foreach (var disk in current.Disks.Where(d => d.Device == "disk"))
+        {
+            if (disk.SourceFile == paths.RootDisk(current.Uuid))
+            {
+                // A root of 0 means "the image's size": the disk stays as it is.
+                if (size.RootGiB == 0)
+                {
+                    continue;
+                }
+
+                await CheckNotSmallerAsync(disk, size.RootGiB << 30, "root", cancellationToken).ConfigureAwait(false);
+            }
+            else if (disk.SourceFile == paths.EphemeralDisk(current.Uuid))
+            {
+                if (size.EphemeralGiB == 0)
+                {
+                    throw new InvalidDiskImageException("a resize cannot remove the ephemeral disk");
+                }
+
+                await CheckNotSmallerAsync(disk, (long)size.EphemeralGiB << 30, "ephemeral", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task CheckNotSmallerAsync(GuestDisk disk, long sizeBytes, string what, CancellationToken cancellationToken)
+    {
+        // The guest may still run: its disk is only looked at.
+        var info = await QemuImg.InfoOfDiskInUseAsync(disk.SourceFile, disk.Format, cancellationToken).ConfigureAwait(false);
+        if (sizeBytes < info.VirtualSizeBytes)
+        {
+            throw new InvalidDiskImageException($"a resize never shrinks a disk: the {what} disk is {info.VirtualSizeBytes} bytes, the new flavor gives {sizeBytes}");
+        }
+    }
+
     public static async Task<GuestSpec> ResizeDisksAsync(GuestConfig current, HypervisorPaths paths, FlavorSize size, CancellationToken cancellationToken)
     {
         var uuid = current.Uuid;
@@ -18,7 +55,10 @@ internal static class GuestResizer
         {
             if (disk.SourceFile == paths.RootDisk(uuid))
             {
-                await GrowAsync(disk.SourceFile, disk.Format, size.RootGiB << 30, "root", cancellationToken).ConfigureAwait(false);
+                if (size.RootGiB > 0)
+                {
+                    await GrowAsync(disk.SourceFile, disk.Format, size.RootGiB << 30, "root", cancellationToken).ConfigureAwait(false);
+                }
             }
             else if (disk.SourceFile == paths.EphemeralDisk(uuid))
             {

@@ -37,11 +37,26 @@ public interface IComputeDriver
 
     Task ResumeAsync(Guid uuid, CancellationToken cancellationToken = default);
 
-    /// <summary>Stops the guest and spawns it anew from request (same uuid): new root, new config drive, local disks remade.</summary>
-    Task<SpawnReport> RebuildAsync(SpawnRequest request, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stops the guest and spawns it anew from request (same uuid): new root, new config drive, local disks remade, except
+    /// the ephemeral disk when preserveEphemeral. Volumes stay. A failure leaves the instance dir for a later rebuild or delete.
+    /// </summary>
+    Task<SpawnReport> RebuildAsync(SpawnRequest request, bool preserveEphemeral = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Cold resize in place: stop, grow disks (never shrink), remake swap, redefine, start again if it was running.</summary>
-    Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Cold resize in place: stop, keep a copy of the instance dir and definition for a revert, grow disks (never shrink),
+    /// remake swap, redefine, start again if it was running. A failure puts the guest back as it was. Returns the timed phases.
+    /// </summary>
+    Task<IReadOnlyList<SpawnPhase>> ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops what the resize kept for a revert; nothing kept is not an error.</summary>
+    Task ConfirmResizeAsync(Guid uuid, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Throws the resized guest away and puts back the disks and definition the resize kept, started when powerOn. False
+    /// when nothing was kept (a resize cut short before it changed the disks): then only the guest is started when asked.
+    /// </summary>
+    Task<bool> RevertResizeAsync(Guid uuid, bool powerOn, CancellationToken cancellationToken = default);
 
     /// <summary>Makes a volume file: a standalone copy of the image grown to sizeBytes, or a blank one when image is null.</summary>
     Task<VolumeFile> CreateVolumeAsync(string volumeId, ImageFile? image, long sizeBytes, CancellationToken cancellationToken = default);

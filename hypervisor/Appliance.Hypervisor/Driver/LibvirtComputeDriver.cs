@@ -35,7 +35,10 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         remove => _host.LifecycleChanged -= value;
     }
 
-    public async Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default)
+    public Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default) =>
+        SpawnAsync(request, keepEphemeral: false, cleanUpOnFailure: true, cancellationToken);
+
+    private async Task<SpawnReport> SpawnAsync(SpawnRequest request, bool keepEphemeral, bool cleanUpOnFailure, CancellationToken cancellationToken)
     {
         using (var existing = Call(() => _host.Find(request.Uuid)))
         {
@@ -49,7 +52,7 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         var total = Stopwatch.StartNew();
         try
         {
-            var (spec, baseWasCached) = await _spawnDisks.CreateAsync(request, phases, cancellationToken).ConfigureAwait(false);
+            var (spec, baseWasCached) = await _spawnDisks.CreateAsync(request, phases, keepEphemeral, cancellationToken).ConfigureAwait(false);
 
             var watch = Stopwatch.StartNew();
             var xml = GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts));
@@ -62,7 +65,7 @@ public sealed class LibvirtComputeDriver : IComputeDriver
             phases.Add(new SpawnPhase(SpawnPhases.Start, watch.Elapsed));
             return new SpawnReport(phases, baseWasCached, beforeStart);
         }
-        catch
+        catch when (cleanUpOnFailure)
         {
             // A failed spawn leaves nothing behind: no domain, no instance dir.
             await DestroyAsync(request.Uuid, CancellationToken.None).ConfigureAwait(false);
@@ -91,6 +94,7 @@ public sealed class LibvirtComputeDriver : IComputeDriver
             Directory.Delete(dir, recursive: true);
         }
 
+        ResizeKeeper.Drop(_paths, uuid);
         return Task.CompletedTask;
     }
 
@@ -139,32 +143,121 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         return RebootKind.Hard;
     }
 
-    public async Task<SpawnReport> RebuildAsync(SpawnRequest request, CancellationToken cancellationToken = default)
+    public async Task<SpawnReport> RebuildAsync(SpawnRequest request, bool preserveEphemeral = false, CancellationToken cancellationToken = default)
     {
         // As Nova's default rebuild: a clean stop, then the local disks and definition are made anew; volumes stay.
-        await PowerOffAsync(request.Uuid, cancellationToken).ConfigureAwait(false);
-        await DestroyAsync(request.Uuid, cancellationToken).ConfigureAwait(false);
-        return await SpawnAsync(request, cancellationToken).ConfigureAwait(false);
+        using (var guest = Call(() => _host.Find(request.Uuid)))
+        {
+            if (guest is not null)
+            {
+                if (Call(() => guest.IsActive) && !await ShutdownCleanlyAsync(guest, _options.CleanShutdownTimeout, cancellationToken).ConfigureAwait(false))
+                {
+                    Call(guest.Destroy);
+                }
+
+                Call(guest.Undefine);
+            }
+        }
+
+        var dir = _paths.InstanceDir(request.Uuid);
+        var keepEphemeral = preserveEphemeral && request.EphemeralGiB > 0 && File.Exists(_paths.EphemeralDisk(request.Uuid));
+        if (Directory.Exists(dir))
+        {
+            foreach (var file in Directory.GetFiles(dir).Where(f => !(keepEphemeral && f == _paths.EphemeralDisk(request.Uuid))))
+            {
+                File.Delete(file);
+            }
+        }
+
+        // A failed rebuild keeps the instance dir: a preserved ephemeral disk is the user's data.
+        return await SpawnAsync(request, keepEphemeral, cleanUpOnFailure: false, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SpawnPhase>> ResizeAsync(Guid uuid, FlavorSize size, CancellationToken cancellationToken = default)
     {
         bool wasRunning;
-        GuestConfig current;
+        string xml;
         using (var guest = Call(() => _host.Get(uuid)))
         {
             wasRunning = Call(() => guest.IsActive);
-            current = GuestConfigReader.FromXml(Call(guest.XmlDesc));
+            xml = Call(guest.XmlDesc);
         }
 
-        await PowerOffAsync(uuid, cancellationToken).ConfigureAwait(false);
-        var spec = await GuestResizer.ResizeDisksAsync(current, _paths, size, cancellationToken).ConfigureAwait(false);
-        var xml = GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts));
-        using var redefined = Call(() => _host.Define(xml));
-        if (wasRunning)
+        var current = GuestConfigReader.FromXml(xml);
+        if (Directory.Exists(_paths.ResizeKeptDir(uuid)))
         {
-            Call(redefined.Create);
+            throw new HypervisorOperationException($"instance {uuid} has a resize that is neither confirmed nor reverted");
         }
+
+        await GuestResizer.CheckAsync(current, _paths, size, cancellationToken).ConfigureAwait(false);
+        var phases = new List<SpawnPhase>();
+        var watch = Stopwatch.StartNew();
+        await PowerOffAsync(uuid, cancellationToken).ConfigureAwait(false);
+        phases.Add(new SpawnPhase(ResizePhases.PowerOff, watch.Elapsed));
+
+        watch.Restart();
+        await ResizeKeeper.KeepAsync(_paths, uuid, xml, cancellationToken).ConfigureAwait(false);
+        phases.Add(new SpawnPhase(ResizePhases.KeepOldDisks, watch.Elapsed));
+        try
+        {
+            watch.Restart();
+            var spec = await GuestResizer.ResizeDisksAsync(current, _paths, size, cancellationToken).ConfigureAwait(false);
+            phases.Add(new SpawnPhase(ResizePhases.Disks, watch.Elapsed));
+
+            watch.Restart();
+            using var redefined = Call(() => _host.Define(GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts))));
+            phases.Add(new SpawnPhase(SpawnPhases.Define, watch.Elapsed));
+            if (wasRunning)
+            {
+                watch.Restart();
+                Call(redefined.Create);
+                phases.Add(new SpawnPhase(SpawnPhases.Start, watch.Elapsed));
+            }
+
+            return phases;
+        }
+        catch
+        {
+            // The guest goes back to what it was, as a revert would put it.
+            await RevertResizeAsync(uuid, wasRunning, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task ConfirmResizeAsync(Guid uuid, CancellationToken cancellationToken = default)
+    {
+        ResizeKeeper.Drop(_paths, uuid);
+        return Task.CompletedTask;
+    }
+
+    public async Task<bool> RevertResizeAsync(Guid uuid, bool powerOn, CancellationToken cancellationToken = default)
+    {
+        using (var guest = Call(() => _host.Find(uuid)))
+        {
+            if (guest is not null && Call(() => guest.IsActive))
+            {
+                // The resized guest is thrown away, as Nova's revert destroys it: nothing in it is kept.
+                Call(guest.Destroy);
+            }
+        }
+
+        var xml = await ResizeKeeper.PutBackAsync(_paths, uuid, cancellationToken).ConfigureAwait(false);
+        if (xml is not null)
+        {
+            using var restored = Call(() => _host.Define(xml));
+            ResizeKeeper.Finish(_paths, uuid);
+        }
+
+        if (powerOn)
+        {
+            using var guest = Call(() => _host.Find(uuid));
+            if (guest is not null && !Call(() => guest.IsActive))
+            {
+                Call(guest.Create);
+            }
+        }
+
+        return xml is not null;
     }
 
     public async Task<VolumeFile> CreateVolumeAsync(string volumeId, ImageFile? image, long sizeBytes, CancellationToken cancellationToken = default)

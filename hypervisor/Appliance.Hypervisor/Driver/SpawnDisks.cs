@@ -8,7 +8,9 @@ namespace Appliance.Hypervisor.Driver;
 /// <summary>Creates the files of a new instance in its dir and says, as a GuestSpec, what was made.</summary>
 internal sealed class SpawnDisks(HypervisorPaths paths, BaseImageCache cache)
 {
-    public async Task<(GuestSpec Spec, bool BaseWasCached)> CreateAsync(SpawnRequest request, List<SpawnPhase> phases, CancellationToken cancellationToken)
+    /// <param name="keepEphemeral">A rebuild's preserve_ephemeral: the ephemeral disk already in the instance dir is used as it is.</param>
+    public async Task<(GuestSpec Spec, bool BaseWasCached)> CreateAsync(SpawnRequest request, List<SpawnPhase> phases, bool keepEphemeral,
+        CancellationToken cancellationToken)
     {
         var uuid = request.Uuid;
         if (request.Image is null && request.Volumes.Count == 0)
@@ -43,7 +45,7 @@ internal sealed class SpawnDisks(HypervisorPaths paths, BaseImageCache cache)
                 await CopyBootFileAsync(request.Kernel!, kernel, cancellationToken).ConfigureAwait(false);
                 await CopyBootFileAsync(request.Ramdisk!, ramdisk!, cancellationToken).ConfigureAwait(false);
             }),
-            Timed(SpawnPhases.Ephemeral, ephemeral is null ? null : () => LocalDisks.CreateEphemeralAsync(ephemeral, request.EphemeralGiB, cancellationToken)),
+            Timed(SpawnPhases.Ephemeral, ephemeral is null || keepEphemeral ? null : () => LocalDisks.CreateEphemeralAsync(ephemeral, request.EphemeralGiB, cancellationToken)),
             Timed(SpawnPhases.Swap, swap is null ? null : () => LocalDisks.CreateSwapAsync(swap, request.SwapMiB, cancellationToken)),
             Timed(SpawnPhases.ConfigDrive, configDrive is null ? null : () => ConfigDriveBuilder.BuildAsync(request.ConfigDrive!, configDrive, cancellationToken)),
         ];

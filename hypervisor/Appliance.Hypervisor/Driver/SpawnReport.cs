@@ -22,3 +22,11 @@ public static class SpawnPhases
     public const string Define = "define";
     public const string Start = "start";
 }
+
+/// <summary>The names of a resize's phases besides define and start, in the order they run.</summary>
+public static class ResizePhases
+{
+    public const string PowerOff = "power off";
+    public const string KeepOldDisks = "keep old disks";
+    public const string Disks = "resize disks";
+}

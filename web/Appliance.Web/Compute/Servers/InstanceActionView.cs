@@ -10,10 +10,11 @@ public static class InstanceActionView
         ["action"] = action.Action,
         ["instance_uuid"] = action.ServerUuid,
         ["message"] = action.Message,
-        ["project_id"] = action.ProjectId,
+        // An automatic operation (the resize confirm window) has no user or project, as Nova's periodic tasks.
+        ["project_id"] = action.ProjectId.Length == 0 ? null : action.ProjectId,
         ["request_id"] = action.RequestId,
         ["start_time"] = Time(action.StartTime),
-        ["user_id"] = action.UserId,
+        ["user_id"] = action.UserId.Length == 0 ? null : action.UserId,
     };
 
     public static Dictionary<string, object?> Event(InstanceActionEventRecord actionEvent, bool showTraceback)

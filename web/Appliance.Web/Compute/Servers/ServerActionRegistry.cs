@@ -28,5 +28,9 @@ public static class ServerActionRegistry
         ["unlock"] = LockActions.UnlockAsync,
         ["createImage"] = CreateImageAction.InvokeAsync,
         ["changePassword"] = ChangePasswordAction.InvokeAsync,
+        ["rebuild"] = RebuildAction.InvokeAsync,
+        ["resize"] = ResizeActions.ResizeAsync,
+        ["confirmResize"] = ResizeActions.ConfirmAsync,
+        ["revertResize"] = ResizeActions.RevertAsync,
     };
 }

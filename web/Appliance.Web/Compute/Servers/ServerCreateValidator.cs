@@ -177,7 +177,8 @@ public static class ServerCreateValidator
         return "none";
     }
 
-    private static IReadOnlyList<(string Path, byte[] Contents)> Personality(JsonElement value, ServerLimits limits)
+    /// <summary>Files for the config drive (create, and rebuild below 2.57), within the project's injected-file quotas (403 beyond).</summary>
+    public static IReadOnlyList<(string Path, byte[] Contents)> Personality(JsonElement value, ServerLimits limits)
     {
         if (value.ValueKind is JsonValueKind.Undefined)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Appliance.Core.Servers;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
@@ -146,6 +147,28 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
 
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// Nova's rebuild answer below 2.75: the show view without the extension attributes (availability zone, config drive,
+    /// key name, usage times, security groups, extended status and volumes, and the admin-only attributes).
+    /// </summary>
+    public JsonObject Rebuilt(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags)
+    {
+        // One server, once: the full view as a node with the extension attributes taken out, so the two can never disagree.
+        var view = JsonSerializer.SerializeToNode(Detail(server, metadata, tags))!.AsObject();
+        foreach (var name in view.Select(field => field.Key).Where(name => !RebuildFields.Contains(name)).ToList())
+        {
+            view.Remove(name);
+        }
+
+        return view;
+    }
+
+    private static readonly HashSet<string> RebuildFields = new(StringComparer.Ordinal)
+    {
+        "id", "name", "status", "tenant_id", "user_id", "metadata", "hostId", "image", "flavor", "created", "updated", "addresses",
+        "accessIPv4", "accessIPv6", "links", "OS-DCF:diskConfig", "progress", "fault", "locked", "description", "tags",
+    };
 
     public object[] Links(string uuid) =>
     [

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using Appliance.Core.Configuration;
 using Appliance.Core.Quotas;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
@@ -66,7 +67,8 @@ public static class ServersApi
         return TypedResults.Json(new { server = await DetailAsync(context, caller, server, repository) });
     }
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service, QuotaService quotas)
+    private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service, QuotaService quotas,
+        ApplianceOptions options)
     {
         var rule = "os_compute_api:servers:create";
         var caller = ServerCaller.From(context.Caller());
@@ -93,8 +95,12 @@ public static class ServersApi
             ["links"] = links,
             ["OS-DCF:diskConfig"] = first.DiskConfig,
             ["security_groups"] = request.SecurityGroups.Select(name => new { name }).ToList(),
-            ["adminPass"] = created.AdminPass,
         };
+        if (options.Servers.EnableInstancePassword)
+        {
+            server["adminPass"] = created.AdminPass;
+        }
+
         return TypedResults.Json(new { server }, statusCode: StatusCodes.Status202Accepted);
     }
 
