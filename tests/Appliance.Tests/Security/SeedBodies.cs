@@ -28,12 +28,17 @@ public static class SeedBodies
         ["reboot"] = """{"type": "SOFT"}""",
         ["createImage"] = """{"name": "fuzz-snapshot", "metadata": {"k": "v"}}""",
         ["changePassword"] = $$$"""{"adminPass": "{{{CanaryPassword}}}"}""",
+        // ImageMarker stands for the public image's id, known only once the appliance runs.
+        ["rebuild"] = $$$"""{"imageRef": "{{{ImageMarker}}}", "name": "rebuilt", "adminPass": "{{{CanaryPassword}}}"}""",
+        ["resize"] = """{"flavorRef": "1"}""",
     };
+
+    private const string ImageMarker = "@public-image";
 
     public static IEnumerable<string> ActionNames => ServerActionRegistry.Handlers.Keys.Order(StringComparer.Ordinal);
 
-    public static RequestBody Action(string name) =>
-        RequestBody.Json("{\"" + name + "\": " + ActionArguments.GetValueOrDefault(name, "null") + "}");
+    public static RequestBody Action(string name, string publicImageId) =>
+        RequestBody.Json("{\"" + name + "\": " + ActionArguments.GetValueOrDefault(name, "null").Replace(ImageMarker, publicImageId) + "}");
 
     /// <summary>The valid bodies for <paramref name="route"/> (empty when it takes none); <paramref name="valueOf"/> gives the URL's parameter values.</summary>
     public static IReadOnlyList<RequestBody> For(ApiRoute route, Func<string, string> valueOf, string publicImageId, string otherProjectId)
@@ -48,7 +53,7 @@ public static class SeedBodies
                 RequestBody.Json($$$"""{"server": {"name": "fz-{{{unique}}}", "flavorRef": "42", "block_device_mapping_v2": [{"boot_index": 0, "uuid": "{{{publicImageId}}}", "source_type": "image", "destination_type": "local"}], "networks": "none", "tags": ["t"], "description": "d"}}"""),
             ],
             "PUT /servers/{id}" => [RequestBody.Json("""{"server": {"name": "renamed", "accessIPv4": "192.0.2.1", "OS-DCF:diskConfig": "AUTO"}}""")],
-            "POST /servers/{id}/action" => ActionNames.Select(Action).ToList(),
+            "POST /servers/{id}/action" => ActionNames.Select(name => Action(name, publicImageId)).ToList(),
             "POST /servers/{id}/metadata" or "PUT /servers/{id}/metadata" or "POST /images/{imageId}/metadata" or "PUT /images/{imageId}/metadata" =>
                 [RequestBody.Json("""{"metadata": {"fz": "v"}}""")],
             "PUT /servers/{id}/metadata/{key}" or "PUT /images/{imageId}/metadata/{key}" =>
