@@ -1,5 +1,8 @@
 using System.Net;
+using System.Text.Json;
+using Appliance.Core.Servers;
 using Appliance.Core.Store;
+using Appliance.Hypervisor.Driver;
 using Appliance.Tests.Servers;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,5 +39,39 @@ public sealed class CrashFindingsTests : IAsyncLifetime
 
         var (shown, shownBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}", token: _session.AdminToken);
         Assert.True(shown == HttpStatusCode.NotFound, shownBody);
+    }
+
+    /// <summary>
+    /// A kill after the hypervisor did an action's work but before the server was told: the restart rests the server where the
+    /// action would have (test:///default keeps the guest in this process, so the reconciler runs in it again, as at a start).
+    /// </summary>
+    [Theory]
+    [InlineData("os-stop", "powering-off", "SHUTOFF")]
+    [InlineData("pause", "pausing", "PAUSED")]
+    [InlineData("suspend", "suspending", "SUSPENDED")]
+    public async Task Restart_AfterTheGuestDidAnInterruptedAction_RestsTheServerWhereTheActionWould(string action, string task, string status)
+    {
+        var id = await _session.CreateServerAsync($"cut-{action}");
+        await _session.WaitForStatusAsync(id, ["ACTIVE"]);
+        // As the action does: the task first (so the power sync keeps off), then the hypervisor's work, then the kill.
+        await using (var connection = await _session.Factory.Services.GetRequiredService<Database>().OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE servers SET task_state = @task WHERE uuid = @id", new { task, id });
+        }
+
+        var driver = _session.Factory.Services.GetRequiredService<IComputeDriver>();
+        var uuid = Guid.Parse(id);
+        await (action switch
+        {
+            "os-stop" => driver.PowerOffAsync(uuid),
+            "pause" => driver.PauseAsync(uuid),
+            _ => driver.SuspendAsync(uuid),
+        });
+
+        await _session.Factory.Services.GetRequiredService<ServerReconciler>().ReconcileAsync();
+
+        var server = await _session.WaitForStatusAsync(id, [status, "ACTIVE"], TimeSpan.FromSeconds(5));
+        Assert.Equal(status, server.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, server.GetProperty("OS-EXT-STS:task_state").ValueKind);
     }
 }
