@@ -89,6 +89,7 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
                 }
 
                 await appliance.DisposeAsync();
+                var violationsBefore = report.Violations.Count;
                 CrashInvariants.CheckIntegrity(dataDir, report);
 
                 var restart = Stopwatch.StartNew();
@@ -101,6 +102,10 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
                 await new CrashInvariants(new ComputeApi(checkClient), setup.AdminToken, dataDir, report)
                     .CheckAfterRestartAsync(ledger, setup.Targets.Projects, domains);
                 log($"  restarted in {restart.Elapsed.TotalSeconds:F1} s, {repaired} reconcile fixes; {report.Checked} checks, {report.Violations.Count} violations");
+                foreach (var violation in report.Violations.Skip(violationsBefore))
+                {
+                    log($"  violation: {violation}");
+                }
             }
 
             using (var client = Client(appliance))

@@ -45,7 +45,8 @@ public sealed class InvariantReport
 /// What must hold after a kill and a restart, each checked against the ledger of acknowledged changes, the API, the SQLite
 /// file, the data dir and the host's domains:
 /// the file is whole; no server stays in a task state; every acknowledged change is there; no domain, instance dir or
-/// volume lacks an owner, and no resting server lacks its disks or (when ACTIVE) its running guest; quota usage equals the rows.
+/// volume lacks an owner; no resting server lacks its disks, or has a guest in another state than its own (an ACTIVE server's
+/// runs, a PAUSED one's is paused, a SHUTOFF or SUSPENDED one's is shut off); quota usage equals the rows.
 /// </summary>
 public sealed class CrashInvariants(ComputeApi api, string adminToken, string dataDir, InvariantReport report)
 {
@@ -53,7 +54,7 @@ public sealed class CrashInvariants(ComputeApi api, string adminToken, string da
     public const string Settled = "no task state 60 s after restart";
     public const string Acknowledged = "acknowledged change present";
     public const string DomainOwned = "no domain without a server row";
-    public const string GuestPresent = "ACTIVE server has a running guest";
+    public const string GuestMatches = "vm_state matches the guest";
     public const string FilesOwned = "no instance dir or volume without an owner";
     public const string DisksKept = "no resting server without its disks";
     public const string QuotaUsage = "quota usage equals the rows";
@@ -158,7 +159,7 @@ public sealed class CrashInvariants(ComputeApi api, string adminToken, string da
         }
     }
 
-    /// <summary>Every domain made during the run belongs to a live server; every ACTIVE server's guest runs.</summary>
+    /// <summary>Every domain made during the run belongs to a live server; every resting server's guest is in its state.</summary>
     public void CheckDomains(HostDomains domains, StoredRows rows)
     {
         var guests = domains.Made().Where(g => g.Name.StartsWith("instance-", StringComparison.Ordinal)).ToDictionary(g => g.Uuid.ToString());
@@ -169,10 +170,20 @@ public sealed class CrashInvariants(ComputeApi api, string adminToken, string da
                 (rows.Servers.Any(s => s.Uuid == uuid) ? " (its server is deleted)" : ""));
         }
 
-        foreach (var server in live.Values.Where(s => s.VmState == "active"))
+        foreach (var server in live.Values)
         {
-            var state = guests.GetValueOrDefault(server.Uuid)?.PowerState.ToString() ?? "no domain";
-            report.Check(state == nameof(Appliance.Hypervisor.PowerState.Running), GuestPresent, () => $"server {server.Uuid} is ACTIVE, its guest: {state}");
+            var expected = server.VmState switch
+            {
+                "active" => Appliance.Hypervisor.PowerState.Running,
+                "paused" => Appliance.Hypervisor.PowerState.Paused,
+                "stopped" or "suspended" => Appliance.Hypervisor.PowerState.Shutdown,
+                _ => (Appliance.Hypervisor.PowerState?)null,
+            };
+            if (expected is not null)
+            {
+                var state = guests.GetValueOrDefault(server.Uuid)?.PowerState.ToString() ?? "no domain";
+                report.Check(state == expected.ToString(), GuestMatches, () => $"server {server.Uuid} is {server.VmState}, its guest: {state}");
+            }
         }
     }
 
