@@ -35,6 +35,12 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         remove => _host.LifecycleChanged -= value;
     }
 
+    public event Action? Reconnected
+    {
+        add => _host.Reconnected += value;
+        remove => _host.Reconnected -= value;
+    }
+
     public async Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default)
     {
         using (var existing = Call(() => _host.Find(request.Uuid)))
@@ -347,7 +353,10 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         return 0;
     });
 
-    /// <summary>Nothing above the driver sees a libvirt error: it becomes a driver exception here.</summary>
+    /// <summary>
+    /// Nothing above the driver sees a libvirt error: it becomes a driver exception here. So does a connection libvirt
+    /// refuses (libvirtd restarting): to the server being operated on that is a failed operation, which its service handles.
+    /// </summary>
     private static T Call<T>(Func<T> action)
     {
         try
@@ -357,6 +366,10 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         catch (LibvirtException e)
         {
             throw Translate(e);
+        }
+        catch (HypervisorUnavailableException e)
+        {
+            throw new HypervisorOperationException(e.Message, e);
         }
     }
 
