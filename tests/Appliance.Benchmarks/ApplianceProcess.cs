@@ -1,13 +1,18 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Benchmarks.Reliability;
 
 namespace Appliance.Benchmarks;
 
 /// <summary>A real appliance process on a loopback port with its own data dir; stopped by its PID.</summary>
 public sealed class ApplianceProcess : IAsyncDisposable
 {
+    private const int KeptOutputLines = 400;
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private int _disposed;
 
     public int Port { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
@@ -19,25 +24,64 @@ public sealed class ApplianceProcess : IAsyncDisposable
         Port = port;
     }
 
-    public static ApplianceProcess Start(string binary, string dataDir, string libvirtUri = "test:///default")
+    public static ApplianceProcess Start(string binary, string dataDir, string libvirtUri = "test:///default") =>
+        Start(ApplianceLauncher.Binary(binary), dataDir, libvirtUri);
+
+    /// <summary>Starts `serve` on 127.0.0.1 (on the given port, else a free one) with settings as APPLIANCE__ variables.</summary>
+    public static ApplianceProcess Start(ApplianceLauncher launcher, string dataDir, string libvirtUri, int? port = null)
     {
-        var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo(binary)
+        var listenPort = port ?? FreeLoopbackPort();
+        var start = new ProcessStartInfo(launcher.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{port}", "--libvirt-uri", libvirtUri })
+        foreach (var arg in launcher.LeadingArguments.Concat(["serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{listenPort}", "--libvirt-uri", libvirtUri]))
         {
             start.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {binary}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        foreach (var (name, value) in launcher.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {launcher.FileName}");
+        var appliance = new ApplianceProcess(process, listenPort);
+        process.OutputDataReceived += (_, line) => appliance.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => appliance.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ApplianceProcess(process, port);
+        return appliance;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process wrote (stdout and stderr), for reports of what went wrong.</summary>
+    public IReadOnlyList<string> Output => _output.ToArray();
+
+    /// <summary>SIGKILL by PID: no shutdown hooks, no checkpoint, as a crash or the OOM killer leaves it.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))
+        {
+        }
     }
 
     /// <summary>Polls until the path answers 200; returns the time from process start.</summary>
@@ -88,6 +132,11 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill();

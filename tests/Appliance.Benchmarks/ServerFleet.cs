@@ -32,16 +32,20 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
     }
 
     /// <summary>New projects with the admin as member, and a token scoped to each.</summary>
-    public async Task<List<string>> ProjectTokensAsync(string prefix, int count)
+    public async Task<List<string>> ProjectTokensAsync(string prefix, int count) =>
+        (await ProjectsAsync(prefix, count)).Select(project => project.Token).ToList();
+
+    /// <summary>New projects with the admin as member (not admin there), each with its id and a token scoped to it.</summary>
+    public async Task<List<Reliability.ProjectAccess>> ProjectsAsync(string prefix, int count)
     {
         var roles = await SendAsync(HttpMethod.Get, "/identity/v3/roles?name=member", adminToken, null, HttpStatusCode.OK);
         var memberRole = roles.GetProperty("roles")[0].GetProperty("id").GetString();
-        var tokens = new List<string>(count);
+        var projects = new List<Reliability.ProjectAccess>(count);
         for (var i = 0; i < count; i++)
         {
             var project = await SendAsync(HttpMethod.Post, "/identity/v3/projects", adminToken,
                 $$$"""{"project": {"name": "{{{prefix}}}-{{{i}}}"}}""", HttpStatusCode.Created);
-            var projectId = project.GetProperty("project").GetProperty("id").GetString();
+            var projectId = project.GetProperty("project").GetProperty("id").GetString()!;
             await SendAsync(HttpMethod.Put, $"/identity/v3/projects/{projectId}/users/{adminUserId}/roles/{memberRole}", adminToken, null, HttpStatusCode.NoContent);
             var rescopeBody = JsonSerializer.Serialize(new
             {
@@ -49,10 +53,10 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
             });
             using var rescope = await client.PostAsync("/identity/v3/auth/tokens?nocatalog", new StringContent(rescopeBody, Encoding.UTF8, "application/json"));
             await ExpectAsync(rescope, HttpStatusCode.Created);
-            tokens.Add(rescope.Headers.GetValues("X-Subject-Token").Single());
+            projects.Add(new Reliability.ProjectAccess(projectId, rescope.Headers.GetValues("X-Subject-Token").Single()));
         }
 
-        return tokens;
+        return projects;
     }
 
     /// <summary>A public 64 MiB qcow2 (empty, so tiny on disk) made with qemu-img and uploaded through Glance.</summary>

@@ -9,17 +9,23 @@ namespace Appliance.Core.Servers;
 
 /// <summary>
 /// Keeps power_state (and vm_state, for guests that stopped on their own) in step with libvirt: at once on
-/// lifecycle events, and for every server each PowerSyncInterval in case an event was missed.
+/// lifecycle events, for every server as soon as libvirt answers again after it was away (its events of the gap are
+/// lost), and for every server each PowerSyncInterval in case an event was missed.
 /// Servers in the middle of an operation are left to that operation.
 /// </summary>
 public sealed class PowerStateSync(ServerRepository servers, IComputeDriver driver, ApplianceOptions options, ILogger<PowerStateSync> logger) : BackgroundService
 {
+    /// <summary>Queued by a reconnect: read every server, not one.</summary>
+    private static readonly Guid Everyone = Guid.Empty;
+
     private readonly Channel<Guid> _changed = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         void OnLifecycle(LifecycleEvent e) => _changed.Writer.TryWrite(e.InstanceUuid);
+        void OnReconnected() => _changed.Writer.TryWrite(Everyone);
         driver.LifecycleChanged += OnLifecycle;
+        driver.Reconnected += OnReconnected;
         try
         {
             var events = ConsumeEventsAsync(stoppingToken);
@@ -37,6 +43,7 @@ public sealed class PowerStateSync(ServerRepository servers, IComputeDriver driv
         finally
         {
             driver.LifecycleChanged -= OnLifecycle;
+            driver.Reconnected -= OnReconnected;
         }
     }
 
@@ -52,7 +59,12 @@ public sealed class PowerStateSync(ServerRepository servers, IComputeDriver driv
     {
         await foreach (var uuid in _changed.Reader.ReadAllAsync(cancellationToken))
         {
-            if (await servers.FindAsync(uuid.ToString(), cancellationToken: cancellationToken) is { } server)
+            if (uuid == Everyone)
+            {
+                logger.LogWarning("The hypervisor answers again: reading every server's power state");
+                await SyncAllAsync(cancellationToken);
+            }
+            else if (await servers.FindAsync(uuid.ToString(), cancellationToken: cancellationToken) is { } server)
             {
                 await SyncAsync(server, cancellationToken);
             }

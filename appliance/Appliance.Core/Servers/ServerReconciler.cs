@@ -123,19 +123,32 @@ public sealed class ServerReconciler(
         return await servers.FindAsync(server.Uuid, cancellationToken: cancellationToken);
     }
 
-    /// <summary>A server at rest (or cut short mid-operation): clear the task, then match power state and, after a host reboot, restart.</summary>
+    /// <summary>
+    /// A server at rest (or cut short mid-operation): clear the task, and when the guest shows the operation happened, rest the
+    /// server where the operation would have; then match power state and, after a host reboot, restart.
+    /// </summary>
     private async Task SettleAsync(ServerRecord server, GuestStatus? guest, CancellationToken cancellationToken)
     {
         var changes = new Dictionary<string, object?>();
-        if (server.TaskState is not null)
+        var power = guest?.PowerState ?? PowerState.NoState;
+        var vmState = server.VmState;
+        if (server.TaskState is { } task)
         {
-            logger.LogWarning("Reconcile: server {Uuid} was in task {Task} when the appliance stopped; task cleared", server.Uuid, server.TaskState);
             changes["task_state"] = null;
+            if (guest is not null && OutcomeOf(task, power) is { } outcome && outcome != vmState)
+            {
+                logger.LogWarning("Reconcile: server {Uuid} was in task {Task} when the appliance stopped and its guest is {Power}; task cleared, it rests {VmState}",
+                    server.Uuid, task, power, outcome);
+                changes["vm_state"] = vmState = outcome;
+            }
+            else
+            {
+                logger.LogWarning("Reconcile: server {Uuid} was in task {Task} when the appliance stopped; task cleared", server.Uuid, task);
+            }
         }
 
-        var power = guest?.PowerState ?? PowerState.NoState;
         // A server in VERIFY_RESIZE whose guest ran is started again too (Nova resumes by the recorded power state).
-        var ran = server.VmState == VmStates.Active || (server.VmState == VmStates.Resized && server.PowerState == (int)PowerState.Running);
+        var ran = vmState == VmStates.Active || (vmState == VmStates.Resized && server.PowerState == (int)PowerState.Running);
         if (ran && guest is not null && power is PowerState.Shutdown or PowerState.Crashed && options.Servers.ResumeGuestsOnHostBoot)
         {
             try
@@ -155,7 +168,7 @@ public sealed class ServerReconciler(
             changes["power_state"] = (int)power;
         }
 
-        if (server.VmState == VmStates.Active && power is PowerState.Shutdown or PowerState.Crashed or PowerState.NoState)
+        if (vmState == VmStates.Active && power is PowerState.Shutdown or PowerState.Crashed or PowerState.NoState)
         {
             changes["vm_state"] = VmStates.Stopped;
             logger.LogWarning("Reconcile: server {Uuid} has no running guest; it shows SHUTOFF", server.Uuid);
@@ -166,6 +179,23 @@ public sealed class ServerReconciler(
             await servers.UpdateAsync(server.Uuid, changes, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Where an operation cut short by a crash would have left the server, when its guest shows the hypervisor did the work
+    /// (a stopped guest after powering-off, a paused one after pausing, ...); null when the guest says nothing certain, so
+    /// the server stays where it was. A stop the user was told was accepted is never undone by the host-boot restart.
+    /// </summary>
+    private static string? OutcomeOf(string task, PowerState power) => (task, power) switch
+    {
+        (TaskStates.PoweringOff, PowerState.Shutdown or PowerState.Crashed) => VmStates.Stopped,
+        (TaskStates.PoweringOn, PowerState.Running) => VmStates.Active,
+        (TaskStates.Pausing, PowerState.Paused) => VmStates.Paused,
+        (TaskStates.Unpausing, PowerState.Running) => VmStates.Active,
+        (TaskStates.Suspending, PowerState.Shutdown) => VmStates.Suspended,
+        (TaskStates.Resuming, PowerState.Running) => VmStates.Active,
+        (TaskStates.Rebooting or TaskStates.RebootingHard, PowerState.Running) => VmStates.Active,
+        _ => null,
+    };
 
     /// <summary>Guests and instance dirs of deleted servers, or of servers this data dir never recorded, are removed.</summary>
     private async Task ReapOrphansAsync(HypervisorPaths paths, Dictionary<Guid, GuestStatus> guests, CancellationToken cancellationToken)

@@ -5,7 +5,9 @@ namespace Appliance.Cli;
 
 /// <summary>
 /// Where settings come from, later sources winning: built-in defaults, appsettings.json beside the
-/// executable, APPLIANCE_* environment variables, then the command line.
+/// executable, APPLIANCE_* environment variables, then the command line. Besides the named variables, any
+/// setting can be given as APPLIANCE__Section__Key (double underscores between the names, as .NET writes
+/// configuration paths in variables), e.g. APPLIANCE__Servers__PowerSyncInterval=00:00:05.
 /// </summary>
 public static class ApplianceSettings
 {
@@ -19,8 +21,15 @@ public static class ApplianceSettings
         ["APPLIANCE_TOKEN_LIFETIME"] = nameof(ApplianceOptions.TokenLifetime),
     };
 
+    /// <summary>The prefix of variables that name a setting by its path under the Appliance section.</summary>
+    public const string PathPrefix = "APPLIANCE__";
+
     public static IConfigurationRoot Build(IReadOnlyDictionary<string, string?> commandLine)
     {
+        var byPath = Environment.GetEnvironmentVariables().Keys.OfType<string>()
+            .Where(name => name.StartsWith(PathPrefix, StringComparison.Ordinal) && name.Length > PathPrefix.Length)
+            .ToDictionary(name => $"{ApplianceOptions.Section}:{name[PathPrefix.Length..].Replace("__", ":", StringComparison.Ordinal)}",
+                name => Environment.GetEnvironmentVariable(name));
         var fromEnvironment = EnvironmentNames
             .Select(pair => (Key: $"{ApplianceOptions.Section}:{pair.Value}", Value: Environment.GetEnvironmentVariable(pair.Key)))
             .Where(pair => !string.IsNullOrEmpty(pair.Value))
@@ -32,6 +41,7 @@ public static class ApplianceSettings
         return new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
+            .AddInMemoryCollection(byPath)
             .AddInMemoryCollection(fromEnvironment)
             .AddInMemoryCollection(fromCommandLine)
             .Build();

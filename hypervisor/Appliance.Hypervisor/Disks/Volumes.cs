@@ -25,7 +25,15 @@ public sealed class Volumes(HypervisorPaths paths)
         return path;
     }
 
-    public void Delete(string volumeId) => File.Delete(paths.Volume(volumeId));
+    /// <summary>Removes the file; a volume never made (a build cut short before it, even before the volumes dir existed) is not an error.</summary>
+    public void Delete(string volumeId)
+    {
+        var path = paths.Volume(volumeId);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+    }
 
     private string Prepare(string volumeId)
     {

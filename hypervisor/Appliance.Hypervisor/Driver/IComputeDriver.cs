@@ -11,6 +11,9 @@ public interface IComputeDriver
     /// <summary>Raised for every guest lifecycle change libvirt reports, in order.</summary>
     event Action<LifecycleEvent>? LifecycleChanged;
 
+    /// <summary>Raised when the hypervisor answers again after it was away (a libvirtd restart): lifecycle changes of the gap were not reported.</summary>
+    event Action? Reconnected;
+
     /// <summary>Prepares disks and config drive, defines and starts the guest; cleans up everything on failure.</summary>
     Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default);
 

@@ -35,6 +35,12 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         remove => _host.LifecycleChanged -= value;
     }
 
+    public event Action? Reconnected
+    {
+        add => _host.Reconnected += value;
+        remove => _host.Reconnected -= value;
+    }
+
     public Task<SpawnReport> SpawnAsync(SpawnRequest request, CancellationToken cancellationToken = default) =>
         SpawnAsync(request, keepEphemeral: false, cleanUpOnFailure: true, cancellationToken);
 
@@ -440,7 +446,10 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         return 0;
     });
 
-    /// <summary>Nothing above the driver sees a libvirt error: it becomes a driver exception here.</summary>
+    /// <summary>
+    /// Nothing above the driver sees a libvirt error: it becomes a driver exception here. So does a connection libvirt
+    /// refuses (libvirtd restarting): to the server being operated on that is a failed operation, which its service handles.
+    /// </summary>
     private static T Call<T>(Func<T> action)
     {
         try
@@ -450,6 +459,10 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         catch (LibvirtException e)
         {
             throw Translate(e);
+        }
+        catch (HypervisorUnavailableException e)
+        {
+            throw new HypervisorOperationException(e.Message, e);
         }
     }
 

@@ -8,9 +8,14 @@ namespace Appliance.Hypervisor.Host;
 /// The one libvirt connection of the process: opened on first use, reopened when libvirt dropped it.
 /// libvirt connections are thread-safe, so callers share it. Lifecycle events arrive on libvirt's
 /// event thread and are handed to subscribers from a queue, so a slow subscriber never stalls libvirt.
+/// From the first use on, a watch looks at the connection every <see cref="ReconnectInterval"/>: one libvirt
+/// dropped (libvirtd restarted) is opened again at once, not at the next call, so lifecycle events resume by themselves.
 /// </summary>
 public sealed class LibvirtHost : IDisposable
 {
+    /// <summary>How often the watch checks the connection (a local check, no round trip) and, while it is down, tries to reopen it.</summary>
+    public static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly Channel<LifecycleEvent> _events = Channel.CreateUnbounded<LifecycleEvent>(new() { SingleReader = true });
     private static long s_liveRegistrations;
@@ -18,6 +23,8 @@ public sealed class LibvirtHost : IDisposable
     private bool _disposed;
     private LibvirtConnectionHandle? _connection;
     private int _callbackId = -1;
+    private Timer? _watch;
+    private bool _lost;
 
     public LibvirtHost(string uri)
     {
@@ -33,9 +40,16 @@ public sealed class LibvirtHost : IDisposable
     /// <summary>Raised in order, off libvirt's thread, for every lifecycle event of any guest.</summary>
     public event Action<LifecycleEvent>? LifecycleChanged;
 
+    /// <summary>
+    /// Raised, off libvirt's thread, when a connection was opened after libvirt had dropped the last one or did not answer
+    /// at first: lifecycle events of the gap are lost, so subscribers read again what they watch.
+    /// </summary>
+    public event Action? Reconnected;
+
     /// <summary>Returns a live connection, opening or reopening it as needed.</summary>
     internal LibvirtConnectionHandle Connection()
     {
+        LibvirtConnectionHandle connection;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -44,10 +58,71 @@ public sealed class LibvirtHost : IDisposable
                 return _connection;
             }
 
+            // Weakly, as the event registration: a host nobody disposed can still be collected, and its timer with it.
+            _watch ??= new Timer(static state =>
+            {
+                if (((WeakReference<LibvirtHost>)state!).TryGetTarget(out var host))
+                {
+                    host.Watch();
+                }
+            }, new WeakReference<LibvirtHost>(this), ReconnectInterval, Timeout.InfiniteTimeSpan);
+            // A connection that was open and died, or a first open that failed: either way events were missed.
+            _lost |= _connection is not null;
             CloseConnection();
-            _connection = Open(Uri);
+            try
+            {
+                _connection = Open(Uri);
+            }
+            catch (HypervisorUnavailableException)
+            {
+                _lost = true;
+                throw;
+            }
+
             _callbackId = RegisterLifecycle(_connection);
-            return _connection;
+            connection = _connection;
+            if (!_lost)
+            {
+                return connection;
+            }
+
+            _lost = false;
+        }
+
+        ThreadPool.QueueUserWorkItem(_ => RaiseReconnected());
+        return connection;
+    }
+
+    private void RaiseReconnected()
+    {
+        try
+        {
+            Reconnected?.Invoke();
+        }
+        catch (Exception)
+        {
+            // A faulty subscriber must not end the watch.
+        }
+    }
+
+    /// <summary>The watch's tick: reopens a dropped connection (which registers lifecycle events again), then waits for the next tick.</summary>
+    private void Watch()
+    {
+        try
+        {
+            Connection();
+        }
+        catch (Exception e) when (e is HypervisorUnavailableException or ObjectDisposedException)
+        {
+            // libvirt is still away (tried again at the next tick), or the host is gone.
+        }
+
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _watch?.Change(ReconnectInterval, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -155,6 +230,7 @@ public sealed class LibvirtHost : IDisposable
             }
 
             _disposed = true;
+            _watch?.Dispose();
             CloseConnection();
         }
 

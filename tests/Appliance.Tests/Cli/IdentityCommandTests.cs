@@ -49,4 +49,19 @@ public sealed class IdentityCommandTests
         Assert.Equal(2, process.ExitCode);
         Assert.Equal("appliance: Failed to convert configuration value '1h' at 'Appliance:TokenLifetime' to type 'System.TimeSpan'.", stderr.TrimEnd());
     }
+
+    [Fact]
+    public async Task Serve_TakesAnySettingAsAnApplianceVariable_ByItsPath()
+    {
+        using var dir = new TempDataDir();
+        var start = ApplianceProcess.StartInfo("serve", "--data-dir", dir.Path, "--libvirt-uri", "test:///default");
+        start.Environment["APPLIANCE__RateLimits__Delete__Unit"] = "WEEK";
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("appliance: RateLimits:Delete:Unit must be SECOND, MINUTE, HOUR or DAY, not 'WEEK'", stderr.TrimEnd());
+    }
 }

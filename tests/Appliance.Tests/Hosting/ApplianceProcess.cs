@@ -42,11 +42,19 @@ public sealed class ApplianceProcess : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts `serve` on 127.0.0.1 (with libvirt's test driver unless told otherwise) and waits until /healthz answers.</summary>
-    public static async Task<ApplianceProcess> ServeAsync(string dataDir, string libvirtUri = "test:///default")
+    /// <summary>
+    /// Starts `serve` on 127.0.0.1 (with libvirt's test driver unless told otherwise) and waits until /healthz answers;
+    /// <paramref name="environment"/> adds variables, e.g. APPLIANCE__Servers__PowerSyncInterval.
+    /// </summary>
+    public static async Task<ApplianceProcess> ServeAsync(string dataDir, string libvirtUri = "test:///default",
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreeLoopbackPort();
         var start = StartInfo("serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{port}", "--libvirt-uri", libvirtUri);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var appliance = new ApplianceProcess(Process.Start(start)!, port);
         // Drain the pipes so a chatty log can never block the server.
         _ = appliance._process.StandardOutput.ReadToEndAsync();

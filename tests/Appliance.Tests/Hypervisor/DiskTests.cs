@@ -107,6 +107,15 @@ public sealed class DiskTests : IDisposable
     }
 
     [Fact]
+    public void Volume_DeleteOfOneNeverMade_IsNotAnError_EvenWithoutAVolumesDir()
+    {
+        var volumes = new Volumes(_paths);
+        Assert.False(Directory.Exists(_paths.Volumes));
+
+        volumes.Delete("never-made");
+    }
+
+    [Fact]
     public async Task QemuImg_RunsUnderPrlimit_SoAFailureNamesIt()
     {
         var error = await Assert.ThrowsAsync<HostCommandException>(() => QemuImg.InfoAsync("/nonexistent.img", "raw"));

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Appliance.Core.Configuration;
+using Appliance.Hypervisor.Designer;
+using Appliance.Hypervisor.Disks;
+using Appliance.Hypervisor.Driver;
+using Appliance.Hypervisor.Host;
+using Appliance.Tests.Servers;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Appliance.Tests.Reliability;
+
+/// <summary>
+/// The power sync on its own: with libvirt's lifecycle events cut off, a guest stopped behind the appliance's back still
+/// shows SHUTOFF within one PowerSyncInterval (1 s here). GuestFaultTests measures the event path on real QEMU.
+/// </summary>
+public sealed class PowerSyncTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly ServerApiSession _session = new()
+    {
+        Services = services => services.AddSingleton(provider => EventlessDriver.Wrap(new LibvirtComputeDriver(
+            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(provider.GetRequiredService<ApplianceOptions>().DataDir), HostFacts.Probe()))),
+    };
+
+    public Task InitializeAsync() => _session.InitializeAsync();
+
+    public Task DisposeAsync() => _session.DisposeAsync();
+
+    [Fact]
+    public async Task GuestStoppedBehindTheAppliance_WithoutAnEvent_ShowsShutoffWithinTheSyncInterval()
+    {
+        var id = await _session.CreateServerAsync("stopped-unannounced");
+        await _session.WaitForStatusAsync(id, ["ACTIVE"]);
+        var behindItsBack = new LibvirtComputeDriver(_session.Factory.Services.GetRequiredService<LibvirtHost>(),
+            new HypervisorPaths(_session.Factory.DataDir), HostFacts.Probe());
+
+        await behindItsBack.PowerOffAsync(Guid.Parse(id));
+        var watch = Stopwatch.StartNew();
+        await _session.WaitForStatusAsync(id, ["SHUTOFF"], TimeSpan.FromSeconds(10));
+
+        var interval = _session.Factory.Services.GetRequiredService<ApplianceOptions>().Servers.PowerSyncInterval;
+        output.WriteLine($"SHUTOFF {watch.ElapsedMilliseconds} ms after the stop, by the sync alone (every {interval.TotalSeconds:F0} s)");
+        // One interval, plus room for a busy CI box to run the tick.
+        Assert.True(watch.Elapsed < interval + TimeSpan.FromSeconds(3), $"SHUTOFF after {watch.Elapsed}");
+    }
+}
