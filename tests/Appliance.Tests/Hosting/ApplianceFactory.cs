@@ -13,9 +13,10 @@ namespace Appliance.Tests.Hosting;
 /// <summary>
 /// The appliance's real pipeline and store in memory: a temp data dir of its own (or a given one, to
 /// test restarts) and libvirt's test:///default driver unless told otherwise; <paramref name="configure"/>
-/// changes any other setting, as appsettings.json would.
+/// changes any other setting, as appsettings.json would; <paramref name="services"/> replaces registrations (e.g. wraps the driver).
 /// </summary>
-public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri = "test:///default", Action<ApplianceOptions>? configure = null)
+public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri = "test:///default", Action<ApplianceOptions>? configure = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     private readonly TempDataDir? _ownDataDir = dataDir is null ? new TempDataDir() : null;
@@ -32,7 +33,11 @@ public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri =
         return new HostBuilder()
             .ConfigureLogging(logging => logging.AddApplianceConsoleLog().AddProvider(Logs).SetMinimumLevel(LogLevel.Information))
             .ConfigureWebHost(web => web
-                .ConfigureServices(services => services.AddApplianceCore(options).AddApplianceWeb())
+                .ConfigureServices(collection =>
+                {
+                    collection.AddApplianceCore(options).AddApplianceWeb();
+                    services?.Invoke(collection);
+                })
                 .Configure(app => app.UseApplianceWeb()));
     }
 
