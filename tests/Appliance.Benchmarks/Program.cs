@@ -1,13 +1,14 @@
 using Appliance.Benchmarks;
 using Spectre.Console;
 
-// dotnet run -c Release --project tests/Appliance.Benchmarks -- <benchmark> [--binary PATH]
+// dotnet run -c Release --project tests/Appliance.Benchmarks -- <benchmark> [--binary PATH] [benchmark options]
 var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
 {
     ["foundation"] = FoundationBenchmark.RunAsync,
     ["image-upload"] = ImageUploadBenchmark.RunAsync,
     ["identity"] = IdentityBenchmarkRunner.RunAsync,
     ["servers"] = ServersBenchmark.RunAsync,
+    ["actions"] = ActionsBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault();
