@@ -31,10 +31,10 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
             token.GetProperty("token").GetProperty("user").GetProperty("id").GetString()!);
     }
 
-    /// <summary>New projects with the admin as member, and a token scoped to each.</summary>
-    public async Task<List<string>> ProjectTokensAsync(string prefix, int count)
+    /// <summary>New projects with the admin as member (or with another role), and a token scoped to each.</summary>
+    public async Task<List<string>> ProjectTokensAsync(string prefix, int count, string role = "member")
     {
-        var roles = await SendAsync(HttpMethod.Get, "/identity/v3/roles?name=member", adminToken, null, HttpStatusCode.OK);
+        var roles = await SendAsync(HttpMethod.Get, $"/identity/v3/roles?name={role}", adminToken, null, HttpStatusCode.OK);
         var memberRole = roles.GetProperty("roles")[0].GetProperty("id").GetString();
         var tokens = new List<string>(count);
         for (var i = 0; i < count; i++)
