@@ -14,6 +14,9 @@ internal sealed class ComputeProbe : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>A console read is a POST, and Nova's rate limit allows a project 120 POSTs a minute: half of them for this.</summary>
+    private static readonly TimeSpan ConsolePoll = TimeSpan.FromSeconds(1);
+
     /// <summary>The first microversion whose servers show `locked`.</summary>
     private const string Microversion = "2.9";
 
@@ -77,7 +80,7 @@ internal sealed class ComputeProbe : IDisposable
             }
 
             Assert.True(watch.Elapsed < Timeout, $"no {what} on the console of {id} within {Timeout.TotalSeconds} s:\n{text}");
-            await Task.Delay(250);
+            await Task.Delay(ConsolePoll);
         }
     }
 

@@ -18,7 +18,7 @@ namespace Appliance.Tests.EndToEnd;
 [Collection(LibvirtCollection.Name)]
 public sealed partial class ServerActionsCliTests(ITestOutputHelper output)
 {
-    private const string Booted = "guest: booted";
+    private const string Booted = ConsoleWaiter.BootMarker;
     private const string AcpiPoweroff = "guest: acpi poweroff";
 
     /// <summary>user_data runs at every boot: a counter on the console shows whether the guest runs, stands or started over.</summary>
