@@ -2,36 +2,34 @@ using System.Globalization;
 
 namespace Appliance.Benchmarks;
 
-/// <summary>Options shared by all benchmarks: which appliance binary to measure, plus a benchmark's own `--name N` numbers.</summary>
-public sealed record BenchmarkArguments(string? Binary)
+/// <summary>Options shared by all benchmarks (which appliance binary to measure), and the rest for the benchmark to read.</summary>
+public sealed record BenchmarkArguments(string? Binary, IReadOnlyList<string> Options)
 {
-    public IReadOnlyDictionary<string, int> Numbers { get; init; } = new Dictionary<string, int>();
-
-    /// <summary>The value of `--name N`, or the fallback when it was not given.</summary>
-    public int Number(string name, int fallback) => Numbers.GetValueOrDefault(name, fallback);
-
     public static BenchmarkArguments Parse(string[] args)
     {
         string? binary = null;
-        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var options = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--binary" && i + 1 < args.Length)
             {
                 binary = args[++i];
             }
-            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length
-                && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
-            {
-                numbers[args[i][2..]] = number;
-                i++;
-            }
             else
             {
-                throw new ArgumentException($"unknown argument {args[i]}: expected --binary PATH or --name NUMBER");
+                options.Add(args[i]);
             }
         }
 
-        return new BenchmarkArguments(binary) { Numbers = numbers };
+        return new BenchmarkArguments(binary, options);
+    }
+
+    public bool Has(string flag) => Options.Contains(flag);
+
+    /// <summary>The integer after <paramref name="name"/>, or the fallback when it is not given.</summary>
+    public int Int(string name, int fallback)
+    {
+        var index = Options.ToList().IndexOf(name);
+        return index >= 0 && index + 1 < Options.Count ? int.Parse(Options[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -12,10 +12,10 @@ public static class CrashBenchmark
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
         var binary = await PublishedBinary.ResolveAsync(arguments);
-        var options = new CrashRunOptions(arguments.Number("kills", 50))
+        var options = new CrashRunOptions(arguments.Int("--kills", 50))
         {
-            Concurrency = arguments.Number("concurrency", 6),
-            Seed = arguments.Number("seed", Random.Shared.Next()),
+            Concurrency = arguments.Int("--concurrency", 6),
+            Seed = arguments.Int("--seed", Random.Shared.Next()),
         };
         var result = await new CrashHarness(ApplianceLauncher.Binary(binary), Console.WriteLine).RunAsync(options);
         AnsiConsole.Write(Table(result));

@@ -13,9 +13,9 @@ public static class LoadBenchmark
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
         var binary = await PublishedBinary.ResolveAsync(arguments);
-        var options = new LoadRunOptions(TimeSpan.FromSeconds(arguments.Number("seconds", 300)), arguments.Number("concurrency", 32))
+        var options = new LoadRunOptions(TimeSpan.FromSeconds(arguments.Int("--seconds", 300)), arguments.Int("--concurrency", 32))
         {
-            Seed = arguments.Number("seed", Random.Shared.Next()),
+            Seed = arguments.Int("--seed", Random.Shared.Next()),
         };
         var result = await new LoadHarness(ApplianceLauncher.Binary(binary), Console.WriteLine).RunAsync(options);
         AnsiConsole.Write(Table(result));

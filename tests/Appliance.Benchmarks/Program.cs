@@ -1,6 +1,6 @@
 using Appliance.Benchmarks;
 
-// dotnet run -c Release --project tests/Appliance.Benchmarks -- <benchmark> [--binary PATH]
+// dotnet run -c Release --project tests/Appliance.Benchmarks -- <benchmark> [--binary PATH] [benchmark options]
 var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
 {
     ["foundation"] = FoundationBenchmark.RunAsync,
@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
     ["servers"] = ServersBenchmark.RunAsync,
     ["crash"] = CrashBenchmark.RunAsync,
     ["load"] = LoadBenchmark.RunAsync,
+    ["actions"] = ActionsBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault();

@@ -33,7 +33,7 @@ public static class PublishedBinary
         return Path.Combine(output, "appliance");
     }
 
-    private static string FindRepositoryRoot()
+    public static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -31,14 +31,14 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
             token.GetProperty("token").GetProperty("user").GetProperty("id").GetString()!);
     }
 
-    /// <summary>New projects with the admin as member, and a token scoped to each.</summary>
-    public async Task<List<string>> ProjectTokensAsync(string prefix, int count) =>
-        (await ProjectsAsync(prefix, count)).Select(project => project.Token).ToList();
+    /// <summary>New projects with the admin as member (or with another role), and a token scoped to each.</summary>
+    public async Task<List<string>> ProjectTokensAsync(string prefix, int count, string role = "member") =>
+        (await ProjectsAsync(prefix, count, role)).Select(project => project.Token).ToList();
 
-    /// <summary>New projects with the admin as member (not admin there), each with its id and a token scoped to it.</summary>
-    public async Task<List<Reliability.ProjectAccess>> ProjectsAsync(string prefix, int count)
+    /// <summary>New projects with the admin holding <paramref name="role"/> there, each with its id and a token scoped to it.</summary>
+    public async Task<List<Reliability.ProjectAccess>> ProjectsAsync(string prefix, int count, string role = "member")
     {
-        var roles = await SendAsync(HttpMethod.Get, "/identity/v3/roles?name=member", adminToken, null, HttpStatusCode.OK);
+        var roles = await SendAsync(HttpMethod.Get, $"/identity/v3/roles?name={role}", adminToken, null, HttpStatusCode.OK);
         var memberRole = roles.GetProperty("roles")[0].GetProperty("id").GetString();
         var projects = new List<Reliability.ProjectAccess>(count);
         for (var i = 0; i < count; i++)
@@ -59,20 +59,28 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
         return projects;
     }
 
-    /// <summary>A public 64 MiB qcow2 (empty, so tiny on disk) made with qemu-img and uploaded through Glance.</summary>
-    public async Task<string> UploadImageAsync()
+    /// <summary>
+    /// A public qcow2 uploaded through Glance: the file given (e.g. the test guest's disk), else 64 MiB made empty (so tiny
+    /// on disk) with qemu-img.
+    /// </summary>
+    public async Task<string> UploadImageAsync(string? file = null)
     {
         var image = await SendAsync(HttpMethod.Post, "/image/v2/images", adminToken,
             """{"name": "bench-tiny", "disk_format": "qcow2", "container_format": "bare", "visibility": "public"}""", HttpStatusCode.Created);
         var id = image.GetProperty("id").GetString()!;
-        var path = Path.Combine(Path.GetTempPath(), $"appliance-bench-{Guid.NewGuid():N}.qcow2");
-        using (var qemuImg = Process.Start("qemu-img", ["create", "-q", "-f", "qcow2", path, "64M"]))
+        var path = file ?? Path.Combine(Path.GetTempPath(), $"appliance-bench-{Guid.NewGuid():N}.qcow2");
+        if (file is null)
         {
+            using var qemuImg = Process.Start("qemu-img", ["create", "-q", "-f", "qcow2", path, "64M"]);
             await qemuImg.WaitForExitAsync();
         }
 
         using var upload = new HttpRequestMessage(HttpMethod.Put, $"/image/v2/images/{id}/file") { Content = new ByteArrayContent(await File.ReadAllBytesAsync(path)) };
-        File.Delete(path);
+        if (file is null)
+        {
+            File.Delete(path);
+        }
+
         upload.Content.Headers.ContentType = new("application/octet-stream");
         upload.Headers.Add("X-Auth-Token", adminToken);
         using var uploaded = await client.SendAsync(upload);

@@ -13,6 +13,9 @@ public sealed record PowerAction(
     string FinalVmState,
     Func<IComputeDriver, Guid, CancellationToken, Task> Apply)
 {
+    /// <summary>Tasks this action may interrupt instead of answering 409; an interrupted soft reboot stops waiting for its guest.</summary>
+    public IReadOnlySet<string> TakesOverFrom { get; init; } = States();
+
     /// <summary>Nova's event name for the phase on the hypervisor, as shown by `openstack server event show`.</summary>
     public string EventName => $"compute_{Name}_instance";
 
@@ -40,8 +43,15 @@ public sealed record PowerAction(
     public static readonly PowerAction RebootSoft = new("reboot", States(VmStates.Active),
         TaskStates.Rebooting, VmStates.Active, (driver, id, token) => driver.RebootAsync(id, RebootKind.Soft, token));
 
-    /// <summary>Hard reboot: also brings back a stopped, paused, suspended or failed guest.</summary>
+    /// <summary>
+    /// Hard reboot: also brings back a stopped, paused, suspended or failed guest, and may be asked for while a reboot,
+    /// pause, unpause, suspend or resume is under way (Nova's ALLOW_REBOOT), e.g. when a guest ignores a soft reboot.
+    /// </summary>
     public static readonly PowerAction RebootHard = new("reboot",
         States(VmStates.Active, VmStates.Stopped, VmStates.Paused, VmStates.Suspended, VmStates.Error),
-        TaskStates.RebootingHard, VmStates.Active, (driver, id, token) => driver.RebootAsync(id, RebootKind.Hard, token));
+        TaskStates.RebootingHard, VmStates.Active, (driver, id, token) => driver.RebootAsync(id, RebootKind.Hard, token))
+    {
+        TakesOverFrom = States(TaskStates.Rebooting, TaskStates.RebootPending, TaskStates.RebootStarted, TaskStates.RebootingHard,
+            TaskStates.Pausing, TaskStates.Unpausing, TaskStates.Suspending, TaskStates.Resuming),
+    };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Appliance.Core.Store;
 using Appliance.Hypervisor;
 using Appliance.Hypervisor.Driver;
@@ -8,6 +9,8 @@ namespace Appliance.Core.Servers;
 /// <summary>
 /// os-stop, os-start, pause, unpause, suspend, resume and reboot: the lock and state checks and the task_state are set in
 /// one write, then the hypervisor works in the server's lane and the server comes to rest in the action's final vm_state.
+/// A hard reboot may take over from a power task still running: a soft reboot waiting for its guest is abandoned, and
+/// only the newest task brings the server to rest.
 /// </summary>
 public sealed class ServerPowerService(
     Database database,
@@ -15,33 +18,79 @@ public sealed class ServerPowerService(
     ServerRepository repository,
     ServerTaskRunner runner,
     IComputeDriver driver,
-    InstanceActions actions,
     ILogger<ServerPowerService> logger)
 {
+    public const string AbandonedDetails = "Abandoned: a hard reboot took over.";
+
+    /// <summary>The power task that owns each server's task_state; read and replaced only under the database's write lock.</summary>
+    private readonly ConcurrentDictionary<string, PowerTask> _owners = new(StringComparer.OrdinalIgnoreCase);
+
     public async Task RunAsync(ServerCaller caller, OperationContext operation, string uuid, PowerAction action, CancellationToken cancellationToken = default)
     {
         var server = await servers.WritableAsync(caller, uuid, cancellationToken);
-        var actionId = await database.WriteAsync(async (connection, transaction) =>
-        {
-            // Checked again under the write lock, where no other operation can slip in.
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
-            ServerStateChecks.RequireUnlocked(current, caller);
-            ServerStateChecks.RequireState(current, action.FromVmStates, idle: true, action.Name, uuid);
-            await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = action.TaskState }, cancellationToken);
-            return await InstanceActions.StartAsync(connection, transaction, current.Uuid, action.Name, operation, cancellationToken);
-        }, cancellationToken);
-        repository.Announce(server.Uuid); // the task state just written, for the status page
-
-        runner.Run(server.Uuid, token => ApplyAsync(server, action, actionId, token));
-    }
-
-    private async Task ApplyAsync(ServerRecord server, PowerAction action, long actionId, CancellationToken token)
-    {
-        var started = DateTimeOffset.UtcNow;
-        string? failure = null;
+        PowerTask? mine = null;
+        PowerTask? superseded = null;
         try
         {
-            await action.Apply(driver, server.Id, token);
+            await database.WriteAsync(async (connection, transaction) =>
+            {
+                // Checked again under the write lock, where no other operation can slip in.
+                var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+                ServerStateChecks.RequireUnlocked(current, caller);
+                ServerStateChecks.RequireState(current, action.FromVmStates, action.TakesOverFrom, action.Name, uuid);
+                await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = action.TaskState }, cancellationToken);
+                var actionId = await InstanceActions.StartAsync(connection, transaction, current.Uuid, action.Name, operation, cancellationToken);
+                mine = new PowerTask(actionId, action);
+                superseded = current.TaskState is null ? null : _owners.GetValueOrDefault(current.Uuid);
+                _owners[current.Uuid] = mine;
+                return actionId;
+            }, cancellationToken);
+        }
+        catch when (mine is not null)
+        {
+            // The commit failed after the task was registered: the one it would have superseded still owns the server.
+            RestoreOwner(server.Uuid, mine, superseded);
+            throw;
+        }
+
+        repository.Announce(server.Uuid); // the task state just written, for the status page
+        if (superseded is { Action.TaskState: TaskStates.Rebooting })
+        {
+            // A soft reboot may be waiting up to SoftRebootTimeout for the guest; it gives up and frees the lane.
+            await superseded.Abandon.CancelAsync();
+        }
+
+        runner.Run(server.Uuid, token => ApplyAsync(server, mine!, token));
+    }
+
+    private void RestoreOwner(string uuid, PowerTask mine, PowerTask? previous)
+    {
+        if (previous is null)
+        {
+            _owners.TryRemove(KeyValuePair.Create(uuid, mine));
+        }
+        else
+        {
+            _owners.TryUpdate(uuid, previous, mine);
+        }
+    }
+
+    private async Task ApplyAsync(ServerRecord server, PowerTask task, CancellationToken stopping)
+    {
+        var action = task.Action;
+        var started = DateTimeOffset.UtcNow;
+        string? failure = null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, task.Abandon.Token);
+        try
+        {
+            // Superseded while it queued: not even the ACPI request goes out.
+            task.Abandon.Token.ThrowIfCancellationRequested();
+            await action.Apply(driver, server.Id, linked.Token);
+        }
+        catch (OperationCanceledException) when (task.Abandon.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            logger.LogInformation("{Action} of server {Uuid} abandoned: a hard reboot took over", action.Name, server.Uuid);
+            failure = AbandonedDetails;
         }
         catch (Exception e) when (e is HypervisorOperationException or InstanceNotFoundException)
         {
@@ -50,17 +99,32 @@ public sealed class ServerPowerService(
         }
 
         var finished = DateTimeOffset.UtcNow;
-        // As Nova: a failed power operation leaves the vm_state as it was and only clears the task.
-        var columns = new Dictionary<string, object?> { ["task_state"] = null, ["power_state"] = (int)CurrentPower(server.Id) };
-        if (failure is null)
+        var powerState = (int)CurrentPower(server.Id);
+        var rested = await database.WriteAsync(async (connection, transaction) =>
         {
-            columns["vm_state"] = action.FinalVmState;
-        }
+            // A task that was taken over leaves the server's state to its successor and only records how it ended.
+            var owns = _owners.TryRemove(KeyValuePair.Create(server.Uuid, task));
+            if (owns)
+            {
+                // As Nova: a failed power operation leaves the vm_state as it was and only clears the task.
+                var columns = new Dictionary<string, object?> { ["task_state"] = null, ["power_state"] = powerState };
+                if (failure is null)
+                {
+                    columns["vm_state"] = action.FinalVmState;
+                }
 
-        await repository.UpdateAsync(server.Uuid, columns, CancellationToken.None);
-        await actions.RecordEventAsync(actionId, action.EventName, started, finished, failure is null ? InstanceActions.Success : InstanceActions.Error,
-            failure, CancellationToken.None);
-        await actions.FinishAsync(actionId, failure is null ? null : InstanceActions.Error, CancellationToken.None);
+                await ServerRepository.UpdateAsync(connection, transaction, server.Uuid, columns, CancellationToken.None);
+            }
+
+            var result = failure is null ? InstanceActions.Success : InstanceActions.Error;
+            await InstanceActions.RecordAndFinishAsync(connection, transaction, task.ActionId,
+                [new InstanceActionEvent(action.EventName, started, finished, result, failure)], failure is null ? null : InstanceActions.Error, CancellationToken.None);
+            return owns;
+        }, CancellationToken.None);
+        if (rested)
+        {
+            repository.Announce(server.Uuid);
+        }
     }
 
     private PowerState CurrentPower(Guid id)
@@ -77,5 +141,15 @@ public sealed class ServerPowerService(
         {
             return PowerState.NoState;
         }
+    }
+
+    /// <summary>One accepted power action: its instance action, and the signal that a hard reboot has taken over from it.</summary>
+    private sealed class PowerTask(long actionId, PowerAction action)
+    {
+        public long ActionId { get; } = actionId;
+
+        public PowerAction Action { get; } = action;
+
+        public CancellationTokenSource Abandon { get; } = new();
     }
 }

@@ -38,6 +38,10 @@ public static class ServerStateChecks
         }
     }
 
+    /// <summary>As RequireState with idle, except that a task in <paramref name="takesOverFrom"/> may be running: the new operation supersedes it.</summary>
+    public static void RequireState(ServerRecord server, IReadOnlySet<string> vmStates, IReadOnlySet<string> takesOverFrom, string action, string serverId) =>
+        RequireState(server, vmStates, idle: server.TaskState is not { } task || !takesOverFrom.Contains(task), action, serverId);
+
     private static ServerException Conflict(string action, string serverId, string attribute, string state) =>
         new(409, $"Cannot '{action}' instance {serverId} while it is in {attribute} {state}");
 }

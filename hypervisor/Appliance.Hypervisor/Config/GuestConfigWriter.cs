@@ -76,7 +76,8 @@ public static class GuestConfigWriter
             ? null
             : new XElement("serial",
                 new XAttribute("type", "file"),
-                new XElement("source", new XAttribute("path", logPath)),
+                // append: a new QEMU process (hard reboot, start, resume, snapshot) keeps earlier output, as Nova's console log does.
+                new XElement("source", new XAttribute("path", logPath), new XAttribute("append", "on")),
                 new XElement("target", new XAttribute("port", "0")));
 
     private static XElement? Vnc(GuestVnc? vnc) =>

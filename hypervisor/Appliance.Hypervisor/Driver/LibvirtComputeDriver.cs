@@ -140,9 +140,22 @@ public sealed class LibvirtComputeDriver : IComputeDriver
             return RebootKind.Soft;
         }
 
-        if (Call(() => guest.IsActive))
+        try
         {
-            Call(guest.Destroy);
+            if (Call(() => guest.IsActive))
+            {
+                Call(guest.Destroy);
+            }
+        }
+        catch (HypervisorOperationException) when (!Call(() => guest.IsActive))
+        {
+            // It stopped by itself meanwhile, e.g. answering the ACPI request of a soft reboot this one took over from.
+        }
+
+        // As Nova's hard reboot: a suspended guest boots afresh rather than resuming its saved memory.
+        if (Call(guest.HasManagedSave))
+        {
+            Call(guest.RemoveManagedSave);
         }
 
         Call(guest.Create);

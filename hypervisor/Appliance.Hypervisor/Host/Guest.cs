@@ -76,6 +76,9 @@ internal sealed class Guest(LibvirtDomainHandle handle) : IDisposable
         return result == 1;
     }
 
+    /// <summary>Discards the saved memory, so the next start boots afresh instead of resuming.</summary>
+    public void RemoveManagedSave() => Check(Libvirt.virDomainManagedSaveRemove(Handle, 0), "virDomainManagedSaveRemove");
+
     /// <summary>Removes the definition with any managed-save image and snapshot metadata (no NVRAM: guests boot BIOS).</summary>
     public void Undefine() => Check(
         Libvirt.virDomainUndefineFlags(

@@ -83,6 +83,9 @@ internal static partial class Libvirt
     internal static partial int virDomainHasManagedSaveImage(LibvirtDomainHandle domain, uint flags);
 
     [LibraryImport(Library)]
+    internal static partial int virDomainManagedSaveRemove(LibvirtDomainHandle domain, uint flags);
+
+    [LibraryImport(Library)]
     internal static partial int virDomainGetState(LibvirtDomainHandle domain, out int state, out int reason, uint flags);
 
     [LibraryImport(Library)]

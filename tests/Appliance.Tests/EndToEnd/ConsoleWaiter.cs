@@ -27,5 +27,15 @@ internal static class ConsoleWaiter
         throw new TimeoutException($"no {what} after {BootTimeout.TotalSeconds} s; console:\n{text}");
     }
 
+    /// <summary>The test guest's first line at every boot; the console log keeps earlier boots (it is appended to).</summary>
+    public const string BootMarker = "guest: booted";
+
+    /// <summary>Waits until the guest's <paramref name="boot"/>th boot reaches the ready marker; returns what that boot wrote.</summary>
+    public static async Task<string> WaitForBootAsync(IComputeDriver driver, Guid uuid, int boot) =>
+        LastBoot(await WaitForAsync(driver, uuid, text => Count(text, BootMarker) == boot && LastBoot(text).Contains(TestGuest.ReadyMarker, StringComparison.Ordinal),
+            $"boot {boot} to the ready marker"));
+
+    public static string LastBoot(string text) => text[Math.Max(0, text.LastIndexOf(BootMarker, StringComparison.Ordinal))..];
+
     public static int Count(string text, string marker) => text.Split(marker).Length - 1;
 }

@@ -67,10 +67,15 @@ public static class IdentityClient
     /// <summary>As admin: a new project, a user in it with the given role, via the Keystone API.</summary>
     public static async Task<Member> CreateMemberAsync(HttpClient client, string adminToken, string projectName, string userName, string role = "member")
     {
-        var password = $"pw-{Guid.NewGuid():N}";
         var project = await SendJsonAsync(client, WithToken(HttpMethod.Post, "/identity/v3/projects", adminToken,
             $$$"""{"project": {"name": "{{{projectName}}}"}}"""), HttpStatusCode.Created);
-        var projectId = project.GetProperty("project").GetProperty("id").GetString()!;
+        return await AddUserAsync(client, adminToken, project.GetProperty("project").GetProperty("id").GetString()!, userName, role);
+    }
+
+    /// <summary>As admin: a user in an existing project with the given role, via the Keystone API.</summary>
+    public static async Task<Member> AddUserAsync(HttpClient client, string adminToken, string projectId, string userName, string role = "member")
+    {
+        var password = $"pw-{Guid.NewGuid():N}";
         var user = await SendJsonAsync(client, WithToken(HttpMethod.Post, "/identity/v3/users", adminToken,
             $$$"""{"user": {"name": "{{{userName}}}", "password": "{{{password}}}", "default_project_id": "{{{projectId}}}"}}"""), HttpStatusCode.Created);
         var userId = user.GetProperty("user").GetProperty("id").GetString()!;

@@ -18,7 +18,7 @@ public sealed class PowerSyncTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ServerApiSession _session = new()
     {
-        Services = services => services.AddSingleton(provider => EventlessDriver.Wrap(new LibvirtComputeDriver(
+        ConfigureServices = services => services.AddSingleton(provider => EventlessDriver.Wrap(new LibvirtComputeDriver(
             provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(provider.GetRequiredService<ApplianceOptions>().DataDir), HostFacts.Probe()))),
     };
 

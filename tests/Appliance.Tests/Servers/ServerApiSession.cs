@@ -15,8 +15,8 @@ public sealed class ServerApiSession : IAsyncLifetime
     /// <summary>Changes to the appliance's options before it starts (a class fixture needs the one parameterless constructor).</summary>
     public Action<ApplianceOptions>? Configure { get; init; }
 
-    /// <summary>Replaces services after the appliance registered its own.</summary>
-    public Action<IServiceCollection>? Services { get; init; }
+    /// <summary>Changes to the appliance's services after its own registrations, e.g. a driver wrapped by the test.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     public ApplianceFactory Factory { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -31,7 +31,7 @@ public sealed class ServerApiSession : IAsyncLifetime
         {
             options.Servers.PowerSyncInterval = TimeSpan.FromSeconds(1);
             Configure?.Invoke(options);
-        }, services: Services);
+        }, services: ConfigureServices);
         Client = Factory.CreateClient();
         AdminToken = await IdentityClient.AdminTokenAsync(Client, Factory.DataDir);
         Member = await IdentityClient.CreateMemberAsync(Client, AdminToken, "servers-project", "servers-user");

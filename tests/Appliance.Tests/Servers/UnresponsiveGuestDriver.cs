@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Appliance.Hypervisor.Driver;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Tests.Servers;
+
+/// <summary>
+/// The real driver, except that its guests ignore ACPI: a soft reboot waits (until cancelled) as for a guest that never
+/// shuts down. test:///default stops a domain at once, so a soft reboot could never be caught in progress otherwise.
+/// </summary>
+public class UnresponsiveGuestDriver : DispatchProxy
+{
+    private IComputeDriver _inner = null!;
+
+    /// <summary>Completes each time a soft reboot starts waiting for the guest.</summary>
+    public TaskCompletionSource SoftRebootWaiting { get; private set; } = NewSignal();
+
+    /// <summary>Replaces the registered driver with one wrapping it; returns a handle to the wrapper once it is resolved.</summary>
+    public static Func<UnresponsiveGuestDriver> Wrap(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IComputeDriver));
+        UnresponsiveGuestDriver? proxy = null;
+        services.AddSingleton(provider =>
+        {
+            var inner = (IComputeDriver)registered.ImplementationFactory!(provider);
+            var driver = Create<IComputeDriver, UnresponsiveGuestDriver>();
+            proxy = (UnresponsiveGuestDriver)(object)driver;
+            proxy._inner = inner;
+            return driver;
+        });
+        return () => proxy ?? throw new InvalidOperationException("the driver has not been resolved yet");
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod!.Name == nameof(IComputeDriver.RebootAsync) && args![1] is RebootKind.Soft)
+        {
+            return IgnoreAcpiAsync((CancellationToken)args[2]!);
+        }
+
+        try
+        {
+            return targetMethod.Invoke(_inner, args);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    private async Task<RebootKind> IgnoreAcpiAsync(CancellationToken cancellationToken)
+    {
+        var waiting = SoftRebootWaiting;
+        SoftRebootWaiting = NewSignal();
+        waiting.SetResult();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return RebootKind.Soft;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
