@@ -18,16 +18,13 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
     private static readonly TimeSpan PauseAfterUnanswered = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan PauseWhileBusy = TimeSpan.FromMilliseconds(20);
     private readonly Dictionary<int, Worker> _workers = [];
-    private long _creates;
+    private long _sequence; // numbers names and values, so each one sent is unique
 
     /// <summary>Share of steps that boot from a volume (a copy of the image in DATA_DIR/volumes) instead of an image overlay.</summary>
     public double BootFromVolumeShare { get; init; } = 0.2;
 
     /// <summary>Share of steps that only read (a list or a show), as dashboards and CLIs do between changes.</summary>
     public double ReadShare { get; init; } = 0.2;
-
-    /// <summary>Servers the workers own right now, ids only: what a clean-up must delete.</summary>
-    public IReadOnlyList<TrackedServer> Owned => _workers.Values.SelectMany(w => w.Owned).ToList();
 
     /// <summary>Runs <paramref name="concurrency"/> workers against the API until <paramref name="stop"/>; workers keep their servers between runs.</summary>
     public Task RunAsync(ComputeApi api, int concurrency, CancellationToken stop)
@@ -115,7 +112,7 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
     private async Task<bool> CreateAsync(ComputeApi api, Worker worker)
     {
         var project = worker.Index % targets.Projects.Count;
-        var number = Interlocked.Increment(ref _creates);
+        var number = Interlocked.Increment(ref _sequence);
         var name = $"rel-{worker.Index}-{number}";
         var metadata = new Dictionary<string, string> { ["born"] = $"{number}" };
         var fromVolume = worker.Random.NextDouble() < BootFromVolumeShare;
@@ -160,7 +157,7 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
     private async Task<bool> SetMetadataAsync(ComputeApi api, Worker worker, TrackedServer server)
     {
         var key = $"k{worker.Random.Next(4)}";
-        var value = $"v{Interlocked.Increment(ref _creates)}";
+        var value = $"v{Interlocked.Increment(ref _sequence)}";
         var answer = await CallAsync(api, "metadata-set", HttpMethod.Put, $"/v2.1/servers/{server.Id}/metadata/{key}", targets.Projects[server.Project].Token,
             $$$"""{"meta": {"{{{key}}}": "{{{value}}}"}}""", [HttpStatusCode.OK]);
         return Note(answer, server.MetadataKey(key), value);
@@ -182,7 +179,7 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
 
     private async Task<bool> RenameAsync(ComputeApi api, Worker worker, TrackedServer server)
     {
-        var name = $"rel-{worker.Index}-renamed-{Interlocked.Increment(ref _creates)}";
+        var name = $"rel-{worker.Index}-renamed-{Interlocked.Increment(ref _sequence)}";
         var answer = await CallAsync(api, "rename", HttpMethod.Put, $"/v2.1/servers/{server.Id}", targets.Projects[server.Project].Token,
             $$$"""{"server": {"name": "{{{name}}}"}}""", [HttpStatusCode.OK]);
         return Note(answer, server.Name, name);

@@ -9,6 +9,7 @@ namespace Appliance.Tests.Reliability;
 /// `dotnet run -c Release --project tests/Appliance.Benchmarks -- crash --kills 50`.
 /// </summary>
 [Trait("Tier", "e2e")] // real processes, six starts: about a minute on a busy CI box
+[Collection(HarnessCollection.Name)]
 public sealed class CrashHarnessTests(ITestOutputHelper output)
 {
     private const int Kills = 5;

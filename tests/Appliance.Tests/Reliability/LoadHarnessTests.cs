@@ -9,6 +9,7 @@ namespace Appliance.Tests.Reliability;
 /// throughput, p99 and memory table, is `dotnet run -c Release --project tests/Appliance.Benchmarks -- load`.
 /// </summary>
 [Trait("Tier", "e2e")]
+[Collection(HarnessCollection.Name)]
 public sealed class LoadHarnessTests(ITestOutputHelper output)
 {
     [Fact]
