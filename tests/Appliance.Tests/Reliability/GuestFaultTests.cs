@@ -58,7 +58,7 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
             var settled = await session.WaitForAsync(id, s => s.GetProperty("OS-EXT-STS:task_state").ValueKind == JsonValueKind.Null, "its task cleared");
             Assert.Equal("ACTIVE", settled.GetProperty("status").GetString());
             var actions = await session.ExpectAsync(HttpMethod.Get, $"/v2.1/servers/{id}/os-instance-actions", null, HttpStatusCode.OK);
-            var stop = actions.GetProperty("instanceActions").EnumerateArray().First(a => a.GetProperty("action").GetString() == "os-stop");
+            var stop = actions.GetProperty("instanceActions").EnumerateArray().First(a => a.GetProperty("action").GetString() == "stop");
             var stopDetail = await session.ExpectAsync(HttpMethod.Get, $"/v2.1/servers/{id}/os-instance-actions/{stop.GetProperty("request_id").GetString()}",
                 null, HttpStatusCode.OK);
             Assert.Equal("Error", stopDetail.GetProperty("instanceAction").GetProperty("events")[0].GetProperty("result").GetString());
@@ -66,9 +66,10 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
             var answering = await StartLibvirtdAsync();
             // Straight away, before anything asks the appliance to touch libvirt: its own watch must reconnect and resubscribe.
             var shutoff = await session.DestroyAndTimeShutoffAsync(id);
+            var seen = DateTime.UtcNow;
             var healthy = await session.WaitForHealthAsync();
-            output.WriteLine($"libvirtd answering -> virsh destroy -> SHUTOFF in the API: {shutoff.TotalMilliseconds:F0} ms; " +
-                $"/healthz 200 {(healthy - answering).TotalMilliseconds:F0} ms after libvirtd answered");
+            output.WriteLine($"after libvirtd answered: virsh destroy -> SHUTOFF in the API {shutoff.TotalMilliseconds:F0} ms, " +
+                $"{(seen - answering).TotalMilliseconds:F0} ms from libvirtd answering (virsh included); /healthz 200 by then ({(healthy - answering).TotalMilliseconds:F0} ms)");
             Assert.True(shutoff < SyncInterval, $"SHUTOFF after {shutoff}: neither an event nor the reconnect's sync told the appliance");
 
             await session.ExpectAsync(HttpMethod.Post, $"/v2.1/servers/{id}/action", """{"os-start": null}""", HttpStatusCode.Accepted);
