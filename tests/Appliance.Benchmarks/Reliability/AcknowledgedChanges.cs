@@ -55,6 +55,9 @@ public sealed class TrackedServer(string id, int project, string name, IReadOnly
     /// <summary>The status the owner last saw; a hint for choosing a valid action, never checked.</summary>
     public string LastStatus { get; set; } = "BUILD";
 
+    /// <summary>The flavor name the owner last saw: which way a resize goes.</summary>
+    public string Flavor { get; set; } = "";
+
     public Allowed<string?> MetadataKey(string key)
     {
         if (!Metadata.TryGetValue(key, out var allowed))

@@ -127,9 +127,9 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
                 await appliance.DisposeAsync();
             }
 
-            if (domains is not null)
+            if (domains is not null && File.Exists(Path.Combine(dataDir, "appliance.db")))
             {
-                await domains.RemoveMadeAsync();
+                await domains.RemoveOursAsync(StoredRows.Read(Path.Combine(dataDir, "appliance.db")));
             }
 
             Directory.Delete(scratch, recursive: true);
@@ -163,7 +163,7 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
         }
 
         report.Check(left.Count == 0, NothingLeft, () => $"{left.Count} servers still listed: {string.Join(", ", left.Select(s => $"{s.GetProperty("id")} {s.GetProperty("status")}"))}");
-        var madeDomains = domains?.Made().Where(g => g.Name.StartsWith("instance-", StringComparison.Ordinal)).ToList() ?? [];
+        var madeDomains = domains?.Ours(StoredRows.Read(Path.Combine(dataDir, "appliance.db"))) ?? [];
         report.Check(madeDomains.Count == 0, NothingLeft, () => $"domains left: {string.Join(", ", madeDomains.Select(g => g.Name))}");
         var instances = Path.Combine(dataDir, "instances");
         var dirs = Directory.Exists(instances) ? Directory.GetDirectories(instances).Where(d => Guid.TryParse(Path.GetFileName(d), out _)).ToList() : [];

@@ -9,7 +9,8 @@ namespace Appliance.Benchmarks.Reliability;
 /// The domains libvirt holds, seen over the harness's own connection. The crash harness points the appliance at
 /// test+unix:///default: libvirt's test driver then lives in libvirtd, whose default state is shared by every connection and
 /// kept while one stays open. This connection keeps the appliance's (fake) guests alive across its kills, as a real host's
-/// guests outlive the appliance, and lets the harness list them. Domains present before the run are not the run's.
+/// guests outlive the appliance, and lets the harness list them. Only domains of servers the run's database recorded are
+/// the run's: others on the same libvirtd (another harness, a test) are never checked nor touched.
 /// </summary>
 public sealed class HostDomains : IDisposable
 {
@@ -18,13 +19,12 @@ public sealed class HostDomains : IDisposable
 
     private readonly LibvirtHost _host;
     private readonly LibvirtComputeDriver _driver;
-    private readonly HashSet<Guid> _before;
 
     private HostDomains(LibvirtHost host, string scratchDir)
     {
         _host = host;
         _driver = new LibvirtComputeDriver(host, new HypervisorPaths(scratchDir), new HostFacts(HasKvm: false));
-        _before = _driver.ListGuests().Select(guest => guest.Uuid).ToHashSet();
+        _driver.ListGuests(); // connects now: a libvirtd that does not answer is found before the run starts
     }
 
     public string Uri => _host.Uri;
@@ -47,13 +47,21 @@ public sealed class HostDomains : IDisposable
         }
     }
 
-    /// <summary>Every domain made since the harness connected, with its power state.</summary>
-    public IReadOnlyList<GuestStatus> Made() => _driver.ListGuests().Where(guest => !_before.Contains(guest.Uuid)).ToList();
-
-    /// <summary>Destroys and undefines what the run left behind (nothing, when the run ended clean).</summary>
-    public async Task RemoveMadeAsync()
+    /// <summary>
+    /// The appliance's domains, with their power states: those named for a server its database has ever recorded
+    /// (rows are only ever marked deleted, and a guest is defined only after its row was committed). Another run's domains on
+    /// the shared test host are not.
+    /// </summary>
+    public IReadOnlyList<GuestStatus> Ours(StoredRows rows)
     {
-        foreach (var guest in Made())
+        var recorded = rows.Servers.Select(s => s.Uuid).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return _driver.ListGuests().Where(guest => recorded.Contains(guest.Uuid.ToString())).ToList();
+    }
+
+    /// <summary>Destroys and undefines the appliance's domains the run left behind (none, when it ended clean).</summary>
+    public async Task RemoveOursAsync(StoredRows rows)
+    {
+        foreach (var guest in Ours(rows))
         {
             await _driver.DestroyAsync(guest.Uuid);
         }

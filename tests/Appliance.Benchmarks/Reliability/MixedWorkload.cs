@@ -4,11 +4,11 @@ using System.Text.Json;
 
 namespace Appliance.Benchmarks.Reliability;
 
-/// <summary>What the workload may touch: projects (each with a member's token), the image to boot and the flavor.</summary>
-public sealed record WorkloadTargets(IReadOnlyList<ProjectAccess> Projects, string ImageId, string FlavorRef = "42");
+/// <summary>What the workload may touch: projects (each with a member's token), the image to boot, the flavor and the one to resize to.</summary>
+public sealed record WorkloadTargets(IReadOnlyList<ProjectAccess> Projects, string ImageId, string FlavorRef = "42", string LargerFlavorRef = "1");
 
 /// <summary>
-/// A mixed create / show / list / action / metadata / rename / lock / delete workload. Each worker owns a few servers and is
+/// A mixed create / show / list / action (power, snapshot, rebuild, resize) / metadata / rename / lock / delete workload. Each worker owns a few servers and is
 /// the only client that changes them, so it knows what it was told: it reads a server before changing it and picks a
 /// change that server's state allows, and every acknowledged change goes into the ledger (when there is one). A request
 /// cut off by a kill is recorded as unanswered, never as a failure.
@@ -97,6 +97,7 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
         }
 
         var roll = random.NextDouble();
+        server.Flavor = body.GetProperty("flavor").GetProperty("original_name").GetString()!;
         return status switch
         {
             "ERROR" => await DeleteAsync(api, worker, server),
@@ -196,10 +197,11 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
     {
         string[] choices = status switch
         {
-            "ACTIVE" => ["os-stop", "pause", "suspend", "reboot-soft", "reboot-hard", "createImage"],
-            "SHUTOFF" => ["os-start", "os-start", "reboot-hard"],
+            "ACTIVE" => ["os-stop", "pause", "suspend", "reboot-soft", "reboot-hard", "createImage", "rebuild", "resize"],
+            "SHUTOFF" => ["os-start", "os-start", "reboot-hard", "rebuild", "resize"],
             "PAUSED" => ["unpause"],
             "SUSPENDED" => ["resume"],
+            "VERIFY_RESIZE" => ["confirmResize", "revertResize"],
             _ => [],
         };
         if (choices.Length == 0)
@@ -219,15 +221,20 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
             "reboot-soft" => """{"reboot": {"type": "SOFT"}}""",
             "reboot-hard" => """{"reboot": {"type": "HARD"}}""",
             "createImage" => $$$"""{"createImage": {"name": "snap-{{{server.Id[..8]}}}"}}""",
+            "rebuild" => $$$"""{"rebuild": {"imageRef": "{{{targets.ImageId}}}"}}""",
+            // Between the workload's flavor and the next size up, so a resize always changes something.
+            "resize" => $$$"""{"resize": {"flavorRef": "{{{(server.Flavor == "m1.nano" ? targets.LargerFlavorRef : targets.FlavorRef)}}}"}}""",
             _ => $$$"""{"{{{action}}}": null}""",
         };
-        return await ActionAsync(api, server, action, json, recordAction: true);
+        return await ActionAsync(api, server, action, json, recordAction: true,
+            action == "confirmResize" ? HttpStatusCode.NoContent : HttpStatusCode.Accepted);
     }
 
-    private async Task<bool> ActionAsync(ComputeApi api, TrackedServer server, string kind, string json, bool recordAction)
+    private async Task<bool> ActionAsync(ComputeApi api, TrackedServer server, string kind, string json, bool recordAction,
+        HttpStatusCode expected = HttpStatusCode.Accepted)
     {
         var answer = await CallAsync(api, kind, HttpMethod.Post, $"/v2.1/servers/{server.Id}/action", targets.Projects[server.Project].Token, json,
-            [HttpStatusCode.Accepted]);
+            [expected]);
         if (answer is null)
         {
             if (kind == "unlock")
@@ -238,7 +245,7 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
             return false;
         }
 
-        if (answer.Status == HttpStatusCode.Accepted)
+        if (answer.Status == expected)
         {
             if (kind == "unlock")
             {
