@@ -98,12 +98,14 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
 
         var roll = random.NextDouble();
         server.Flavor = body.GetProperty("flavor").GetProperty("original_name").GetString()!;
+        // Metadata changes only where Nova allows them: a server that came up and rests (not in VERIFY_RESIZE, not ERROR).
+        var resting = status is "ACTIVE" or "SHUTOFF" or "PAUSED" or "SUSPENDED";
         return status switch
         {
             "ERROR" => await DeleteAsync(api, worker, server),
             _ when roll < 0.10 => await DeleteAsync(api, worker, server),
-            _ when roll < 0.30 => await SetMetadataAsync(api, worker, server),
-            _ when roll < 0.35 => await DeleteMetadataAsync(api, worker, server),
+            _ when roll < 0.30 && resting => await SetMetadataAsync(api, worker, server),
+            _ when roll < 0.35 && resting => await DeleteMetadataAsync(api, worker, server),
             _ when roll < 0.40 => await RenameAsync(api, worker, server),
             _ when roll < 0.43 => await LockAsync(api, server),
             _ => await PowerActionAsync(api, worker, server, status),
