@@ -24,7 +24,7 @@ public static class CrashBenchmark
             Console.WriteLine($"violation: {violation}");
         }
 
-        Environment.ExitCode = result.Violations.Count == 0 ? 0 : 1;
+        Environment.ExitCode = result.Violations.Count == 0 && result.Disturbed is null ? 0 : 1;
     }
 
     public static Table Table(CrashRunResult result)
@@ -44,6 +44,11 @@ public static class CrashBenchmark
             restarts.Count == 0 ? "-" : $"{restarts[restarts.Count / 2]:F1} / {restarts[^1]:F1} s");
         table.AddRow("libvirt", result.DomainsUnchecked is null ? $"{result.LibvirtUri} (domains checked)" : $"{result.LibvirtUri} (domains not checked)");
         table.AddRow("elapsed", $"{result.Elapsed.TotalSeconds:F0} s");
+        if (result.Disturbed is not null)
+        {
+            table.AddRow("[yellow]stopped early[/]", Markup.Escape(result.Disturbed));
+        }
+
         return table;
     }
 }

@@ -41,7 +41,7 @@ public static class LoadBenchmark
             table.AddRow($"  {kind} ({count})", $"{kindP50:F1} / {kindP99:F1} ms", "");
         }
 
-        table.AddRow("errors (unexpected status or unanswered)", Verdict(result.Errors == 0, $"{result.Errors}"), "0");
+        table.AddRow("errors (unexpected status, unanswered, server gone ERROR)", Verdict(result.Errors == 0, $"{result.Errors}"), "0");
         table.AddRow("5xx", Verdict(stats.ServerErrors == 0, $"{stats.ServerErrors}"), "0");
         table.AddRow("RSS " + string.Join(" → ", result.Rss.Select(s => $"{s.At.TotalMinutes:F0}m")),
             string.Join(" → ", result.Rss.Select(s => $"{s.MiB:F0}")) + " MiB", "flat after the first minute");

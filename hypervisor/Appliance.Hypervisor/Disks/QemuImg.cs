@@ -48,10 +48,19 @@ public static class QemuImg
     public static Task ResizeAsync(string path, string format, long sizeBytes, CancellationToken cancellationToken = default) =>
         RunAsync(["resize", "-q", "-f", format, path, Bytes(sizeBytes)], cancellationToken);
 
+    /// <summary>
+    /// glibc gives each thread of a process its own malloc arena, and each reserves 64 MiB of address space: the worker
+    /// threads of a qemu-img convert could use up the --as limit without using the memory, and then fail to start a thread
+    /// ("qemu_thread_create: Resource temporarily unavailable", a boot-from-volume build failing at random). Two arenas keep
+    /// the limit about memory.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string> { ["MALLOC_ARENA_MAX"] = "2" };
+
     private static Task<string> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         HostCommand.RunAsync(
             "prlimit",
             [$"--as={AddressSpaceBytes}", $"--cpu={CpuSeconds}", "--", "qemu-img", .. arguments],
+            Environment,
             cancellationToken);
 
     /// <summary>A qcow2's external data file, named under format-specific data.</summary>

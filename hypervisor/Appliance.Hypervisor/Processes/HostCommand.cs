@@ -5,7 +5,12 @@ namespace Appliance.Hypervisor.Processes;
 /// <summary>Runs a host program with an argument list (never a shell) and returns its output, or throws with its stderr.</summary>
 public static class HostCommand
 {
-    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken = default)
+    public static Task<string> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
+        RunAsync(program, arguments, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>As RunAsync, with variables added to the program's environment.</summary>
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -16,6 +21,11 @@ public static class HostCommand
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new HostCommandException(program, -1, "could not start");

@@ -26,7 +26,11 @@ public sealed record CrashRunResult(
     IReadOnlyList<TimeSpan> Restarts,
     string LibvirtUri,
     string? DomainsUnchecked,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Why the run stopped before its kills were done (libvirtd restarted under it), or null.</summary>
+    public string? Disturbed { get; init; }
+}
 
 /// <summary>
 /// SIGKILLs the appliance at random moments of a mixed workload, restarts it on the same data dir and checks
@@ -58,6 +62,8 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
         var restarts = new List<TimeSpan>();
         var runs = 0;
         var fixes = 0;
+        var kills = 0;
+        string? disturbed = null;
         ApplianceProcess? appliance = null;
         try
         {
@@ -83,6 +89,7 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
                     var uptime = options.MinUptime + (options.MaxUptime - options.MinUptime) * random.NextDouble();
                     await Task.Delay(uptime);
                     await appliance.KillAsync();
+                    kills++;
                     await stop.CancelAsync();
                     await running;
                     log($"kill {kill}/{options.Kills} after {uptime.TotalMilliseconds:F0} ms: {ledger.Servers.Count} servers acknowledged, {stats.Requests} requests");
@@ -101,6 +108,14 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
                 using var checkClient = Client(appliance);
                 await new CrashInvariants(new ComputeApi(checkClient), setup.AdminToken, dataDir, report)
                     .CheckAfterRestartAsync(ledger, setup.Targets.Projects, domains);
+                if (domains?.LibvirtdRestarted == true)
+                {
+                    report.KeepFirst(violationsBefore);
+                    disturbed = $"libvirtd restarted during round {kill}: the test host lost the run's guests; the run stops there";
+                    log($"  {disturbed}");
+                    break;
+                }
+
                 log($"  restarted in {restart.Elapsed.TotalSeconds:F1} s, {repaired} reconcile fixes; {report.Checked} checks, {report.Violations.Count} violations");
                 foreach (var violation in report.Violations.Skip(violationsBefore))
                 {
@@ -108,8 +123,9 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
                 }
             }
 
-            using (var client = Client(appliance))
+            if (disturbed is null)
             {
+                using var client = Client(appliance);
                 await DeleteEverythingAsync(new ComputeApi(client), setup.AdminToken, dataDir, domains, report);
             }
 
@@ -137,8 +153,11 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
         }
 
         var all = ledger.Servers;
-        return new CrashRunResult(runs, options.Kills, report.Checked, report.Violations, stats,
-            all.Count, all.Count(s => s.Delete == DeleteState.Acknowledged), ledger.UnansweredCreates, fixes, restarts, libvirtUri, domainsUnchecked, clock.Elapsed);
+        return new CrashRunResult(runs, kills, report.Checked, report.Violations, stats,
+            all.Count, all.Count(s => s.Delete == DeleteState.Acknowledged), ledger.UnansweredCreates, fixes, restarts, libvirtUri, domainsUnchecked, clock.Elapsed)
+        {
+            Disturbed = disturbed,
+        };
     }
 
     /// <summary>The end of a run: every server deleted through the API leaves no row, domain, instance dir or volume.</summary>

@@ -23,6 +23,15 @@ public sealed class InvariantReport
         }
     }
 
+    /// <summary>Forgets the violations found after the first <paramref name="count"/>: their round was disturbed from outside.</summary>
+    public void KeepFirst(int count)
+    {
+        lock (_gate)
+        {
+            _violations.RemoveRange(count, _violations.Count - count);
+        }
+    }
+
     public void Check(bool holds, string invariant, Func<string> detail)
     {
         Interlocked.Increment(ref _checked);

@@ -17,15 +17,26 @@ public sealed class HostDomains : IDisposable
     /// <summary>libvirt's test driver, hosted by libvirtd: one fake host for every process that connects.</summary>
     public const string SharedTestUri = "test+unix:///default";
 
+    private const string LibvirtdPidFile = "/run/libvirtd.pid";
+
     private readonly LibvirtHost _host;
     private readonly LibvirtComputeDriver _driver;
+    private readonly string? _libvirtdPid = LibvirtdPid();
+    private volatile bool _reconnected;
 
     private HostDomains(LibvirtHost host, string scratchDir)
     {
         _host = host;
         _driver = new LibvirtComputeDriver(host, new HypervisorPaths(scratchDir), new HostFacts(HasKvm: false));
         _driver.ListGuests(); // connects now: a libvirtd that does not answer is found before the run starts
+        host.Reconnected += () => _reconnected = true;
     }
+
+    /// <summary>
+    /// libvirtd restarted since the run began (someone else's test, an operator): the test host's state, the run's guests with
+    /// it, is gone, so what the harness would check from here on says nothing about the appliance.
+    /// </summary>
+    public bool LibvirtdRestarted => _reconnected || LibvirtdPid() != _libvirtdPid;
 
     public string Uri => _host.Uri;
 
@@ -68,4 +79,6 @@ public sealed class HostDomains : IDisposable
     }
 
     public void Dispose() => _host.Dispose();
+
+    private static string? LibvirtdPid() => File.Exists(LibvirtdPidFile) ? File.ReadAllText(LibvirtdPidFile).Trim() : null;
 }

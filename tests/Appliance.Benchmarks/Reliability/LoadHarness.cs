@@ -17,7 +17,7 @@ public sealed record LoadRunResult(WorkloadStats Stats, TimeSpan Elapsed, IReadO
 {
     public double RequestsPerSecond => (Stats.Requests - Stats.Unanswered) / Elapsed.TotalSeconds;
 
-    /// <summary>Unanswered requests and unexpected answers: the run's target is none.</summary>
+    /// <summary>Unanswered requests, unexpected answers and servers gone ERROR: the run's target is none.</summary>
     public long Errors => Stats.Unexpected + Stats.Unanswered;
 }
 
@@ -43,7 +43,7 @@ public sealed class LoadHarness(ApplianceLauncher launcher, Action<string> log)
             using var client = new HttpClient(handler) { BaseAddress = appliance.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             var setup = await ReliabilitySetup.PrepareAsync(client, dataDir, "load", options.Projects);
             var stats = new WorkloadStats();
-            var workload = new MixedWorkload(setup.Targets, ledger: null, stats, options.Seed) { BootFromVolumeShare = 0.1, ReadShare = 0.3 };
+            var workload = new MixedWorkload(setup.Targets, ledger: null, stats, options.Seed) { BootFromVolumeShare = 0.1, ReadShare = 0.3, ErrorIsFailure = true };
 
             var rss = new List<RssSample> { new(TimeSpan.Zero, appliance.ResidentMiB()) };
             var clock = Stopwatch.StartNew();

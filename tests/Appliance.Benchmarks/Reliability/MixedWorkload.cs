@@ -23,6 +23,12 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
     /// <summary>Share of steps that boot from a volume (a copy of the image in DATA_DIR/volumes) instead of an image overlay.</summary>
     public double BootFromVolumeShare { get; init; } = 0.2;
 
+    /// <summary>
+    /// A server seen in ERROR counts as a failure: right for a load with no kills (a build or an action that failed on its
+    /// own), wrong for the crash harness, whose restarts fail interrupted builds on purpose.
+    /// </summary>
+    public bool ErrorIsFailure { get; init; }
+
     /// <summary>Share of steps that only read (a list or a show), as dashboards and CLIs do between changes.</summary>
     public double ReadShare { get; init; } = 0.2;
 
@@ -84,6 +90,11 @@ public sealed class MixedWorkload(WorkloadTargets targets, AcknowledgedChanges? 
         var body = shown.Body.GetProperty("server");
         var status = body.GetProperty("status").GetString()!;
         var task = body.GetProperty("OS-EXT-STS:task_state").GetString();
+        if (status == "ERROR" && ErrorIsFailure && server.LastStatus != "ERROR")
+        {
+            stats.Failed($"server {server.Id} went ERROR: {(body.TryGetProperty("fault", out var fault) ? fault.ToString() : "no fault")}");
+        }
+
         server.LastStatus = status;
         if (task is not null || status == "BUILD")
         {

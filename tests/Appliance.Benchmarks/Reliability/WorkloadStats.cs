@@ -46,6 +46,16 @@ public sealed class WorkloadStats
         }
     }
 
+    /// <summary>Something went wrong that no status code shows, e.g. a server that went ERROR with nothing to interrupt it.</summary>
+    public void Failed(string what)
+    {
+        Interlocked.Increment(ref _unexpected);
+        if (_surprises.Count < KeptSurprises)
+        {
+            _surprises.Enqueue(Truncate(what));
+        }
+    }
+
     public void NotAnswered()
     {
         Interlocked.Increment(ref _requests);

@@ -24,6 +24,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
             $"{result.Workload.Requests} requests ({result.Workload.Unanswered} cut by a kill), {result.AcknowledgedCreates} servers acknowledged, " +
             $"{result.ReconcileFixes} reconcile fixes, {result.Elapsed.TotalSeconds:F0} s; {result.DomainsUnchecked ?? "domains checked"}");
         Assert.True(result.Violations.Count == 0, string.Join("\n", result.Violations));
+        Assert.True(result.Disturbed is null, result.Disturbed);
         Assert.Equal(Kills, result.Kills);
         Assert.True(result.AcknowledgedCreates > 0, "the workload had servers created");
     }
