@@ -2,24 +2,10 @@ using Appliance.Hypervisor.Processes;
 
 namespace Appliance.Hypervisor.Disks;
 
-/// <summary>Creates an instance's local disks: the root overlay, swap, ephemeral, and its own kernel and ramdisk copies.</summary>
+/// <summary>Creates an instance's local disks other than the root (see RootOverlays): swap, ephemeral, and its own kernel and ramdisk copies.</summary>
 public static class LocalDisks
 {
     public const string EphemeralLabel = "ephemeral0";
-
-    /// <summary>A qcow2 overlay on the base, grown to the flavor's size; never smaller than the image.</summary>
-    /// <param name="sizeBytes">The flavor's root size; 0 means the image's own size.</param>
-    public static async Task CreateRootAsync(string path, CachedImage image, long sizeBytes, CancellationToken cancellationToken = default)
-    {
-        if (sizeBytes != 0 && sizeBytes < image.VirtualSizeBytes)
-        {
-            throw new InvalidDiskImageException(
-                $"the flavor's root disk ({sizeBytes} bytes) is smaller than the image ({image.VirtualSizeBytes} bytes)");
-        }
-
-        await QemuImg.CreateOverlayAsync(path, image.Path, image.Format, Math.Max(sizeBytes, image.VirtualSizeBytes), cancellationToken)
-            .ConfigureAwait(false);
-    }
 
     /// <summary>A raw sparse file with a swap signature, as Nova's _create_swap.</summary>
     public static async Task CreateSwapAsync(string path, int sizeMiB, CancellationToken cancellationToken = default)

@@ -26,7 +26,7 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         _options = options ?? new DriverOptions();
         _cache = new BaseImageCache(paths);
         _volumes = new Volumes(paths);
-        _spawnDisks = new SpawnDisks(paths, _cache);
+        _spawnDisks = new SpawnDisks(paths, _cache, new RootOverlays(paths));
     }
 
     public event Action<LifecycleEvent>? LifecycleChanged

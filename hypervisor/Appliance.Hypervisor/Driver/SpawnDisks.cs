@@ -6,7 +6,7 @@ using Appliance.Hypervisor.Disks;
 namespace Appliance.Hypervisor.Driver;
 
 /// <summary>Creates the files of a new instance in its dir and says, as a GuestSpec, what was made.</summary>
-internal sealed class SpawnDisks(HypervisorPaths paths, BaseImageCache cache)
+internal sealed class SpawnDisks(HypervisorPaths paths, BaseImageCache cache, RootOverlays overlays)
 {
     /// <param name="keepEphemeral">A rebuild's preserve_ephemeral: the ephemeral disk already in the instance dir is used as it is.</param>
     public async Task<(GuestSpec Spec, bool BaseWasCached)> CreateAsync(SpawnRequest request, List<SpawnPhase> phases, bool keepEphemeral,
@@ -39,7 +39,7 @@ internal sealed class SpawnDisks(HypervisorPaths paths, BaseImageCache cache)
         // These files depend only on the cached images, so they are made at once; each phase keeps its own time.
         Task<SpawnPhase?>[] work =
         [
-            Timed(SpawnPhases.RootDisk, root is null ? null : () => LocalDisks.CreateRootAsync(root, baseImage!, request.RootGiB << 30, cancellationToken)),
+            Timed(SpawnPhases.RootDisk, root is null ? null : () => overlays.CreateAsync(root, baseImage!, request.RootGiB << 30, cancellationToken)),
             Timed(SpawnPhases.BootFiles, kernel is null ? null : async () =>
             {
                 await CopyBootFileAsync(request.Kernel!, kernel, cancellationToken).ConfigureAwait(false);

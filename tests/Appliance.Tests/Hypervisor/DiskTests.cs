@@ -55,7 +55,7 @@ public sealed class DiskTests : IDisposable
     {
         var image = await new BaseImageCache(_paths).EnsureAsync("image-2", RawImage(), "raw");
         var root = Path.Combine(_dataDir.Path, "disk");
-        await LocalDisks.CreateRootAsync(root, image, 1L << 30);
+        await new RootOverlays(_paths).CreateAsync(root, image, 1L << 30);
         var info = await QemuImg.InfoAsync(root, "qcow2");
         Assert.Equal(("qcow2", 1L << 30, image.Path), (info.Format, info.VirtualSizeBytes, info.BackingFile));
         var json = await HostCommand.RunAsync("qemu-img", ["info", "-f", "qcow2", "--output=json", root]);
@@ -63,10 +63,28 @@ public sealed class DiskTests : IDisposable
     }
 
     [Fact]
+    public async Task RootOverlay_WrittenFromItsTemplate_IsTheFileQemuImgMakes_AndEachSizeHasItsOwn()
+    {
+        var image = await new BaseImageCache(_paths).EnsureAsync("image-5", RawImage(), "raw");
+        var overlays = new RootOverlays(_paths);
+        var (first, second, larger) = (Path.Combine(_dataDir.Path, "first"), Path.Combine(_dataDir.Path, "second"), Path.Combine(_dataDir.Path, "larger"));
+        await overlays.CreateAsync(first, image, 1L << 30);
+        await overlays.CreateAsync(second, image, 1L << 30);
+        await overlays.CreateAsync(larger, image, 2L << 30);
+
+        var byQemuImg = Path.Combine(_dataDir.Path, "by-qemu-img");
+        await QemuImg.CreateOverlayAsync(byQemuImg, image.Path, "raw", 1L << 30);
+        Assert.Equal(await File.ReadAllBytesAsync(byQemuImg), await File.ReadAllBytesAsync(second));
+        Assert.Equal(1L << 30, (await QemuImg.InfoAsync(second, "qcow2")).VirtualSizeBytes);
+        Assert.Equal((2L << 30, image.Path), ((await QemuImg.InfoAsync(larger, "qcow2")).VirtualSizeBytes, (await QemuImg.InfoAsync(larger, "qcow2")).BackingFile));
+        Assert.Empty(Directory.GetFiles(_paths.BaseImages, "*.part"));
+    }
+
+    [Fact]
     public async Task RootOverlay_SmallerThanTheImage_IsRefused()
     {
         var image = await new BaseImageCache(_paths).EnsureAsync("image-3", RawImage(8), "raw");
-        await Assert.ThrowsAsync<InvalidDiskImageException>(() => LocalDisks.CreateRootAsync(Path.Combine(_dataDir.Path, "disk"), image, 4L << 20));
+        await Assert.ThrowsAsync<InvalidDiskImageException>(() => new RootOverlays(_paths).CreateAsync(Path.Combine(_dataDir.Path, "disk"), image, 4L << 20));
     }
 
     [Fact]
