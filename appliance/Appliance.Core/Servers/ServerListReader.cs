@@ -17,8 +17,9 @@ public sealed class ServerListReader(ServerRepository servers)
         if (query.Marker is null)
         {
             parameters.Add("take", query.Limit + 1);
-            rows = (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
-                $"SELECT * FROM servers WHERE {where} ORDER BY {order} LIMIT @take", parameters, cancellationToken: cancellationToken))).ToList();
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+                $"SELECT * FROM servers WHERE {where} ORDER BY {order} LIMIT @take", parameters, cancellationToken: cancellationToken));
+            rows = await ServerRowReader.ReadAllAsync(reader, cancellationToken);
         }
         else
         {
@@ -33,9 +34,10 @@ public sealed class ServerListReader(ServerRepository servers)
             }
 
             var window = ordered.Skip(at + 1).Take(query.Limit + 1).ToList();
-            var byId = (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
                 "SELECT * FROM servers WHERE uuid IN (SELECT value FROM json_each(@window))", new { window = ServerRepository.UuidArray(window) },
-                cancellationToken: cancellationToken))).ToDictionary(row => row.Uuid);
+                cancellationToken: cancellationToken));
+            var byId = (await ServerRowReader.ReadAllAsync(reader, cancellationToken)).ToDictionary(row => row.Uuid);
             rows = window.Select(uuid => byId[uuid]).ToList();
         }
 
