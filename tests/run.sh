@@ -9,14 +9,23 @@ log=$(mktemp)
 dotnet test Appliance.sln -c Release --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# One line per test assembly: "Passed!  - Failed: 0, Passed: 85, Skipped: 0, Total: 85, ...".
+# One line per test assembly: "Passed!  - Failed: 0, Passed: 85, Skipped: 0, Total: 85, ...". A --logger of its own
+# (e.g. console;verbosity=detailed) prints a "Total tests:" block with "Passed: N" lines instead; counted when no line came.
 read -r passed failed skipped < <(awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ {
+    lines++
     for (i = 1; i <= NF; i++) {
       if ($i ~ /Failed$/)  f += $(i + 1)
       if ($i ~ / Passed$/) p += $(i + 1)
       if ($i ~ /Skipped$/) s += $(i + 1)
     }
-  } END { printf "%d %d %d\n", p, f, s }' "$log")
+  }
+  /^Total tests: / { block = 1; next }
+  block && /^ +(Passed|Failed|Skipped): +[0-9]+ *$/ { gsub(/ /, ""); count[$1] += $2; next }
+  block { block = 0 }
+  END {
+    if (!lines) { p = count["Passed"]; f = count["Failed"]; s = count["Skipped"] }
+    printf "%d %d %d\n", p, f, s
+  }' "$log")
 rm -f "$log"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the runner failed before any test could
