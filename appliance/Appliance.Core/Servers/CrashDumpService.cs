@@ -22,7 +22,7 @@ public sealed class CrashDumpService(
 
     public async Task TriggerAsync(ServerCaller caller, OperationContext operation, string uuid, CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:trigger_crash_dump", cancellationToken);
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
             // Checked again under the write lock, where no other operation can slip in.

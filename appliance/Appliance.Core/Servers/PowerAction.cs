@@ -16,6 +16,14 @@ public sealed record PowerAction(
     /// <summary>Tasks this action may interrupt instead of answering 409; an interrupted soft reboot stops waiting for its guest.</summary>
     public IReadOnlySet<string> TakesOverFrom { get; init; } = States();
 
+    /// <summary>Nova's policy rule for the action, named in its 403.</summary>
+    public string PolicyRule => Name switch
+    {
+        "pause" or "unpause" => $"os_compute_api:os-pause-server:{Name}",
+        "suspend" or "resume" => $"os_compute_api:os-suspend-server:{Name}",
+        _ => $"os_compute_api:servers:{Name}",
+    };
+
     /// <summary>Nova's event name for the phase on the hypervisor, as shown by `openstack server event show`.</summary>
     public string EventName => $"compute_{Name}_instance";
 

@@ -16,7 +16,7 @@ public sealed class ServerLockService(Database database, ServerService servers)
 
     private async Task ChangeAsync(ServerCaller caller, OperationContext operation, string uuid, string action, CancellationToken cancellationToken)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, $"os_compute_api:os-lock-server:{action}", cancellationToken);
         await database.WriteAsync(async (connection, transaction) =>
         {
             var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);

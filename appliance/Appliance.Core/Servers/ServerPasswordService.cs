@@ -27,7 +27,7 @@ public sealed class ServerPasswordService(
 
     public async Task ChangeAsync(ServerCaller caller, OperationContext operation, string uuid, string password, CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:os-admin-password", cancellationToken);
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
             var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);

@@ -27,7 +27,7 @@ public sealed class ServerPowerService(
 
     public async Task RunAsync(ServerCaller caller, OperationContext operation, string uuid, PowerAction action, CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, action.PolicyRule, cancellationToken);
         PowerTask? mine = null;
         PowerTask? superseded = null;
         try

@@ -40,7 +40,7 @@ public sealed class ServerRebuildService(
     public async Task<RebuiltServer> RebuildAsync(ServerCaller caller, OperationContext operation, string uuid, RebuildRequest request,
         CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:rebuild", cancellationToken);
         // As Nova: lock and state are checked before the image is looked at (and again under the write lock).
         ServerStateChecks.RequireUnlocked(server, caller);
         ServerStateChecks.RequireState(server, AllowedVmStates, idle: true, Action, uuid);

@@ -52,7 +52,7 @@ public sealed class ServerResizeService(
     public async Task ResizeAsync(ServerCaller caller, OperationContext operation, string uuid, string flavorRef, string? diskConfig,
         CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:resize", cancellationToken);
         // As Nova: lock and state come first, then the flavor, the quota and the image (lock and state again under the write lock).
         ServerStateChecks.RequireUnlocked(server, caller);
         ServerStateChecks.RequireState(server, ResizeFromVmStates, idle: true, ResizeAction, uuid);
@@ -178,7 +178,7 @@ public sealed class ServerResizeService(
     /// <summary>confirmResize: answered once the kept disks are gone and the server is ACTIVE (or SHUTOFF when its guest is off).</summary>
     public async Task ConfirmAsync(ServerCaller caller, OperationContext operation, string uuid, CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:confirm_resize", cancellationToken);
         var actionId = await StartResolveAsync(caller, operation, server, uuid, ConfirmAction, TaskStates.ResizeConfirming, checkRevertQuota: false, cancellationToken);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         runner.Run(server.Uuid, async token =>
@@ -202,7 +202,7 @@ public sealed class ServerResizeService(
     /// <summary>revertResize: 202 at once; the server shows REVERT_RESIZE until the old disks and flavor are back.</summary>
     public async Task RevertAsync(ServerCaller caller, OperationContext operation, string uuid, CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:revert_resize", cancellationToken);
         var actionId = await StartResolveAsync(caller, operation, server, uuid, RevertAction, TaskStates.ResizeReverting, checkRevertQuota: true, cancellationToken);
         runner.Run(server.Uuid, token => RevertGuestAsync(server.Uuid, actionId, token));
     }

@@ -127,7 +127,7 @@ public sealed class ServerService(
     /// <summary>PUT /servers/{id}: name, description, access IPs and disk config; the rest of a server changes through actions.</summary>
     public async Task<ServerRecord> UpdateAsync(ServerCaller caller, string uuid, IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken = default)
     {
-        var server = await WritableAsync(caller, uuid, cancellationToken);
+        var server = await WritableAsync(caller, uuid, "os_compute_api:servers:update", cancellationToken);
         var columns = new Dictionary<string, object?>(changes);
         if (columns.TryGetValue("name", out var name) && name is string newName)
         {
@@ -145,7 +145,7 @@ public sealed class ServerService(
     /// <summary>DELETE /servers/{id}: marks the server deleting at once; disks and domain go in the background.</summary>
     public async Task DeleteAsync(ServerCaller caller, OperationContext operation, string uuid, CancellationToken cancellationToken = default)
     {
-        var server = await WritableAsync(caller, uuid, cancellationToken);
+        var server = await WritableAsync(caller, uuid, "os_compute_api:servers:delete", cancellationToken);
         if (server.Locked && !caller.IsAdmin)
         {
             throw new ServerException(409, $"Instance {server.Uuid} is locked");
@@ -164,10 +164,12 @@ public sealed class ServerService(
         runner.Run(server.Uuid, token => deleter.DeleteAsync(server.Uuid, actionId, token));
     }
 
-    public async Task<ServerRecord> WritableAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken)
+    /// <summary>A server the caller may change; a reader gets Nova's 403 naming the policy rule of what was asked.</summary>
+    public async Task<ServerRecord> WritableAsync(ServerCaller caller, string uuid, string rule, CancellationToken cancellationToken)
     {
         var server = await GetAsync(caller, uuid, cancellationToken);
-        return caller.CanWrite(server) ? server : throw new ServerException(403, "Policy doesn't allow os_compute_api:servers:update to be performed.");
+        caller.RequireWrite(server, rule);
+        return server;
     }
 
     private async Task<Flavor> UsableFlavorAsync(ServerCaller caller, string flavorRef, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed class ServerSnapshotService(
     public async Task<string> CreateImageAsync(ServerCaller caller, OperationContext operation, string uuid, string name,
         IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken = default)
     {
-        var server = await servers.WritableAsync(caller, uuid, cancellationToken);
+        var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:create_image", cancellationToken);
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
             var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
