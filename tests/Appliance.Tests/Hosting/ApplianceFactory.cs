@@ -1,6 +1,7 @@
 using Appliance.Core;
 using Appliance.Core.Configuration;
 using Appliance.Web;
+using Appliance.Web.Ui;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -26,6 +27,9 @@ public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri =
 
     /// <summary>Every log event written by the host, with the request id it carried.</summary>
     public RecordingLoggerProvider Logs { get; } = new();
+
+    /// <summary>A scope of the status page's own container, as each /ui request gets one; the first call builds it.</summary>
+    public IServiceScope CreateUiScope() => Services.GetRequiredService<UiHost>().Services.CreateScope();
 
     protected override IHostBuilder CreateHostBuilder()
     {

@@ -16,7 +16,7 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
 {
     private async Task<(IServiceScope Scope, UiSession Ui)> SignInAsync(string user, string password, string? project)
     {
-        var scope = session.Factory.Services.CreateScope();
+        var scope = session.Factory.CreateUiScope();
         var token = await scope.ServiceProvider.GetRequiredService<UiSignIn>().AuthenticateAsync(user, password, project);
         Assert.NotNull(token);
         var ui = scope.ServiceProvider.GetRequiredService<UiSession>();
@@ -49,7 +49,7 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     [Fact]
     public async Task SignIn_WrongPasswordOrUnknownUser_GivesNoToken()
     {
-        using var scope = session.Factory.Services.CreateScope();
+        using var scope = session.Factory.CreateUiScope();
         var signIn = scope.ServiceProvider.GetRequiredService<UiSignIn>();
 
         Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, "wrong", null));

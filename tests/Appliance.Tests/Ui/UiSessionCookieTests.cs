@@ -21,7 +21,7 @@ public sealed class UiSessionCookieTests(ServerApiSession session) : IClassFixtu
     /// <summary>An antiforgery cookie and its form token, as the page hands them to the browser.</summary>
     private (string Cookie, string Field, string Token) Antiforgery()
     {
-        using var scope = session.Factory.Services.CreateScope();
+        using var scope = session.Factory.CreateUiScope();
         var tokens = scope.ServiceProvider.GetRequiredService<IAntiforgery>().GetTokens(new DefaultHttpContext { RequestServices = scope.ServiceProvider });
         var cookieName = scope.ServiceProvider.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.Cookie.Name;
         return ($"{cookieName}={tokens.CookieToken}", tokens.FormFieldName, tokens.RequestToken!);
@@ -63,7 +63,7 @@ public sealed class UiSessionCookieTests(ServerApiSession session) : IClassFixtu
     /// <summary>The token inside a cookie, read the way the appliance reads it; null when the ticket does not open.</summary>
     private async Task<string?> TokenInAsync(string cookie)
     {
-        using var scope = session.Factory.Services.CreateScope();
+        using var scope = session.Factory.CreateUiScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Headers.Cookie = cookie;
         return await UiCookie.TokenAsync(context);

@@ -19,23 +19,29 @@ public static class UiServices
     /// <summary>Under the data dir: the Data Protection keys that encrypt sign-in cookies and antiforgery tokens.</summary>
     public const string KeyDirectory = "ui-keys";
 
+    /// <summary>
+    /// In the appliance's container: the graphs' sampler (it samples from the start, whether or not anyone looks) and
+    /// the page's own container, which holds everything else and is built on the first /ui request.
+    /// </summary>
     public static IServiceCollection AddApplianceUi(this IServiceCollection services)
     {
+        services.AddSingleton<UsageCounter>();
+        services.AddSingleton<UsageHistory>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageHistory>());
+        services.AddSingleton<HostStatusReader>();
+        services.AddSingleton(provider => new UiHost(provider, services));
+        return services;
+    }
+
+    /// <summary>In the page's own container (see <see cref="UiHost"/>): Blazor, the sign-in cookie and the page's backends.</summary>
+    internal static IServiceCollection AddStatusPage(this IServiceCollection services)
+    {
+        services.AddRouting();
         services.AddRazorComponents().AddInteractiveServerComponents();
         // Keys kept in the data dir (owner only), so a sign-in cookie and an open page's form outlive a restart of the appliance.
         services.AddDataProtection().SetApplicationName("appliance");
         services.AddOptions<KeyManagementOptions>()
             .Configure<DataPaths>((options, paths) => options.XmlRepository = new PrivateKeyRepository(Path.Combine(paths.Root, KeyDirectory)));
-        // Its only job is warming the key ring at startup; an appliance whose page nobody opens never makes a key.
-        foreach (var warmup in services.Where(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
-        {
-            services.Remove(warmup);
-        }
-
-        services.AddSingleton<UsageCounter>();
-        services.AddSingleton<UsageHistory>();
-        services.AddHostedService(provider => provider.GetRequiredService<UsageHistory>());
-        services.AddSingleton<HostStatusReader>();
         services.AddScoped<UiSession>();
         services.AddScoped<UiCaller>();
         services.AddUiCookie();
@@ -48,12 +54,12 @@ public static class UiServices
     }
 
     /// <summary>
-    /// /ui and below: the page, its script and styles, and the circuit's hub (/ui/_blazor). The branch is built on the
-    /// first /ui request, so an appliance nobody looks at never loads Blazor's endpoints.
+    /// /ui and below: the page, its script and styles, and the circuit's hub (/ui/_blazor). The branch and the page's
+    /// container are built on the first /ui request; each /ui request runs in a scope of the page's container.
     /// </summary>
     public static IApplicationBuilder MapApplianceUi(this IApplicationBuilder app)
     {
-        var branch = new Lazy<RequestDelegate>(() => BuildBranch(app.New()), LazyThreadSafetyMode.ExecutionAndPublication);
+        var branch = new Lazy<(RequestDelegate Pipeline, IServiceProvider Services)>(() => BuildBranch(app), LazyThreadSafetyMode.ExecutionAndPublication);
         return app.Use(async (context, next) =>
         {
             if (!context.Request.Path.StartsWithSegments(PathBase, out var remaining))
@@ -62,22 +68,27 @@ public static class UiServices
                 return;
             }
 
-            var (path, pathBase) = (context.Request.Path, context.Request.PathBase);
+            var (pipeline, uiServices) = branch.Value;
+            await using var scope = uiServices.CreateAsyncScope();
+            var (path, pathBase, requestServices) = (context.Request.Path, context.Request.PathBase, context.RequestServices);
             context.Request.PathBase = pathBase.Add(PathBase);
             context.Request.Path = remaining;
+            context.RequestServices = scope.ServiceProvider;
             try
             {
-                await branch.Value(context);
+                await pipeline(context);
             }
             finally
             {
-                (context.Request.Path, context.Request.PathBase) = (path, pathBase);
+                (context.Request.Path, context.Request.PathBase, context.RequestServices) = (path, pathBase, requestServices);
             }
         });
     }
 
-    private static RequestDelegate BuildBranch(IApplicationBuilder ui)
+    private static (RequestDelegate Pipeline, IServiceProvider Services) BuildBranch(IApplicationBuilder app)
     {
+        var ui = app.New();
+        ui.ApplicationServices = app.ApplicationServices.GetRequiredService<UiHost>().Services;
         ui.Use((context, next) =>
         {
             // "/ui" itself: the page's relative links need the trailing slash.
@@ -98,6 +109,6 @@ public static class UiServices
             endpoints.MapUiSession();
             endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         });
-        return ui.Build();
+        return (ui.Build(), ui.ApplicationServices);
     }
 }
