@@ -77,7 +77,10 @@ public static class ServeCommand
             return 2;
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Empty, not slim: the settings above are the appliance's only ones; the slim builder read appsettings.json a second
+        // time and watched it for changes, and added host filtering and forwarded headers, none of which the appliance uses.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddApplianceConsoleLog();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));

@@ -26,7 +26,7 @@ public static class GlanceApi
         routes.MapGet(Prefix, Versions);
         routes.MapGet(Prefix + "/versions", Versions);
 
-        var images = routes.MapGroup(Prefix + "/v2/images").AddEndpointFilter<ImageFaults>();
+        var images = routes.MapGroup(Prefix + "/v2/images").AddEndpointFilter(new ImageFaults());
         images.MapGet("", List);
         images.MapPost("", Create);
         images.MapGet("/{id}", Show);

@@ -17,7 +17,7 @@ public static class FlavorAccessApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var flavors = ComputeApiGroups.Group(routes, version, "/flavors").AddEndpointFilter<FlavorAccessFaults>();
+            var flavors = ComputeApiGroups.Group(routes, version, "/flavors").AddEndpointFilter(new FlavorAccessFaults());
             flavors.MapGet("/{id}/os-flavor-access", List);
             flavors.MapPost("/{id}/action", Act);
         }

@@ -20,7 +20,7 @@ public static class KeypairsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var keypairs = ComputeApiGroups.Group(routes, version, "/os-keypairs").AddEndpointFilter<KeyPairFaults>();
+            var keypairs = ComputeApiGroups.Group(routes, version, "/os-keypairs").AddEndpointFilter(new KeyPairFaults());
             keypairs.MapGet("", List);
             keypairs.MapPost("", Create);
             keypairs.MapGet("/{name}", Show);

@@ -22,7 +22,7 @@ public static class QuotaSetsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var quotas = ComputeApiGroups.Group(routes, version, "/os-quota-sets").AddEndpointFilter<QuotaFaults>();
+            var quotas = ComputeApiGroups.Group(routes, version, "/os-quota-sets").AddEndpointFilter(new QuotaFaults());
             quotas.MapGet("/{projectId}", Show);
             quotas.MapGet("/{projectId}/detail", Detail);
             quotas.MapGet("/{projectId}/defaults", Defaults);

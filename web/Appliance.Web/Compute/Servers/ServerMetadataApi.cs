@@ -20,7 +20,7 @@ public static class ServerMetadataApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var metadata = ComputeApiGroups.Group(routes, version, "/servers/{id}/metadata").AddEndpointFilter<ServerFaultsFilter>();
+            var metadata = ComputeApiGroups.Group(routes, version, "/servers/{id}/metadata").AddEndpointFilter(new ServerFaultsFilter());
             metadata.MapGet("", List);
             metadata.MapPost("", Merge);
             metadata.MapPut("", Replace);

@@ -21,7 +21,7 @@ public static class ServerTagsApi
         {
             var tags = ComputeApiGroups.Group(routes, version, "/servers/{id}/tags")
                 .AvailableFrom(ComputeMicroversions.ServerTags)
-                .AddEndpointFilter<ServerFaultsFilter>();
+                .AddEndpointFilter(new ServerFaultsFilter());
             tags.MapGet("", List);
             tags.MapPut("", Replace);
             tags.MapDelete("", DeleteAll);

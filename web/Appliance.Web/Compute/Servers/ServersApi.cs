@@ -19,7 +19,7 @@ public static class ServersApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var servers = ComputeApiGroups.Group(routes, version, "/servers").AddEndpointFilter<ServerFaultsFilter>();
+            var servers = ComputeApiGroups.Group(routes, version, "/servers").AddEndpointFilter(new ServerFaultsFilter());
             servers.MapGet("", List);
             servers.MapGet("/detail", Detail);
             servers.MapPost("", Create);
