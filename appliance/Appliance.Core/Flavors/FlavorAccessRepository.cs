@@ -19,9 +19,9 @@ public sealed class FlavorAccessRepository(Database database)
         database.WriteAsync(async (connection, transaction) =>
         {
             var id = await InternalId(connection, transaction, flavorId, cancellationToken);
-            var added = await connection.ExecuteAsync(new CommandDefinition(
+            var added = await connection.ExecuteAsync(
                 "INSERT INTO flavor_projects (flavor_id, project_id) VALUES (@id, @projectId) ON CONFLICT DO NOTHING",
-                new { id, projectId }, transaction, cancellationToken: cancellationToken));
+                new { id, projectId }, transaction);
             // Nova names the flavor by its database id here, not by the API's flavor id.
             return added == 1
                 ? await Projects(connection, transaction, flavorId, cancellationToken)
@@ -33,22 +33,22 @@ public sealed class FlavorAccessRepository(Database database)
         database.WriteAsync(async (connection, transaction) =>
         {
             var id = await InternalId(connection, transaction, flavorId, cancellationToken);
-            var removed = await connection.ExecuteAsync(new CommandDefinition(
+            var removed = await connection.ExecuteAsync(
                 "DELETE FROM flavor_projects WHERE flavor_id = @id AND project_id = @projectId",
-                new { id, projectId }, transaction, cancellationToken: cancellationToken));
+                new { id, projectId }, transaction);
             return removed == 1
                 ? await Projects(connection, transaction, flavorId, cancellationToken)
                 : throw new FlavorAccessException(404, $"Flavor access not found for {id} / {projectId} combination.");
         }, cancellationToken);
 
     private static async Task<long> InternalId(SqliteConnection connection, IDbTransaction transaction, string flavorId, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT id FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction, cancellationToken: cancellationToken))
+        await connection.ExecuteScalarAsync<long?>(
+            "SELECT id FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction)
         ?? throw new FlavorAccessException(404, $"Flavor {flavorId} could not be found.");
 
     private static async Task<IReadOnlyList<string>> Projects(SqliteConnection connection, IDbTransaction? transaction, string flavorId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<string>(new CommandDefinition("""
+        (await connection.QueryAsync<string>("""
             SELECT p.project_id FROM flavor_projects p JOIN flavors f ON f.id = p.flavor_id
             WHERE f.flavorid = @flavorId ORDER BY p.rowid
-            """, new { flavorId }, transaction, cancellationToken: cancellationToken))).ToList();
+            """, new { flavorId }, transaction)).ToList();
 }

@@ -31,7 +31,7 @@ public sealed class FlavorRepository(Database database)
         disabled AS Disabled, description AS Description
         """;
 
-    private sealed record Row(
+    internal sealed record Row(
         string FlavorId, string Name, long MemoryMb, long Vcpus, long RootGb, long EphemeralGb, long Swap,
         double RxtxFactor, long IsPublic, long Disabled, string? Description)
     {
@@ -42,8 +42,8 @@ public sealed class FlavorRepository(Database database)
     public async Task<Flavor?> FindAsync(string flavorId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM flavors WHERE flavorid = @flavorId", new { flavorId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            $"SELECT {Columns} FROM flavors WHERE flavorid = @flavorId", new { flavorId });
         return row?.ToFlavor();
     }
 
@@ -51,14 +51,14 @@ public sealed class FlavorRepository(Database database)
     public Task<bool> InsertAsync(Flavor flavor, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var taken = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM flavors WHERE flavorid = @FlavorId OR name = @Name", flavor, transaction, cancellationToken: cancellationToken));
+            var taken = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM flavors WHERE flavorid = @FlavorId OR name = @Name", flavor, transaction);
             if (taken > 0)
             {
                 return false;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await connection.ExecuteAsync("""
                 INSERT INTO flavors (flavorid, name, memory_mb, vcpus, root_gb, ephemeral_gb, swap, rxtx_factor, is_public, disabled, description, created_at)
                 VALUES (@FlavorId, @Name, @MemoryMb, @Vcpus, @RootGb, @EphemeralGb, @Swap, @RxtxFactor, @IsPublic, @Disabled, @Description, @CreatedAt)
                 """, new
@@ -66,14 +66,14 @@ public sealed class FlavorRepository(Database database)
                 flavor.FlavorId, flavor.Name, flavor.MemoryMb, flavor.Vcpus, flavor.RootGb, flavor.EphemeralGb, flavor.Swap,
                 flavor.RxtxFactor, IsPublic = flavor.IsPublic ? 1 : 0, Disabled = flavor.Disabled ? 1 : 0, flavor.Description,
                 CreatedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            }, transaction, cancellationToken: cancellationToken));
+            }, transaction);
             return true;
         }, cancellationToken);
 
     /// <summary>Removes a flavor with its extra specs and access list; false when there was none.</summary>
     public Task<bool> DeleteAsync(string flavorId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction, cancellationToken: cancellationToken)) == 1,
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
+            "DELETE FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction) == 1,
             cancellationToken);
 
     /// <summary>Sets (adds or replaces) extra specs of a flavor.</summary>
@@ -82,10 +82,10 @@ public sealed class FlavorRepository(Database database)
         {
             foreach (var (key, value) in specs)
             {
-                await connection.ExecuteAsync(new CommandDefinition("""
+                await connection.ExecuteAsync("""
                     INSERT INTO flavor_extra_specs (flavor_id, key, value) SELECT id, @key, @value FROM flavors WHERE flavorid = @flavorId
                     ON CONFLICT (flavor_id, key) DO UPDATE SET value = excluded.value
-                    """, new { flavorId, key, value }, transaction, cancellationToken: cancellationToken));
+                    """, new { flavorId, key, value }, transaction);
             }
 
             return 0;
@@ -93,18 +93,18 @@ public sealed class FlavorRepository(Database database)
 
     /// <summary>Removes one extra spec; false when the flavor had no such key.</summary>
     public Task<bool> DeleteExtraSpecAsync(string flavorId, string key, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "DELETE FROM flavor_extra_specs WHERE key = @key AND flavor_id = (SELECT id FROM flavors WHERE flavorid = @flavorId)",
-            new { flavorId, key }, transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+            new { flavorId, key }, transaction) == 1, cancellationToken);
 
     /// <summary>The flavor's extra specs (key -> value), ordered by key.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ExtraSpecsAsync(string flavorId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var specs = await connection.QueryAsync<(string Key, string Value)>(new CommandDefinition("""
+        var specs = await connection.QueryAsync<SpecRow>("""
             SELECT s.key, s.value FROM flavor_extra_specs s JOIN flavors f ON f.id = s.flavor_id
             WHERE f.flavorid = @flavorId ORDER BY s.key
-            """, new { flavorId }, cancellationToken: cancellationToken));
+            """, new { flavorId });
         return specs.ToDictionary(spec => spec.Key, spec => spec.Value, StringComparer.Ordinal);
     }
 
@@ -127,8 +127,10 @@ public sealed class FlavorRepository(Database database)
             ORDER BY {column} {direction}, id {direction}
             """);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            sql, new { projectId, minDisk = query.MinDisk, minRam = query.MinRam }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<Row>(
+            sql, new { projectId, minDisk = query.MinDisk, minRam = query.MinRam });
         return rows.Select(row => row.ToFlavor()).ToList();
     }
+
+    internal sealed record SpecRow(string Key, string Value);
 }

@@ -118,7 +118,7 @@ public sealed class Authenticator(Database database, DomainService domains, Toke
                 "SELECT id FROM projects WHERE domain_id = @domainId AND name = @name", new { domainId, name = project.Name });
     }
 
-    private sealed class UserCredentials
+    internal sealed class UserCredentials
     {
         public string Id { get; init; } = "";
         public string? PasswordHash { get; init; }

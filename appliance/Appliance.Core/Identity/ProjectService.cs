@@ -124,7 +124,7 @@ public sealed class ProjectService(Database database, DomainService domains, Tim
     private const string SelectSql =
         "SELECT id AS Id, domain_id AS DomainId, name AS Name, description AS Description, enabled AS Enabled, tags AS Tags FROM projects";
 
-    private sealed class ProjectRow
+    internal sealed class ProjectRow
     {
         public string Id { get; init; } = "";
         public string DomainId { get; init; } = "";

@@ -61,7 +61,7 @@ public sealed class RoleService(Database database)
 
     private const string SelectSql = "SELECT id AS Id, name AS Name, description AS Description, immutable AS Immutable FROM roles";
 
-    private sealed class RoleRow
+    internal sealed class RoleRow
     {
         public string Id { get; init; } = "";
         public string Name { get; init; } = "";

@@ -120,14 +120,14 @@ public sealed class TokenService(Database database, ApplianceOptions options, Ti
             .ToList();
     }
 
-    private sealed class RoleWithGrant
+    internal sealed class RoleWithGrant
     {
         public string Id { get; init; } = "";
         public string Name { get; init; } = "";
         public long Granted { get; init; }
     }
 
-    private sealed class TokenRow
+    internal sealed class TokenRow
     {
         public string UserId { get; init; } = "";
         public string UserName { get; init; } = "";

@@ -152,7 +152,7 @@ public sealed class UserService(Database database, DomainService domains, TimePr
         FROM users
         """;
 
-    private sealed class UserRow
+    internal sealed class UserRow
     {
         public string Id { get; init; } = "";
         public string DomainId { get; init; } = "";

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Appliance.Core.Store;
 using Dapper;
 
@@ -24,7 +25,7 @@ public sealed class ImageRepository(Database database)
         updated_at AS UpdatedAt, deleted_at AS DeletedAt
         """;
 
-    private sealed record Row(
+    internal sealed record Row(
         string Id, string? Name, string Status, string? DiskFormat, string? ContainerFormat, long? Size, long? VirtualSize,
         string? Checksum, string? OsHashAlgo, string? OsHashValue, long MinDisk, long MinRam, string Visibility,
         string? Owner, long Protected, long OsHidden, string CreatedAt, string UpdatedAt, string? DeletedAt);
@@ -32,7 +33,7 @@ public sealed class ImageRepository(Database database)
     public Task InsertAsync(ImageRecord image, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await connection.ExecuteAsync("""
                 INSERT INTO images (id, name, status, disk_format, container_format, min_disk, min_ram, visibility,
                                     owner, protected, os_hidden, created_at, updated_at)
                 VALUES (@Id, @Name, @Status, @DiskFormat, @ContainerFormat, @MinDisk, @MinRam, @Visibility,
@@ -42,7 +43,7 @@ public sealed class ImageRepository(Database database)
                 image.Id, image.Name, image.Status, image.DiskFormat, image.ContainerFormat, image.MinDisk, image.MinRam,
                 image.Visibility, image.Owner, Protected = image.Protected ? 1 : 0, OsHidden = image.OsHidden ? 1 : 0,
                 CreatedAt = Stamp(image.CreatedAt), UpdatedAt = Stamp(image.UpdatedAt),
-            }, transaction, cancellationToken: cancellationToken));
+            }, transaction);
             await WriteExtrasAsync(connection, transaction, image.Id, image.Properties, image.Tags, cancellationToken);
             return 0;
         }, cancellationToken);
@@ -51,8 +52,8 @@ public sealed class ImageRepository(Database database)
     public async Task<ImageRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM images WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            $"SELECT {Columns} FROM images WHERE id = @id", new { id });
         return row is null ? null : (await HydrateAsync(connection, [row], cancellationToken))[0];
     }
 
@@ -60,50 +61,43 @@ public sealed class ImageRepository(Database database)
     public async Task<IReadOnlyList<ImageRecord>> ListAsync(ImageQuery query, CancellationToken cancellationToken = default)
     {
         var sql = new StringBuilder($"SELECT {Columns} FROM images i WHERE 1 = 1");
-        var parameters = new DynamicParameters();
         if (!query.IncludeDeleted)
         {
             sql.Append(" AND status <> 'deleted'");
         }
 
-        AddFilter(sql, parameters, "name", query.Name);
-        AddFilter(sql, parameters, "status", query.Status);
-        AddFilter(sql, parameters, "visibility", query.Visibility);
-        AddFilter(sql, parameters, "owner", query.Owner);
+        AddFilter(sql, "name", query.Name);
+        AddFilter(sql, "status", query.Status);
+        AddFilter(sql, "visibility", query.Visibility);
+        AddFilter(sql, "owner", query.Owner);
         if (query.Ids is { Count: > 0 })
         {
-            sql.Append(" AND id IN @ids");
-            parameters.Add("ids", query.Ids);
+            sql.Append(" AND id IN (SELECT value FROM json_each(@ids))");
         }
 
         if (query.MinDisk is { } minDisk)
         {
             sql.Append(" AND min_disk >= @minDisk");
-            parameters.Add("minDisk", minDisk);
         }
 
         if (query.MinRam is { } minRam)
         {
             sql.Append(" AND min_ram >= @minRam");
-            parameters.Add("minRam", minRam);
         }
 
         if (query.ChangesSince is { } since)
         {
             sql.Append(" AND updated_at >= @since");
-            parameters.Add("since", Stamp(since));
         }
 
         for (var i = 0; i < query.Tags.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $" AND EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.tag = @tag{i})");
-            parameters.Add($"tag{i}", query.Tags[i]);
+            sql.Append(CultureInfo.InvariantCulture, $" AND EXISTS (SELECT 1 FROM image_tags t WHERE t.image_id = i.id AND t.tag = json_extract(@tags, '$[{i}]'))");
         }
 
         if (query.InstanceUuid is not null)
         {
             sql.Append(" AND EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.name = 'instance_uuid' AND p.value = @instanceUuid)");
-            parameters.Add("instanceUuid", query.InstanceUuid);
         }
 
         if (query.ImageType is not null)
@@ -129,31 +123,45 @@ public sealed class ImageRepository(Database database)
         sql.Append(lastDescending ? "id DESC" : "id ASC");
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
+        // Every filter's value is bound; the SQL names only those the query uses.
+        var parameters = new
+        {
+            name = query.Name,
+            status = query.Status,
+            visibility = query.Visibility,
+            owner = query.Owner,
+            ids = JsonSerializer.Serialize(query.Ids ?? []),
+            minDisk = query.MinDisk,
+            minRam = query.MinRam,
+            since = query.ChangesSince is { } changesSince ? Stamp(changesSince) : null,
+            tags = JsonSerializer.Serialize(query.Tags),
+            instanceUuid = query.InstanceUuid,
+        };
+        var rows = (await connection.QueryAsync<Row>(sql.ToString(), parameters)).ToList();
         return await HydrateAsync(connection, rows, cancellationToken);
     }
 
     /// <summary>Moves an image from one status to another; false when it was not in the expected one.</summary>
     public Task<bool> TransitionAsync(string id, string from, string to, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "UPDATE images SET status = @to, updated_at = @now WHERE id = @id AND status = @from",
-            new { id, from, to, now = Stamp(DateTimeOffset.UtcNow) }, transaction, cancellationToken: cancellationToken)) == 1,
+            new { id, from, to, now = Stamp(DateTimeOffset.UtcNow) }, transaction) == 1,
             cancellationToken);
 
     /// <summary>Records a finished upload; the image becomes active in the same statement.</summary>
     public Task<bool> ActivateAsync(string id, long size, long virtualSize, string checksum, string hashAlgo, string hashValue, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition("""
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync("""
             UPDATE images SET status = 'active', size = @size, virtual_size = @virtualSize, checksum = @checksum,
                               os_hash_algo = @hashAlgo, os_hash_value = @hashValue, updated_at = @now
             WHERE id = @id AND status = 'saving'
             """, new { id, size, virtualSize, checksum, hashAlgo, hashValue, now = Stamp(DateTimeOffset.UtcNow) },
-            transaction, cancellationToken: cancellationToken)) == 1, cancellationToken);
+            transaction) == 1, cancellationToken);
 
     /// <summary>Replaces the mutable fields, properties and tags of an image in one transaction.</summary>
     public Task UpdateAsync(ImageRecord image, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await connection.ExecuteAsync("""
                 UPDATE images SET name = @Name, disk_format = @DiskFormat, container_format = @ContainerFormat,
                                   min_disk = @MinDisk, min_ram = @MinRam, visibility = @Visibility,
                                   protected = @Protected, os_hidden = @OsHidden, updated_at = @UpdatedAt
@@ -162,41 +170,40 @@ public sealed class ImageRepository(Database database)
             {
                 image.Id, image.Name, image.DiskFormat, image.ContainerFormat, image.MinDisk, image.MinRam, image.Visibility,
                 Protected = image.Protected ? 1 : 0, OsHidden = image.OsHidden ? 1 : 0, UpdatedAt = Stamp(image.UpdatedAt),
-            }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM image_properties WHERE image_id = @Id; DELETE FROM image_tags WHERE image_id = @Id;",
-                new { image.Id }, transaction, cancellationToken: cancellationToken));
+            }, transaction);
+            await connection.ExecuteAsync("DELETE FROM image_properties WHERE image_id = @Id; DELETE FROM image_tags WHERE image_id = @Id;",
+                new { image.Id }, transaction);
             await WriteExtrasAsync(connection, transaction, image.Id, image.Properties, image.Tags, cancellationToken);
             return 0;
         }, cancellationToken);
 
     public Task MarkDeletedAsync(string id, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
+        database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "UPDATE images SET status = 'deleted', deleted_at = @now, updated_at = @now WHERE id = @id",
-            new { id, now = Stamp(DateTimeOffset.UtcNow) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            new { id, now = Stamp(DateTimeOffset.UtcNow) }, transaction), cancellationToken);
 
     /// <summary>Bytes a project's images hold or are about to hold, for its image quota.</summary>
     public async Task<long> BytesUsedAsync(string owner, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        return await connection.ExecuteScalarAsync<long>(
             "SELECT COALESCE(SUM(size), 0) FROM images WHERE owner = @owner AND status IN ('active', 'saving', 'deactivated')",
-            new { owner }, cancellationToken: cancellationToken));
+            new { owner });
     }
 
     /// <summary>Uploads cut off by a crash: never acknowledged, so they go back to queued for a retry.</summary>
     public Task<int> RequeueInterruptedUploadsAsync(CancellationToken cancellationToken = default) =>
-        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "UPDATE images SET status = 'queued', updated_at = @now WHERE status = 'saving'",
-            new { now = Stamp(DateTimeOffset.UtcNow) }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            new { now = Stamp(DateTimeOffset.UtcNow) }, transaction), cancellationToken);
 
     internal static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static void AddFilter(StringBuilder sql, DynamicParameters parameters, string column, string? value)
+    private static void AddFilter(StringBuilder sql, string column, string? value)
     {
         if (value is not null)
         {
             sql.Append(CultureInfo.InvariantCulture, $" AND {column} = @{column}");
-            parameters.Add(column, value);
         }
     }
 
@@ -206,15 +213,15 @@ public sealed class ImageRepository(Database database)
     {
         foreach (var (name, value) in properties)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 "INSERT INTO image_properties (image_id, name, value) VALUES (@id, @name, @value)",
-                new { id, name, value }, transaction, cancellationToken: cancellationToken));
+                new { id, name, value }, transaction);
         }
 
         foreach (var tag in tags.Distinct(StringComparer.Ordinal))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO image_tags (image_id, tag) VALUES (@id, @tag)", new { id, tag }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(
+                "INSERT INTO image_tags (image_id, tag) VALUES (@id, @tag)", new { id, tag }, transaction);
         }
     }
 
@@ -226,11 +233,11 @@ public sealed class ImageRepository(Database database)
         }
 
         var ids = rows.Select(row => row.Id).ToList();
-        var properties = (await connection.QueryAsync<(string ImageId, string Name, string Value)>(new CommandDefinition(
-                "SELECT image_id, name, value FROM image_properties WHERE image_id IN @ids ORDER BY name", new { ids }, cancellationToken: cancellationToken)))
+        var properties = (await connection.QueryAsync<PropertyRow>(
+                "SELECT image_id, name, value FROM image_properties WHERE image_id IN (SELECT value FROM json_each(@ids)) ORDER BY name", new { ids = JsonSerializer.Serialize(ids) }))
             .ToLookup(p => p.ImageId);
-        var tags = (await connection.QueryAsync<(string ImageId, string Tag)>(new CommandDefinition(
-                "SELECT image_id, tag FROM image_tags WHERE image_id IN @ids ORDER BY tag", new { ids }, cancellationToken: cancellationToken)))
+        var tags = (await connection.QueryAsync<TagRow>(
+                "SELECT image_id, tag FROM image_tags WHERE image_id IN (SELECT value FROM json_each(@ids)) ORDER BY tag", new { ids = JsonSerializer.Serialize(ids) }))
             .ToLookup(t => t.ImageId);
         return rows.Select(row => new ImageRecord
         {
@@ -257,4 +264,8 @@ public sealed class ImageRepository(Database database)
             Tags = tags[row.Id].Select(t => t.Tag).ToList(),
         }).ToList();
     }
+
+    internal sealed record PropertyRow(string ImageId, string Name, string Value);
+
+    internal sealed record TagRow(string ImageId, string Tag);
 }

@@ -10,7 +10,7 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
 {
     private const string Columns = "id AS Id, user_id AS UserId, name AS Name, fingerprint AS Fingerprint, public_key AS PublicKey, type AS Type, created_at AS CreatedAt";
 
-    private sealed record Row(long Id, string UserId, string Name, string Fingerprint, string PublicKey, string Type, string CreatedAt)
+    internal sealed record Row(long Id, string UserId, string Name, string Fingerprint, string PublicKey, string Type, string CreatedAt)
     {
         public KeyPair ToKeyPair() => new(Id, UserId, Name, Fingerprint, PublicKey, Type, DateTimeOffset.Parse(CreatedAt, CultureInfo.InvariantCulture));
     }
@@ -39,26 +39,26 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
         var keyPair = await database.WriteAsync(async (connection, transaction) =>
         {
             // Counting and inserting in one IMMEDIATE transaction: parallel creates cannot pass the quota together.
-            var used = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId", new { userId }, transaction, cancellationToken: cancellationToken));
+            var used = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId", new { userId }, transaction);
             var limits = await quotas.GetLimitsAsync(connection, transaction, projectId, cancellationToken);
             if (!QuotaLimits.Allows(limits.KeyPairs, used, 1))
             {
                 throw new KeyPairException(403, "Quota exceeded, too many key pairs.");
             }
 
-            var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction, cancellationToken: cancellationToken));
+            var exists = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction);
             if (exists > 0)
             {
                 throw new KeyPairException(409, $"Key pair '{name}' already exists.");
             }
 
-            return await connection.QuerySingleAsync<Row>(new CommandDefinition($"""
+            return await connection.QuerySingleAsync<Row>($"""
                 INSERT INTO key_pairs (user_id, name, fingerprint, public_key, type, created_at)
                 VALUES (@userId, @name, @fingerprint, @publicKey, @type, @createdAt) RETURNING {Columns}
                 """, new { userId, name, fingerprint, publicKey, type, createdAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) },
-                transaction, cancellationToken: cancellationToken));
+                transaction);
         }, cancellationToken);
         return (keyPair.ToKeyPair(), privateKey);
     }
@@ -67,32 +67,32 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
     public async Task<IReadOnlyList<KeyPair>> ListAsync(string userId, int? limit = null, string? marker = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (marker is not null && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @marker", new { userId, marker }, cancellationToken: cancellationToken)) == 0)
+        if (marker is not null && await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @marker", new { userId, marker }) == 0)
         {
             // Nova answers an unknown marker with 400, not 404: the list itself exists.
             throw new KeyPairException(400, $"Marker {marker} could not be found.");
         }
 
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition($"""
+        var rows = await connection.QueryAsync<Row>($"""
             SELECT {Columns} FROM key_pairs WHERE user_id = @userId AND (@marker IS NULL OR name > @marker)
             ORDER BY name LIMIT @limit
-            """, new { userId, marker, limit = limit ?? -1 }, cancellationToken: cancellationToken));
+            """, new { userId, marker, limit = limit ?? -1 });
         return rows.Select(row => row.ToKeyPair()).ToList();
     }
 
     public async Task<KeyPair> GetAsync(string userId, string name, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            $"SELECT {Columns} FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name });
         return row?.ToKeyPair() ?? throw new KeyPairException(404, $"Keypair {name} not found for user {userId}");
     }
 
     public async Task DeleteAsync(string userId, string name, CancellationToken cancellationToken = default)
     {
-        var deleted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        var deleted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+            "DELETE FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction), cancellationToken);
         if (deleted == 0)
         {
             throw new KeyPairException(404, $"Keypair {name} not found for user {userId}");

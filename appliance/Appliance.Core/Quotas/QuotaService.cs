@@ -13,7 +13,7 @@ namespace Appliance.Core.Quotas;
 /// </summary>
 public sealed class QuotaService(Database database, TimeProvider clock)
 {
-    private sealed record OverrideRow(string Resource, long HardLimit);
+    internal sealed record OverrideRow(string Resource, long HardLimit);
 
     public async Task<QuotaLimits> GetLimitsAsync(string projectId, CancellationToken cancellationToken = default)
     {
@@ -24,9 +24,9 @@ public sealed class QuotaService(Database database, TimeProvider clock)
     /// <summary>The project's effective limits, read on <paramref name="connection"/> inside <paramref name="transaction"/> when given.</summary>
     public async Task<QuotaLimits> GetLimitsAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default)
     {
-        var rows = await connection.QueryAsync<OverrideRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<OverrideRow>(
             "SELECT resource AS Resource, hard_limit AS HardLimit FROM quotas WHERE project_id = @projectId",
-            new { projectId }, transaction, cancellationToken: cancellationToken));
+            new { projectId }, transaction);
         return QuotaLimits.Defaults.With(rows.Select(row => KeyValuePair.Create(row.Resource, (int)row.HardLimit)));
     }
 
@@ -41,12 +41,12 @@ public sealed class QuotaService(Database database, TimeProvider clock)
     /// its flavor and the one it goes to, so two resizes cannot pass the quota together.
     /// </summary>
     public async Task<ServerUsage> CountServerUsageAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default) =>
-        await connection.QuerySingleAsync<ServerUsage>(new CommandDefinition("""
+        await connection.QuerySingleAsync<ServerUsage>("""
             SELECT COUNT(*) AS Instances,
                 COALESCE(SUM(MAX(vcpus, COALESCE(json_extract(new_flavor_json, '$.vcpus'), 0))), 0) AS Cores,
                 COALESCE(SUM(MAX(memory_mb, COALESCE(json_extract(new_flavor_json, '$.ram'), 0))), 0) AS Ram
             FROM servers WHERE project_id = @projectId AND deleted = 0
-            """, new { projectId }, transaction, cancellationToken: cancellationToken));
+            """, new { projectId }, transaction);
 
     /// <summary>
     /// Sets the given limits in one transaction. Unless <paramref name="force"/>, a limit below what is in use
@@ -72,11 +72,11 @@ public sealed class QuotaService(Database database, TimeProvider clock)
             var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
             foreach (var (resource, limit) in limits)
             {
-                await connection.ExecuteAsync(new CommandDefinition("""
+                await connection.ExecuteAsync("""
                     INSERT INTO quotas (project_id, resource, hard_limit, created_at, updated_at)
                     VALUES (@projectId, @resource, @limit, @now, @now)
                     ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit, updated_at = excluded.updated_at
-                    """, new { projectId, resource, limit, now }, transaction, cancellationToken: cancellationToken));
+                    """, new { projectId, resource, limit, now }, transaction);
             }
 
             return await GetLimitsAsync(connection, transaction, projectId, cancellationToken);
@@ -84,6 +84,6 @@ public sealed class QuotaService(Database database, TimeProvider clock)
 
     /// <summary>Puts every limit of the project back to its default.</summary>
     public Task DeleteAsync(string projectId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM quotas WHERE project_id = @projectId", new { projectId }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+            "DELETE FROM quotas WHERE project_id = @projectId", new { projectId }, transaction), cancellationToken);
 }

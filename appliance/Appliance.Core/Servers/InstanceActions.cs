@@ -15,10 +15,10 @@ public sealed class InstanceActions(Database database)
         OperationContext context, CancellationToken cancellationToken)
     {
         var now = Timestamps.Now();
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        return await connection.ExecuteScalarAsync<long>("""
             INSERT INTO instance_actions (server_uuid, action, request_id, user_id, project_id, start_time, updated_at)
             VALUES (@serverUuid, @action, @RequestId, @UserId, @ProjectId, @now, @now) RETURNING id
-            """, new { serverUuid, action, context.RequestId, context.UserId, context.ProjectId, now }, transaction, cancellationToken: cancellationToken));
+            """, new { serverUuid, action, context.RequestId, context.UserId, context.ProjectId, now }, transaction);
     }
 
     public Task<long> StartAsync(string serverUuid, string action, OperationContext context, CancellationToken cancellationToken = default) =>
@@ -29,12 +29,12 @@ public sealed class InstanceActions(Database database)
         string? details = null, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await connection.ExecuteAsync("""
                 INSERT INTO instance_action_events (action_id, event, start_time, finish_time, result, details)
                 VALUES (@actionId, @eventName, @start, @finish, @result, @details);
                 UPDATE instance_actions SET updated_at = @finish WHERE id = @actionId;
                 """, new { actionId, eventName, start = Timestamps.Stored(started), finish = Timestamps.Stored(finished), result, details },
-                transaction, cancellationToken: cancellationToken));
+                transaction);
             return 0;
         }, cancellationToken);
 
@@ -44,15 +44,15 @@ public sealed class InstanceActions(Database database)
     {
         foreach (var e in events)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 "INSERT INTO instance_action_events (action_id, event, start_time, finish_time, result, details) VALUES (@actionId, @Name, @start, @finish, @Result, @Details)",
                 new { actionId, e.Name, start = Timestamps.Stored(e.Started), finish = Timestamps.Stored(e.Finished), e.Result, e.Details },
-                transaction, cancellationToken: cancellationToken));
+                transaction);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @message WHERE id = @actionId",
-            new { actionId, now = Timestamps.Now(), message }, transaction, cancellationToken: cancellationToken));
+            new { actionId, now = Timestamps.Now(), message }, transaction);
     }
 
     /// <summary>Closes the action; a message marks it failed, as Nova's "Error".</summary>
@@ -60,37 +60,37 @@ public sealed class InstanceActions(Database database)
         database.WriteAsync((connection, transaction) => FinishAsync(connection, transaction, actionId, message, cancellationToken), cancellationToken);
 
     public static Task<int> FinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId, string? message, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
+        connection.ExecuteAsync(
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @message WHERE id = @actionId",
-            new { actionId, now = Timestamps.Now(), message }, transaction, cancellationToken: cancellationToken));
+            new { actionId, now = Timestamps.Now(), message }, transaction);
 
     /// <summary>Closes, as failed, every action of the server still open: after a restart nothing will finish them.</summary>
     public Task FinishInterruptedAsync(string serverUuid, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @Error WHERE server_uuid = @serverUuid AND finish_time IS NULL",
-            new { serverUuid, now = Timestamps.Now(), Error }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+            new { serverUuid, now = Timestamps.Now(), Error }, transaction), cancellationToken);
 
     public async Task<IReadOnlyList<InstanceActionRecord>> ListAsync(string serverUuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<InstanceActionRecord>(new CommandDefinition(
-            "SELECT * FROM instance_actions WHERE server_uuid = @serverUuid ORDER BY id DESC", new { serverUuid }, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<InstanceActionRecord>(
+            "SELECT * FROM instance_actions WHERE server_uuid = @serverUuid ORDER BY id DESC", new { serverUuid })).ToList();
     }
 
     public async Task<(InstanceActionRecord Action, IReadOnlyList<InstanceActionEventRecord> Events)?> FindAsync(string serverUuid, string requestId,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var action = await connection.QueryFirstOrDefaultAsync<InstanceActionRecord>(new CommandDefinition(
+        var action = await connection.QueryFirstOrDefaultAsync<InstanceActionRecord>(
             "SELECT * FROM instance_actions WHERE server_uuid = @serverUuid AND request_id = @requestId ORDER BY id DESC",
-            new { serverUuid, requestId }, cancellationToken: cancellationToken));
+            new { serverUuid, requestId });
         if (action is null)
         {
             return null;
         }
 
-        var events = (await connection.QueryAsync<InstanceActionEventRecord>(new CommandDefinition(
-            "SELECT * FROM instance_action_events WHERE action_id = @Id ORDER BY id", new { action.Id }, cancellationToken: cancellationToken))).ToList();
+        var events = (await connection.QueryAsync<InstanceActionEventRecord>(
+            "SELECT * FROM instance_action_events WHERE action_id = @Id ORDER BY id", new { action.Id })).ToList();
         return (action, events);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Core.Store;
 using Dapper;
 
 namespace Appliance.Core.Servers;
@@ -17,16 +18,15 @@ public sealed class ServerListReader(ServerRepository servers)
         if (query.Marker is null)
         {
             parameters.Add("take", query.Limit + 1);
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                $"SELECT * FROM servers WHERE {where} ORDER BY {order} LIMIT @take", parameters, cancellationToken: cancellationToken));
+            await using var command = parameters.CommandFor(connection, $"SELECT * FROM servers WHERE {where} ORDER BY {order} LIMIT @take");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             rows = await ServerRowReader.ReadAllAsync(reader, cancellationToken);
         }
         else
         {
             // The page after the marker, found by its position in the filtered order: any sort works, and a
             // single box holds few enough servers that the ordered ids are cheap to read.
-            var ordered = (await connection.QueryAsync<string>(new CommandDefinition(
-                $"SELECT uuid FROM servers WHERE {where} ORDER BY {order}", parameters, cancellationToken: cancellationToken))).ToList();
+            var ordered = await ReadUuidsAsync(parameters.CommandFor(connection, $"SELECT uuid FROM servers WHERE {where} ORDER BY {order}"), cancellationToken);
             var at = ordered.FindIndex(uuid => string.Equals(uuid, query.Marker, StringComparison.OrdinalIgnoreCase));
             if (at < 0)
             {
@@ -34,9 +34,9 @@ public sealed class ServerListReader(ServerRepository servers)
             }
 
             var window = ordered.Skip(at + 1).Take(query.Limit + 1).ToList();
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-                "SELECT * FROM servers WHERE uuid IN (SELECT value FROM json_each(@window))", new { window = ServerRepository.UuidArray(window) },
-                cancellationToken: cancellationToken));
+            await using var command = new SqlParameters().AddList("window", window)
+                .CommandFor(connection, "SELECT * FROM servers WHERE uuid IN (SELECT value FROM json_each(@window))");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var byId = (await ServerRowReader.ReadAllAsync(reader, cancellationToken)).ToDictionary(row => row.Uuid);
             rows = window.Select(uuid => byId[uuid]).ToList();
         }
@@ -50,14 +50,29 @@ public sealed class ServerListReader(ServerRepository servers)
         var uuids = rows.Select(row => row.Uuid).ToList();
         var metadata = await ServerRepository.MetadataAsync(connection, null, uuids, cancellationToken);
         var tags = await ServerRepository.TagsAsync(connection, uuids, cancellationToken);
-        var volumes = (await connection.QueryAsync<BlockDeviceMapping>(new CommandDefinition(
+        var volumes = (await connection.QueryAsync<BlockDeviceMapping>(
                 "SELECT * FROM block_device_mappings WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) AND destination_type = 'volume' ORDER BY id",
-                new { uuids = ServerRepository.UuidArray(uuids) }, cancellationToken: cancellationToken)))
+                new { uuids = ServerRepository.UuidArray(uuids) }))
             .GroupBy(m => m.ServerUuid).ToDictionary(g => g.Key, g => (IReadOnlyList<BlockDeviceMapping>)g.ToList());
         return new ServerPage(rows, metadata, tags, volumes, more);
     }
 
-    private static (string Where, DynamicParameters Parameters) Filter(ServerListQuery query)
+    private static async Task<List<string>> ReadUuidsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var uuids = new List<string>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                uuids.Add(reader.GetString(0));
+            }
+
+            return uuids;
+        }
+    }
+
+    private static (string Where, SqlParameters Parameters) Filter(ServerListQuery query)
     {
         var where = new StringBuilder(query.Deleted switch
         {
@@ -66,12 +81,18 @@ public sealed class ServerListReader(ServerRepository servers)
             // As Nova: changes-since also returns servers deleted since then.
             null => query.ChangesSince is null ? "deleted = 0" : "1 = 1",
         });
-        var parameters = new DynamicParameters();
+        var parameters = new SqlParameters();
 
         void Add(string condition, string name, object? value)
         {
             where.Append(" AND ").Append(condition);
             parameters.Add(name, value);
+        }
+
+        void AddList(string condition, string name, IReadOnlyList<string> values)
+        {
+            where.Append(" AND ").Append(condition);
+            parameters.AddList(name, values);
         }
 
         if (query.ProjectId is not null) Add("project_id = @projectId", "projectId", query.ProjectId);
@@ -101,14 +122,14 @@ public sealed class ServerListReader(ServerRepository servers)
                 parameters.Add($"vm{i}", match.VmState);
                 if (match.OnlyTasks.Count > 0)
                 {
-                    parameters.Add($"only{i}", match.OnlyTasks);
-                    return $"(vm_state = @vm{i} AND task_state IN @only{i})";
+                    parameters.AddList($"only{i}", match.OnlyTasks);
+                    return $"(vm_state = @vm{i} AND task_state IN (SELECT value FROM json_each(@only{i})))";
                 }
 
                 if (match.ExceptTasks.Count > 0)
                 {
-                    parameters.Add($"except{i}", match.ExceptTasks);
-                    return $"(vm_state = @vm{i} AND (task_state IS NULL OR task_state NOT IN @except{i}))";
+                    parameters.AddList($"except{i}", match.ExceptTasks);
+                    return $"(vm_state = @vm{i} AND (task_state IS NULL OR task_state NOT IN (SELECT value FROM json_each(@except{i}))))";
                 }
 
                 return $"vm_state = @vm{i}";
@@ -118,22 +139,22 @@ public sealed class ServerListReader(ServerRepository servers)
 
         if (query.Tags.Count > 0)
         {
-            Add($"(SELECT COUNT(*) FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @tags) = {query.Tags.Count}", "tags", query.Tags);
+            AddList($"(SELECT COUNT(*) FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN (SELECT value FROM json_each(@tags))) = {query.Tags.Count}", "tags", query.Tags);
         }
 
         if (query.TagsAny.Count > 0)
         {
-            Add("EXISTS (SELECT 1 FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @tagsAny)", "tagsAny", query.TagsAny);
+            AddList("EXISTS (SELECT 1 FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN (SELECT value FROM json_each(@tagsAny)))", "tagsAny", query.TagsAny);
         }
 
         if (query.NotTags.Count > 0)
         {
-            Add($"(SELECT COUNT(*) FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @notTags) < {query.NotTags.Count}", "notTags", query.NotTags);
+            AddList($"(SELECT COUNT(*) FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN (SELECT value FROM json_each(@notTags))) < {query.NotTags.Count}", "notTags", query.NotTags);
         }
 
         if (query.NotTagsAny.Count > 0)
         {
-            Add("NOT EXISTS (SELECT 1 FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN @notTagsAny)", "notTagsAny", query.NotTagsAny);
+            AddList("NOT EXISTS (SELECT 1 FROM server_tags t WHERE t.server_uuid = servers.uuid AND t.tag IN (SELECT value FROM json_each(@notTagsAny)))", "notTagsAny", query.NotTagsAny);
         }
 
         return (where.ToString(), parameters);

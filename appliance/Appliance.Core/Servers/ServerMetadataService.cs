@@ -92,13 +92,11 @@ public sealed class ServerMetadataService(Database database, ServerService serve
                 throw new ServerException(403, $"Maximum number of metadata items exceeds {limit}");
             }
 
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM server_metadata WHERE server_uuid = @Uuid", new { current.Uuid }, transaction,
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync("DELETE FROM server_metadata WHERE server_uuid = @Uuid", new { current.Uuid }, transaction);
             foreach (var (key, value) in items)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO server_metadata (server_uuid, key, value) VALUES (@Uuid, @key, @value)", new { current.Uuid, key, value }, transaction,
-                    cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(
+                    "INSERT INTO server_metadata (server_uuid, key, value) VALUES (@Uuid, @key, @value)", new { current.Uuid, key, value }, transaction);
             }
 
             await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?>(), cancellationToken);

@@ -28,13 +28,13 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     public static Task<ServerRecord?> FindAsync(SqliteConnection connection, IDbTransaction? transaction, string uuid, bool includeDeleted, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<ServerRecord>(new CommandDefinition(
-            $"SELECT * FROM servers WHERE uuid = @uuid{(includeDeleted ? "" : " AND deleted = 0")}", new { uuid }, transaction, cancellationToken: cancellationToken));
+        connection.QuerySingleOrDefaultAsync<ServerRecord>(
+            $"SELECT * FROM servers WHERE uuid = @uuid{(includeDeleted ? "" : " AND deleted = 0")}", new { uuid }, transaction);
 
     public static async Task InsertAsync(SqliteConnection connection, IDbTransaction transaction, ServerRecord server,
         IReadOnlyDictionary<string, string> metadata, IReadOnlyList<BlockDeviceMapping> blockDevices, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await connection.ExecuteAsync("""
             INSERT INTO servers (uuid, project_id, user_id, name, hostname, description, domain_name, image_ref, flavor_id, flavor_json,
                 vcpus, memory_mb, root_gb, ephemeral_gb, swap_mb, key_name, key_data, user_data, availability_zone, config_drive,
                 access_ip_v4, access_ip_v6, disk_config, security_groups, networks, reservation_id, launch_index, kernel_id, ramdisk_id,
@@ -43,17 +43,17 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
                 @Vcpus, @MemoryMb, @RootGb, @EphemeralGb, @SwapMb, @KeyName, @KeyData, @UserData, @AvailabilityZone, @ConfigDrive,
                 @AccessIpV4, @AccessIpV6, @DiskConfig, @SecurityGroups, @Networks, @ReservationId, @LaunchIndex, @KernelId, @RamdiskId,
                 @RootDeviceName, @VmState, @TaskState, @PowerState, @Progress, @CreatedAt, @UpdatedAt)
-            """, server, transaction, cancellationToken: cancellationToken));
+            """, server, transaction);
         foreach (var (key, value) in metadata)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(
                 "INSERT INTO server_metadata (server_uuid, key, value) VALUES (@uuid, @key, @value)",
-                new { uuid = server.Uuid, key, value }, transaction, cancellationToken: cancellationToken));
+                new { uuid = server.Uuid, key, value }, transaction);
         }
 
         foreach (var device in blockDevices)
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
+            await connection.ExecuteAsync("""
                 INSERT INTO block_device_mappings (server_uuid, boot_index, source_type, destination_type, image_id, volume_id,
                     volume_size, device_name, tag, delete_on_termination)
                 VALUES (@uuid, @BootIndex, @SourceType, @DestinationType, @ImageId, @VolumeId, @VolumeSize, @DeviceName, @Tag, @DeleteOnTermination)
@@ -61,7 +61,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
             {
                 uuid = server.Uuid, device.BootIndex, device.SourceType, device.DestinationType, device.ImageId, device.VolumeId,
                 device.VolumeSize, device.DeviceName, device.Tag, device.DeleteOnTermination,
-            }, transaction, cancellationToken: cancellationToken));
+            }, transaction);
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     private static async Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, string fixedAssignments,
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken)
     {
-        var parameters = new DynamicParameters(new { uuid, updatedAt = Timestamps.Now() });
+        var parameters = new SqlParameters().Add("uuid", uuid).Add("updatedAt", Timestamps.Now());
         var assignments = new StringBuilder(fixedAssignments);
         var index = 0;
         foreach (var (column, value) in columns)
@@ -102,16 +102,16 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
             parameters.Add($"p{index++}", value);
         }
 
-        return await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE servers SET {assignments} WHERE uuid = @uuid AND deleted = 0", parameters, transaction, cancellationToken: cancellationToken)) > 0;
+        await using var command = parameters.CommandFor(connection, $"UPDATE servers SET {assignments} WHERE uuid = @uuid AND deleted = 0", transaction);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     /// <summary>Like UpdateAsync, but only while no operation runs on the server (task_state is null).</summary>
     public async Task<bool> UpdateIfIdleAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
         AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
-            var busy = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM servers WHERE uuid = @uuid AND task_state IS NOT NULL", new { uuid }, transaction, cancellationToken: cancellationToken));
+            var busy = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM servers WHERE uuid = @uuid AND task_state IS NOT NULL", new { uuid }, transaction);
             return busy == 0 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
         }, cancellationToken));
 
@@ -119,18 +119,17 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     public static Task MarkBuiltAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, int powerState, CancellationToken cancellationToken)
     {
         var now = Timestamps.Now();
-        return connection.ExecuteAsync(new CommandDefinition(
+        return connection.ExecuteAsync(
             "UPDATE servers SET vm_state = 'active', task_state = CASE WHEN task_state = 'deleting' THEN task_state END, power_state = @powerState, " +
             "progress = 0, launched_at = @now, updated_at = @now WHERE uuid = @uuid AND deleted = 0",
-            new { uuid, powerState, now }, transaction, cancellationToken: cancellationToken));
+            new { uuid, powerState, now }, transaction);
     }
 
     public async Task<bool> HasVolumeMappingsAsync(string uuid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM block_device_mappings WHERE server_uuid = @uuid AND destination_type = 'volume'", new { uuid },
-            cancellationToken: cancellationToken)) > 0;
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM block_device_mappings WHERE server_uuid = @uuid AND destination_type = 'volume'", new { uuid }) > 0;
     }
 
     /// <summary>Marks the server deleted (the row stays for changes-since) and drops its metadata.</summary>
@@ -138,23 +137,22 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         _ = AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
             var now = Timestamps.Now();
-            return await connection.ExecuteAsync(new CommandDefinition("""
+            return await connection.ExecuteAsync("""
                 UPDATE servers SET deleted = 1, vm_state = 'deleted', task_state = NULL, power_state = 0,
                     deleted_at = @now, terminated_at = @now, updated_at = @now
                 WHERE uuid = @uuid AND deleted = 0
-                """, new { uuid, now }, transaction, cancellationToken: cancellationToken)) > 0;
+                """, new { uuid, now }, transaction) > 0;
         }, cancellationToken));
 
     /// <summary>The server's metadata becomes exactly these items (a rebuild's metadata), inside the caller's transaction.</summary>
     public static async Task ReplaceMetadataAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
         IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM server_metadata WHERE server_uuid = @uuid", new { uuid }, transaction,
-            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync("DELETE FROM server_metadata WHERE server_uuid = @uuid", new { uuid }, transaction);
         foreach (var (key, value) in items)
         {
-            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO server_metadata (server_uuid, key, value) VALUES (@uuid, @key, @value)",
-                new { uuid, key, value }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync("INSERT INTO server_metadata (server_uuid, key, value) VALUES (@uuid, @key, @value)",
+                new { uuid, key, value }, transaction);
         }
     }
 
@@ -185,9 +183,9 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
             return result;
         }
 
-        var rows = await connection.QueryAsync<(string ServerUuid, string Key, string Value)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<MetadataRow>(
             "SELECT server_uuid, key, value FROM server_metadata WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) ORDER BY server_uuid, key",
-            new { uuids = UuidArray(uuids) }, transaction, cancellationToken: cancellationToken));
+            new { uuids = UuidArray(uuids) }, transaction);
         foreach (var (server, key, value) in rows)
         {
             if (!result.TryGetValue(server, out var items))
@@ -209,9 +207,9 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
             return result;
         }
 
-        var rows = await connection.QueryAsync<(string ServerUuid, string Tag)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<TagRow>(
             "SELECT server_uuid, tag FROM server_tags WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) ORDER BY server_uuid, tag",
-            new { uuids = UuidArray(uuids) }, cancellationToken: cancellationToken));
+            new { uuids = UuidArray(uuids) });
         foreach (var (server, tag) in rows)
         {
             if (!result.TryGetValue(server, out var tags))
@@ -234,39 +232,42 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     public async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(string uuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<BlockDeviceMapping>(new CommandDefinition(
-            "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid }, cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<BlockDeviceMapping>(
+            "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid })).ToList();
     }
 
     public Task SetVolumeIdAsync(long mappingId, string volumeId, CancellationToken cancellationToken = default) =>
-        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE block_device_mappings SET volume_id = @volumeId WHERE id = @mappingId", new { mappingId, volumeId }, transaction,
-            cancellationToken: cancellationToken)), cancellationToken);
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+            "UPDATE block_device_mappings SET volume_id = @volumeId WHERE id = @mappingId", new { mappingId, volumeId }, transaction), cancellationToken);
 
     /// <summary>Every server not yet deleted, or with a task in flight: what the reconciler and the power sync look at.</summary>
     public async Task<IReadOnlyList<ServerRecord>> LiveAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<ServerRecord>(new CommandDefinition(
-            "SELECT * FROM servers WHERE deleted = 0", cancellationToken: cancellationToken))).ToList();
+        return (await connection.QueryAsync<ServerRecord>(
+            "SELECT * FROM servers WHERE deleted = 0")).ToList();
     }
 
     /// <summary>Servers resting in VERIFY_RESIZE since before the cutoff (a stored time): what the automatic confirm picks up.</summary>
     public async Task<IReadOnlyList<string>> UnconfirmedResizesAsync(string resizedBefore, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition("""
+        return (await connection.QueryAsync<string>("""
             SELECT uuid FROM servers
             WHERE deleted = 0 AND vm_state = 'resized' AND task_state IS NULL AND resized_at IS NOT NULL AND resized_at <= @resizedBefore
             ORDER BY resized_at
-            """, new { resizedBefore }, cancellationToken: cancellationToken))).ToList();
+            """, new { resizedBefore })).ToList();
     }
 
     /// <summary>Whether any row (deleted ones too) has this uuid: tells our instance dirs from strangers'.</summary>
     public async Task<HashSet<string>> AllUuidsAsync(bool deleted, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT uuid FROM servers WHERE deleted = @deleted", new { deleted }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return (await connection.QueryAsync<string>(
+            "SELECT uuid FROM servers WHERE deleted = @deleted", new { deleted })).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
+
+    internal sealed record MetadataRow(string ServerUuid, string Key, string Value);
+
+    internal sealed record TagRow(string ServerUuid, string Tag);
 }

@@ -93,8 +93,8 @@ public sealed class ServerService(
                 await ServerRepository.InsertAsync(connection, transaction, server, request.Metadata, request.BlockDevices, cancellationToken);
                 foreach (var tag in request.Tags)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition("INSERT OR IGNORE INTO server_tags (server_uuid, tag) VALUES (@uuid, @tag)",
-                        new { uuid, tag }, transaction, cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync("INSERT OR IGNORE INTO server_tags (server_uuid, tag) VALUES (@uuid, @tag)",
+                        new { uuid, tag }, transaction);
                 }
 
                 var actionId = await InstanceActions.StartAsync(connection, transaction, uuid, "create", operation, cancellationToken);
@@ -178,9 +178,9 @@ public sealed class ServerService(
         if (!flavor.IsPublic && !caller.IsAdmin)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            var shared = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            var shared = await connection.ExecuteScalarAsync<long>("""
                 SELECT COUNT(*) FROM flavor_projects p JOIN flavors f ON f.id = p.flavor_id WHERE f.flavorid = @flavorRef AND p.project_id = @ProjectId
-                """, new { flavorRef, caller.ProjectId }, cancellationToken: cancellationToken));
+                """, new { flavorRef, caller.ProjectId });
             if (shared == 0)
             {
                 throw new ServerException(400, "Invalid flavorRef provided.");

@@ -43,8 +43,8 @@ public sealed class ServerTagService(Database database, ServerService servers)
                 return false;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO server_tags (server_uuid, tag) VALUES (@Uuid, @tag)",
-                new { server.Uuid, tag }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync("INSERT INTO server_tags (server_uuid, tag) VALUES (@Uuid, @tag)",
+                new { server.Uuid, tag }, transaction);
             return true;
         }, cancellationToken);
 
@@ -55,8 +55,8 @@ public sealed class ServerTagService(Database database, ServerService servers)
             await DeleteAllRowsAsync(connection, transaction, server.Uuid, cancellationToken);
             foreach (var tag in tags.Distinct(StringComparer.Ordinal))
             {
-                await connection.ExecuteAsync(new CommandDefinition("INSERT INTO server_tags (server_uuid, tag) VALUES (@Uuid, @tag)",
-                    new { server.Uuid, tag }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync("INSERT INTO server_tags (server_uuid, tag) VALUES (@Uuid, @tag)",
+                    new { server.Uuid, tag }, transaction);
             }
 
             return await TagsAsync(connection, transaction, server.Uuid, cancellationToken);
@@ -65,8 +65,8 @@ public sealed class ServerTagService(Database database, ServerService servers)
     public Task DeleteAsync(ServerCaller caller, string uuid, string tag, CancellationToken cancellationToken = default) =>
         ChangeAsync(caller, uuid, "delete", "delete tag", async (connection, transaction, server) =>
         {
-            var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM server_tags WHERE server_uuid = @Uuid AND tag = @tag",
-                new { server.Uuid, tag }, transaction, cancellationToken: cancellationToken));
+            var deleted = await connection.ExecuteAsync("DELETE FROM server_tags WHERE server_uuid = @Uuid AND tag = @tag",
+                new { server.Uuid, tag }, transaction);
             return deleted > 0 ? deleted : throw new ServerException(404, $"Instance {server.Uuid} has no tag '{tag}'");
         }, cancellationToken);
 
@@ -89,11 +89,10 @@ public sealed class ServerTagService(Database database, ServerService servers)
     }
 
     private static Task<int> DeleteAllRowsAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("DELETE FROM server_tags WHERE server_uuid = @uuid", new { uuid }, transaction,
-            cancellationToken: cancellationToken));
+        connection.ExecuteAsync("DELETE FROM server_tags WHERE server_uuid = @uuid", new { uuid }, transaction);
 
     private static async Task<IReadOnlyList<string>> TagsAsync(SqliteConnection connection, IDbTransaction? transaction, string uuid,
         CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<string>(new CommandDefinition("SELECT tag FROM server_tags WHERE server_uuid = @uuid ORDER BY tag",
-            new { uuid }, transaction, cancellationToken: cancellationToken))).ToList();
+        (await connection.QueryAsync<string>("SELECT tag FROM server_tags WHERE server_uuid = @uuid ORDER BY tag",
+            new { uuid }, transaction)).ToList();
 }

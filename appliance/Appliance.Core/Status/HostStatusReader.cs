@@ -40,9 +40,9 @@ public sealed class HostStatusReader(Database database, IComputeDriver driver, L
     private async Task<IReadOnlyDictionary<string, int>> ServersByStatusAsync(string? projectId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string VmState, string? TaskState, long Count)>(new CommandDefinition(
-            "SELECT vm_state, task_state, COUNT(*) FROM servers WHERE deleted = 0 AND (@projectId IS NULL OR project_id = @projectId) GROUP BY vm_state, task_state",
-            new { projectId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<StateCount>(
+            "SELECT vm_state, task_state, COUNT(*) AS count FROM servers WHERE deleted = 0 AND (@projectId IS NULL OR project_id = @projectId) GROUP BY vm_state, task_state",
+            new { projectId });
         return rows.GroupBy(row => ServerStatus.Of(row.VmState, row.TaskState))
             .OrderBy(group => group.Key, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => (int)group.Sum(row => row.Count));
@@ -51,12 +51,12 @@ public sealed class HostStatusReader(Database database, IComputeDriver driver, L
     private async Task<IReadOnlyList<ProjectUsage>> ProjectsAsync(string? projectId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Id, string Name, long Instances, long Cores, long Ram)>(new CommandDefinition("""
-            SELECT p.id, p.name, COUNT(s.uuid), COALESCE(SUM(s.vcpus), 0), COALESCE(SUM(s.memory_mb), 0)
+        var rows = await connection.QueryAsync<ProjectTotals>("""
+            SELECT p.id, p.name, COUNT(s.uuid) AS instances, COALESCE(SUM(s.vcpus), 0) AS cores, COALESCE(SUM(s.memory_mb), 0) AS ram
             FROM projects p LEFT JOIN servers s ON s.project_id = p.id AND s.deleted = 0
             WHERE @projectId IS NULL OR p.id = @projectId
             GROUP BY p.id, p.name ORDER BY p.name
-            """, new { projectId }, cancellationToken: cancellationToken));
+            """, new { projectId });
         var usage = new List<ProjectUsage>();
         foreach (var row in rows)
         {
@@ -67,4 +67,8 @@ public sealed class HostStatusReader(Database database, IComputeDriver driver, L
 
         return usage;
     }
+
+    internal sealed record StateCount(string VmState, string? TaskState, long Count);
+
+    internal sealed record ProjectTotals(string Id, string Name, long Instances, long Cores, long Ram);
 }

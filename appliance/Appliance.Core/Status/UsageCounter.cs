@@ -11,9 +11,9 @@ public sealed class UsageCounter(Database database, DataPaths paths, TimeProvide
     public async Task<UsageSample> SampleAsync(string? projectId = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var (servers, vcpus, memory) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(
-            "SELECT COUNT(*), COALESCE(SUM(vcpus), 0), COALESCE(SUM(memory_mb), 0) FROM servers WHERE deleted = 0 AND (@projectId IS NULL OR project_id = @projectId)",
-            new { projectId }, cancellationToken: cancellationToken));
+        var (servers, vcpus, memory) = await connection.QuerySingleAsync<Totals>(
+            "SELECT COUNT(*) AS servers, COALESCE(SUM(vcpus), 0) AS vcpus, COALESCE(SUM(memory_mb), 0) AS memory FROM servers WHERE deleted = 0 AND (@projectId IS NULL OR project_id = @projectId)",
+            new { projectId });
         return new UsageSample(clock.GetUtcNow(), (int)servers, (int)vcpus, memory, DiskFreeGiB());
     }
 
@@ -22,4 +22,6 @@ public sealed class UsageCounter(Database database, DataPaths paths, TimeProvide
     public long DiskFreeGiB() => Drive().AvailableFreeSpace >> 30;
 
     private DriveInfo Drive() => new(paths.Root);
+
+    internal sealed record Totals(long Servers, long Vcpus, long Memory);
 }

@@ -13,9 +13,6 @@ public sealed class Database(string path)
 {
     private const int BusyTimeoutMs = 5000;
 
-    // Rows read into classes map snake_case columns (project_id) onto PascalCase properties (ProjectId).
-    static Database() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = path,
@@ -64,7 +61,7 @@ public sealed class Database(string path)
     {
         RestrictToOwner();
         await using var connection = await OpenAsync(cancellationToken);
-        var mode = await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode=WAL;");
+        var mode = await connection.QuerySingleAsync<string>("PRAGMA journal_mode=WAL;");
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException($"SQLite refused WAL mode (journal_mode={mode})");
@@ -104,7 +101,7 @@ public sealed class Database(string path)
     public async Task PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+        await connection.ExecuteScalarAsync<int>("SELECT 1");
     }
 
     /// <summary>Folds the WAL back into the main file; called at shutdown so the .db is whole on its own.</summary>
