@@ -5,6 +5,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Tests that start the appliance as a process (CLI, browser, guests) run the published, trimmed single file users install.
+published=$(mktemp -d)
+trap 'rm -rf "$published"' EXIT
+if ! dotnet publish appliance/Appliance -c Release --nologo -o "$published" >"$published/publish.log" 2>&1; then
+  cat "$published/publish.log"
+  echo "Tests: 0 passed, 1 failed, 0 skipped (dotnet publish failed)"
+  exit 1
+fi
+export APPLIANCE_BINARY="$published/appliance"
+
 log=$(mktemp)
 dotnet test Appliance.sln -c Release --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -19,11 +19,23 @@ public sealed class ApplianceProcess : IAsyncDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
+    /// <summary>
+    /// The published single-file executable when APPLIANCE_BINARY names it (tests/run.sh publishes one, so these tests run
+    /// the trimmed binary users install), else the build's appliance.dll under dotnet.
+    /// </summary>
     public static ProcessStartInfo StartInfo(params string[] args)
     {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "appliance.dll"));
+        var published = Environment.GetEnvironmentVariable("APPLIANCE_BINARY");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(published) ? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : published)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (string.IsNullOrEmpty(published))
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "appliance.dll"));
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
