@@ -1,7 +1,6 @@
 using System.Data;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Appliance.Core.Store;
 using Dapper;
 
@@ -130,11 +129,11 @@ public sealed class ImageRepository(Database database)
             status = query.Status,
             visibility = query.Visibility,
             owner = query.Owner,
-            ids = JsonSerializer.Serialize(query.Ids ?? []),
+            ids = SqlParameters.JsonList(query.Ids ?? []),
             minDisk = query.MinDisk,
             minRam = query.MinRam,
             since = query.ChangesSince is { } changesSince ? Stamp(changesSince) : null,
-            tags = JsonSerializer.Serialize(query.Tags),
+            tags = SqlParameters.JsonList(query.Tags),
             instanceUuid = query.InstanceUuid,
         };
         var rows = (await connection.QueryAsync<Row>(sql.ToString(), parameters)).ToList();
@@ -232,12 +231,12 @@ public sealed class ImageRepository(Database database)
             return [];
         }
 
-        var ids = rows.Select(row => row.Id).ToList();
+        var ids = SqlParameters.JsonList(rows.Select(row => row.Id));
         var properties = (await connection.QueryAsync<PropertyRow>(
-                "SELECT image_id, name, value FROM image_properties WHERE image_id IN (SELECT value FROM json_each(@ids)) ORDER BY name", new { ids = JsonSerializer.Serialize(ids) }))
+                "SELECT image_id, name, value FROM image_properties WHERE image_id IN (SELECT value FROM json_each(@ids)) ORDER BY name", new { ids }))
             .ToLookup(p => p.ImageId);
         var tags = (await connection.QueryAsync<TagRow>(
-                "SELECT image_id, tag FROM image_tags WHERE image_id IN (SELECT value FROM json_each(@ids)) ORDER BY tag", new { ids = JsonSerializer.Serialize(ids) }))
+                "SELECT image_id, tag FROM image_tags WHERE image_id IN (SELECT value FROM json_each(@ids)) ORDER BY tag", new { ids }))
             .ToLookup(t => t.ImageId);
         return rows.Select(row => new ImageRecord
         {

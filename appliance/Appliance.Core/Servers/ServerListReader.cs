@@ -52,7 +52,7 @@ public sealed class ServerListReader(ServerRepository servers)
         var tags = await ServerRepository.TagsAsync(connection, uuids, cancellationToken);
         var volumes = (await connection.QueryAsync<BlockDeviceMapping>(
                 "SELECT * FROM block_device_mappings WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) AND destination_type = 'volume' ORDER BY id",
-                new { uuids = ServerRepository.UuidArray(uuids) }))
+                new { uuids = SqlParameters.JsonList(uuids) }))
             .GroupBy(m => m.ServerUuid).ToDictionary(g => g.Key, g => (IReadOnlyList<BlockDeviceMapping>)g.ToList());
         return new ServerPage(rows, metadata, tags, volumes, more);
     }

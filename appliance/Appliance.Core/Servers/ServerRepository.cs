@@ -1,6 +1,5 @@
 using System.Data;
 using System.Text;
-using System.Text.Json;
 using Appliance.Core.Store;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -185,7 +184,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
 
         var rows = await connection.QueryAsync<MetadataRow>(
             "SELECT server_uuid, key, value FROM server_metadata WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) ORDER BY server_uuid, key",
-            new { uuids = UuidArray(uuids) }, transaction);
+            new { uuids = SqlParameters.JsonList(uuids) }, transaction);
         foreach (var (server, key, value) in rows)
         {
             if (!result.TryGetValue(server, out var items))
@@ -209,7 +208,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
 
         var rows = await connection.QueryAsync<TagRow>(
             "SELECT server_uuid, tag FROM server_tags WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) ORDER BY server_uuid, tag",
-            new { uuids = UuidArray(uuids) });
+            new { uuids = SqlParameters.JsonList(uuids) });
         foreach (var (server, tag) in rows)
         {
             if (!result.TryGetValue(server, out var tags))
@@ -222,12 +221,6 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
 
         return result;
     }
-
-    /// <summary>
-    /// Many uuids as one JSON array parameter for json_each: a list of a thousand separate parameters costs more to
-    /// bind (each looked up by name) than the query costs to run.
-    /// </summary>
-    public static string UuidArray(IEnumerable<string> uuids) => JsonSerializer.Serialize(uuids);
 
     public async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(string uuid, CancellationToken cancellationToken = default)
     {
