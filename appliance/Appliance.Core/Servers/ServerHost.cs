@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Appliance.Core.Caching;
 
 namespace Appliance.Core.Servers;
 
@@ -12,10 +13,9 @@ public static class ServerHost
     /// An opaque 56-hex-digit hash of project id and host, the length of Nova's sha224 hostId: a project can
     /// tell its co-located servers apart without learning the host name. (.NET has no SHA-224, hence SHA-256 cut short.)
     /// </summary>
-    public static string HostIdFor(string projectId) =>
-        HostIds.Count < 4096 ? HostIds.GetOrAdd(projectId, Compute) : Compute(projectId);
+    public static string HostIdFor(string projectId) => HostIds.Get(projectId);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> HostIds = new(StringComparer.Ordinal);
+    private static readonly BoundedMemo<string, string> HostIds = new(Compute, 4096);
 
     private static string Compute(string projectId) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(projectId + Name)))[..56];

@@ -1,12 +1,15 @@
 using System.Text;
 using Appliance.Core.Store;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Appliance.Core.Servers;
 
 /// <summary>Turns a server list query into SQL: filters, order, then a page after the marker.</summary>
 public sealed class ServerListReader(ServerRepository servers)
 {
+    private readonly ServerRowCache _cache = new();
+
     /// <summary>One page of servers, with the metadata and tags of each, and whether more follow.</summary>
     public async Task<ServerPage> ListAsync(ServerListQuery query, CancellationToken cancellationToken = default)
     {
@@ -14,39 +17,33 @@ public sealed class ServerListReader(ServerRepository servers)
         var order = OrderBy(query.Sort);
         await using var connection = await servers.OpenAsync(cancellationToken);
 
-        List<ServerRecord> rows;
+        List<RowKey> page;
         if (query.Marker is null)
         {
             parameters.Add("take", query.Limit + 1);
-            await using var command = parameters.CommandFor(connection, $"SELECT * FROM servers WHERE {where} ORDER BY {order} LIMIT @take");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            rows = await ServerRowReader.ReadAllAsync(reader, cancellationToken);
+            page = await ReadKeysAsync(parameters.CommandFor(connection, $"SELECT uuid, row_version FROM servers WHERE {where} ORDER BY {order} LIMIT @take"), cancellationToken);
         }
         else
         {
             // The page after the marker, found by its position in the filtered order: any sort works, and a
-            // single box holds few enough servers that the ordered ids are cheap to read.
-            var ordered = await ReadUuidsAsync(parameters.CommandFor(connection, $"SELECT uuid FROM servers WHERE {where} ORDER BY {order}"), cancellationToken);
-            var at = ordered.FindIndex(uuid => string.Equals(uuid, query.Marker, StringComparison.OrdinalIgnoreCase));
+            // single box holds few enough servers that the ordered keys are cheap to read.
+            var ordered = await ReadKeysAsync(parameters.CommandFor(connection, $"SELECT uuid, row_version FROM servers WHERE {where} ORDER BY {order}"), cancellationToken);
+            var at = ordered.FindIndex(key => string.Equals(key.Uuid, query.Marker, StringComparison.OrdinalIgnoreCase));
             if (at < 0)
             {
                 throw new MarkerNotFoundException(query.Marker);
             }
 
-            var window = ordered.Skip(at + 1).Take(query.Limit + 1).ToList();
-            await using var command = new SqlParameters().AddList("window", window)
-                .CommandFor(connection, "SELECT * FROM servers WHERE uuid IN (SELECT value FROM json_each(@window))");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var byId = (await ServerRowReader.ReadAllAsync(reader, cancellationToken)).ToDictionary(row => row.Uuid);
-            rows = window.Select(uuid => byId[uuid]).ToList();
+            page = ordered.GetRange(at + 1, Math.Min(query.Limit + 1, ordered.Count - at - 1));
         }
 
-        var more = rows.Count > query.Limit;
+        var more = page.Count > query.Limit;
         if (more)
         {
-            rows.RemoveAt(rows.Count - 1);
+            page.RemoveAt(page.Count - 1);
         }
 
+        var rows = await RowsAsync(connection, page, cancellationToken);
         var uuids = rows.Select(row => row.Uuid).ToList();
         var metadata = await ServerRepository.MetadataAsync(connection, null, uuids, cancellationToken);
         var tags = await ServerRepository.TagsAsync(connection, uuids, cancellationToken);
@@ -57,20 +54,57 @@ public sealed class ServerListReader(ServerRepository servers)
         return new ServerPage(rows, metadata, tags, volumes, more);
     }
 
-    private static async Task<List<string>> ReadUuidsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>The page's rows in its order: held copies whose version still matches, the rest read whole and kept.</summary>
+    private async Task<List<ServerRecord>> RowsAsync(SqliteConnection connection, List<RowKey> page, CancellationToken cancellationToken)
+    {
+        var rows = new ServerRecord?[page.Count];
+        var missing = new List<string>();
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (_cache.TryGet(page[i].Uuid, page[i].RowVersion, out var held))
+            {
+                rows[i] = held;
+            }
+            else
+            {
+                missing.Add(page[i].Uuid);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            await using var command = new SqlParameters().AddList("missing", missing)
+                .CommandFor(connection, "SELECT * FROM servers WHERE uuid IN (SELECT value FROM json_each(@missing))");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var fresh = await ServerRowReader.ReadAllAsync(reader, cancellationToken);
+            _cache.Put(fresh);
+            var byUuid = fresh.ToDictionary(row => row.Uuid, StringComparer.Ordinal);
+            for (var i = 0; i < page.Count; i++)
+            {
+                // A row read now may be newer than its key (updated in between), the better answer; one purged in between is gone.
+                rows[i] ??= byUuid.GetValueOrDefault(page[i].Uuid);
+            }
+        }
+
+        return rows.OfType<ServerRecord>().ToList();
+    }
+
+    private static async Task<List<RowKey>> ReadKeysAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         await using (command)
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var uuids = new List<string>();
+            var keys = new List<RowKey>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                uuids.Add(reader.GetString(0));
+                keys.Add(new RowKey(reader.GetString(0), reader.GetInt64(1)));
             }
 
-            return uuids;
+            return keys;
         }
     }
+
+    private readonly record struct RowKey(string Uuid, long RowVersion);
 
     private static (string Where, SqlParameters Parameters) Filter(ServerListQuery query)
     {

@@ -60,6 +60,9 @@ public sealed class ServerRecord
     /// <summary>When the server reached VERIFY_RESIZE; null when it is not waiting for a confirm or revert.</summary>
     public string? ResizedAt { get; init; }
 
+    /// <summary>Bumped by the database on every update of the row: equal versions mean equal rows.</summary>
+    public long RowVersion { get; init; }
+
     public Guid Id => Guid.Parse(Uuid);
 
     public string Status => ServerStatus.Of(VmState, TaskState);

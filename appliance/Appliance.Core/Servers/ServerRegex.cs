@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Appliance.Core.Caching;
 using Microsoft.Data.Sqlite;
 
 namespace Appliance.Core.Servers;
@@ -8,7 +8,7 @@ namespace Appliance.Core.Servers;
 public static class ServerRegex
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
-    private static readonly ConcurrentDictionary<string, Regex> Compiled = new(StringComparer.Ordinal);
+    private static readonly BoundedMemo<string, Regex> Compiled = new(pattern => new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout), 256);
 
     /// <summary>True when the pattern compiles; the API refuses others with 400 before any query runs.</summary>
     public static bool IsValid(string pattern)
@@ -39,19 +39,5 @@ public static class ServerRegex
         }
     }
 
-    private static Regex Get(string pattern)
-    {
-        if (Compiled.TryGetValue(pattern, out var regex))
-        {
-            return regex;
-        }
-
-        regex = new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout);
-        if (Compiled.Count < 256)
-        {
-            Compiled[pattern] = regex;
-        }
-
-        return regex;
-    }
+    private static Regex Get(string pattern) => Compiled.Get(pattern);
 }

@@ -28,6 +28,7 @@ public static class ServerRowReader
         var (locked, lockedBy, lockedReason, faultJson) = (At("locked"), At("locked_by"), At("locked_reason"), At("fault_json"));
         var (createdAt, updatedAt, launchedAt, terminatedAt, deletedAt, deleted) = (At("created_at"), At("updated_at"), At("launched_at"), At("terminated_at"), At("deleted_at"), At("deleted"));
         var (oldFlavorJson, newFlavorJson, oldVmState, resizedAt) = (At("old_flavor_json"), At("new_flavor_json"), At("old_vm_state"), At("resized_at"));
+        var rowVersion = At("row_version");
 
         string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
 
@@ -84,6 +85,7 @@ public static class ServerRowReader
                 NewFlavorJson = Text(newFlavorJson),
                 OldVmState = Text(oldVmState),
                 ResizedAt = Text(resizedAt),
+                RowVersion = reader.GetInt64(rowVersion),
             });
         }
 

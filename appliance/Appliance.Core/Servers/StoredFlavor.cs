@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Appliance.Core.Caching;
 using Appliance.Core.Flavors;
 
 namespace Appliance.Core.Servers;
@@ -20,5 +21,8 @@ public sealed record StoredFlavor(
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
-    public static StoredFlavor FromJson(string json) => JsonSerializer.Deserialize<StoredFlavor>(json)!;
+    /// <summary>The stored flavor; a box has few distinct ones, and every server of a list shows one, so each is parsed once.</summary>
+    public static StoredFlavor FromJson(string json) => Parsed.Get(json);
+
+    private static readonly BoundedMemo<string, StoredFlavor> Parsed = new(json => JsonSerializer.Deserialize<StoredFlavor>(json)!, 1024);
 }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Appliance.Core.Caching;
 using Appliance.Core.Servers;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
@@ -272,13 +272,11 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
     };
 
     // Nearly every server has the same few group lists; parse each once.
-    private static readonly ConcurrentDictionary<string, string[]> ParsedSecurityGroups = new(StringComparer.Ordinal);
+    private static readonly BoundedMemo<string, string[]> ParsedSecurityGroups = new(stored => JsonSerializer.Deserialize<string[]>(stored) ?? [], 1024);
 
     private static void WriteSecurityGroups(Utf8JsonWriter writer, string stored)
     {
-        var names = ParsedSecurityGroups.Count < 1024
-            ? ParsedSecurityGroups.GetOrAdd(stored, ParseSecurityGroups)
-            : ParseSecurityGroups(stored);
+        var names = ParsedSecurityGroups.Get(stored);
         writer.WriteStartArray();
         foreach (var name in names)
         {
@@ -289,6 +287,4 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
 
         writer.WriteEndArray();
     }
-
-    private static string[] ParseSecurityGroups(string stored) => JsonSerializer.Deserialize<string[]>(stored) ?? [];
 }
