@@ -24,11 +24,18 @@ public static class ComputeLinks
         return end > 0 ? path[1..end] : path.TrimStart('/');
     }
 
-    public static string Self(HttpRequest request, string collection, string id) =>
-        $"{request.BaseUrl()}/{VersionSegment(request)}{ProjectSegment(request)}/{collection}/{id}";
+    public static string Self(HttpRequest request, string collection, string id) => Under(SelfPrefix(request), collection, id);
 
-    public static string Bookmark(HttpRequest request, string collection, string id) =>
-        $"{request.BaseUrl()}{ProjectSegment(request)}/{collection}/{id}";
+    public static string Bookmark(HttpRequest request, string collection, string id) => Under(BookmarkPrefix(request), collection, id);
+
+    /// <summary>What every self link of this request starts with; views writing a link per server work it out once.</summary>
+    public static string SelfPrefix(HttpRequest request) => $"{request.BaseUrl()}/{VersionSegment(request)}{ProjectSegment(request)}";
+
+    /// <summary>What every bookmark link of this request starts with.</summary>
+    public static string BookmarkPrefix(HttpRequest request) => $"{request.BaseUrl()}{ProjectSegment(request)}";
+
+    /// <summary>A resource's link under a prefix from <see cref="SelfPrefix"/> or <see cref="BookmarkPrefix"/>.</summary>
+    public static string Under(string prefix, string collection, string id) => $"{prefix}/{collection}/{id}";
 
     /// <summary>The collection URL with the query's parameters and a new marker, for "next" links.</summary>
     public static string Next(HttpRequest request, string collection, string marker)
@@ -37,7 +44,7 @@ public static class ComputeLinks
             .Where(pair => pair.Key != "marker")
             .SelectMany(pair => pair.Value.Select(value => new KeyValuePair<string, string?>(pair.Key, value)))
             .Append(new KeyValuePair<string, string?>("marker", marker));
-        return $"{request.BaseUrl()}/{VersionSegment(request)}{ProjectSegment(request)}/{collection}{QueryString.Create(parameters).ToUriComponent()}";
+        return $"{SelfPrefix(request)}/{collection}{QueryString.Create(parameters).ToUriComponent()}";
     }
 
     private static string ProjectSegment(HttpRequest request) =>

@@ -15,6 +15,8 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
     private static readonly HashSet<string> ProgressStatuses = new(StringComparer.Ordinal) { "ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING" };
 
     private readonly ApiVersion _version = request.HttpContext.ComputeVersion();
+    private readonly string _selfPrefix = ComputeLinks.SelfPrefix(request);
+    private readonly string _bookmarkPrefix = ComputeLinks.BookmarkPrefix(request);
 
     public Dictionary<string, object?> Basic(ServerRecord server) => new()
     {
@@ -62,7 +64,7 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         writer.WriteString("accessIPv4", server.AccessIpV4);
         writer.WriteString("accessIPv6", server.AccessIpV6);
         writer.WritePropertyName("links");
-        WriteLinks(writer, ("self", ComputeLinks.Self(request, "servers", server.Uuid)), ("bookmark", ComputeLinks.Bookmark(request, "servers", server.Uuid)));
+        WriteLinks(writer, ("self", ComputeLinks.Under(_selfPrefix, "servers", server.Uuid)), ("bookmark", ComputeLinks.Under(_bookmarkPrefix, "servers", server.Uuid)));
         writer.WriteString("OS-DCF:diskConfig", server.DiskConfig);
         writer.WriteString("OS-EXT-AZ:availability_zone", server.AvailabilityZone);
         writer.WriteString("config_drive", server.ConfigDrive ? "True" : "");
@@ -172,8 +174,8 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
 
     public object[] Links(string uuid) =>
     [
-        new ComputeLinks.Link("self", ComputeLinks.Self(request, "servers", uuid)),
-        new ComputeLinks.Link("bookmark", ComputeLinks.Bookmark(request, "servers", uuid)),
+        new ComputeLinks.Link("self", ComputeLinks.Under(_selfPrefix, "servers", uuid)),
+        new ComputeLinks.Link("bookmark", ComputeLinks.Under(_bookmarkPrefix, "servers", uuid)),
     ];
 
     private void WriteFlavor(Utf8JsonWriter writer, ServerRecord server)
@@ -203,7 +205,7 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         writer.WriteStartObject();
         writer.WriteString("id", id);
         writer.WritePropertyName("links");
-        WriteLinks(writer, ("bookmark", ComputeLinks.Bookmark(request, collection, id)));
+        WriteLinks(writer, ("bookmark", ComputeLinks.Under(_bookmarkPrefix, collection, id)));
         writer.WriteEndObject();
     }
 
