@@ -33,6 +33,12 @@ public static class ConfigDriveBuilder
                 cancellationToken).ConfigureAwait(false);
             // Owner-only as well; libvirt hands it to QEMU's user while the guest runs.
             HypervisorPaths.SetMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // On disk before the rename, as the root disk is: a guest started again after a power cut must not find an empty drive.
+            using (var written = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0))
+            {
+                written.Flush(flushToDisk: true);
+            }
+
             File.Move(temporary, isoPath, overwrite: true);
         }
         finally
