@@ -106,14 +106,15 @@ public sealed class ServerPowerService(
             var owns = _owners.TryRemove(KeyValuePair.Create(server.Uuid, task));
             if (owns)
             {
-                // As Nova: a failed power operation leaves the vm_state as it was and only clears the task.
-                var columns = new Dictionary<string, object?> { ["task_state"] = null, ["power_state"] = powerState };
+                // As Nova: a failed power operation leaves the vm_state as it was and only clears the task; a delete
+                // accepted meanwhile keeps its task_state.
+                var columns = new Dictionary<string, object?> { ["power_state"] = powerState };
                 if (failure is null)
                 {
                     columns["vm_state"] = action.FinalVmState;
                 }
 
-                await ServerRepository.UpdateAsync(connection, transaction, server.Uuid, columns, CancellationToken.None);
+                await ServerRepository.FinishTaskAsync(connection, transaction, server.Uuid, columns, CancellationToken.None);
             }
 
             var result = failure is null ? InstanceActions.Success : InstanceActions.Error;

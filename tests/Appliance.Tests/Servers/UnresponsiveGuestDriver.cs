@@ -16,6 +16,12 @@ public class UnresponsiveGuestDriver : DispatchProxy
     /// <summary>Completes each time a soft reboot starts waiting for the guest.</summary>
     public TaskCompletionSource SoftRebootWaiting { get; private set; } = NewSignal();
 
+    /// <summary>Completing it lets a waiting soft reboot end as if the guest had come back at last.</summary>
+    public TaskCompletionSource GuestAnswers { get; } = NewSignal();
+
+    /// <summary>While set and not completed, DestroyAsync (a delete's first step) waits for it.</summary>
+    public TaskCompletionSource? HoldDestroy { get; set; }
+
     /// <summary>Replaces the registered driver with one wrapping it; returns a handle to the wrapper once it is resolved.</summary>
     public static Func<UnresponsiveGuestDriver> Wrap(IServiceCollection services)
     {
@@ -39,6 +45,11 @@ public class UnresponsiveGuestDriver : DispatchProxy
             return IgnoreAcpiAsync((CancellationToken)args[2]!);
         }
 
+        if (targetMethod.Name == nameof(IComputeDriver.DestroyAsync) && HoldDestroy is { } hold)
+        {
+            return DestroyAfterAsync(hold.Task, (Guid)args![0]!, (CancellationToken)args[1]!);
+        }
+
         try
         {
             return targetMethod.Invoke(_inner, args);
@@ -55,8 +66,14 @@ public class UnresponsiveGuestDriver : DispatchProxy
         var waiting = SoftRebootWaiting;
         SoftRebootWaiting = NewSignal();
         waiting.SetResult();
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        await GuestAnswers.Task.WaitAsync(cancellationToken);
         return RebootKind.Soft;
+    }
+
+    private async Task DestroyAfterAsync(Task hold, Guid uuid, CancellationToken cancellationToken)
+    {
+        await hold.WaitAsync(cancellationToken);
+        await _inner.DestroyAsync(uuid, cancellationToken);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
