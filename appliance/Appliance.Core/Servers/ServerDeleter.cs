@@ -35,7 +35,7 @@ public sealed class ServerDeleter(ServerRepository servers, IComputeDriver drive
         {
             var fault = faults.From(e, uuid) with { Message = $"Delete of instance {uuid} failed." };
             logger.LogWarning("Delete of server {Uuid} failed: {Message}", uuid, fault.Details);
-            await faults.SetErrorAsync(uuid, fault);
+            await faults.SetDeleteFailedAsync(uuid, fault);
             if (actionId is { } id)
             {
                 await actions.RecordEventAsync(id, DeleteEvent, started, DateTimeOffset.UtcNow, InstanceActions.Error, fault.Message, CancellationToken.None);

@@ -21,7 +21,12 @@ public sealed class ServerFaults(ServerRepository servers, DataPaths paths)
         };
     }
 
+    /// <summary>An operation failed: ERROR with the fault, its task cleared unless a delete has claimed the server meanwhile.</summary>
     public Task SetErrorAsync(string uuid, ServerFault fault) =>
+        servers.FinishTaskAsync(uuid, new Dictionary<string, object?> { ["vm_state"] = VmStates.Error, ["fault_json"] = fault.ToJson() }, CancellationToken.None);
+
+    /// <summary>A delete failed: ERROR with the fault and no task (its own "deleting" included), so it can be deleted again, as Nova.</summary>
+    public Task SetDeleteFailedAsync(string uuid, ServerFault fault) =>
         servers.UpdateAsync(uuid, new Dictionary<string, object?>
         {
             ["vm_state"] = VmStates.Error,

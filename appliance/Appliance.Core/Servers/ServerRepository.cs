@@ -83,6 +83,11 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken) =>
         UpdateAsync(connection, transaction, uuid, "updated_at = @updatedAt", columns, cancellationToken);
 
+    /// <summary>FinishTaskAsync in a transaction of its own, announced.</summary>
+    public async Task<bool> FinishTaskAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+        AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
+            await FinishTaskAsync(connection, transaction, uuid, columns, cancellationToken), cancellationToken));
+
     /// <summary>An operation's end: sets the columns and clears its task_state, unless a delete has claimed the server meanwhile.</summary>
     public static Task<bool> FinishTaskAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken) =>

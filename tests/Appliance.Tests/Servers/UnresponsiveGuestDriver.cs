@@ -8,6 +8,7 @@ namespace Appliance.Tests.Servers;
 /// <summary>
 /// The real driver, except that its guests ignore ACPI: a soft reboot waits (until cancelled) as for a guest that never
 /// shuts down. test:///default stops a domain at once, so a soft reboot could never be caught in progress otherwise.
+/// Gates on spawn and destroy likewise hold a build or a delete where a test wants to look.
 /// </summary>
 public class UnresponsiveGuestDriver : DispatchProxy
 {
@@ -21,6 +22,9 @@ public class UnresponsiveGuestDriver : DispatchProxy
 
     /// <summary>While set and not completed, DestroyAsync (a delete's first step) waits for it.</summary>
     public TaskCompletionSource? HoldDestroy { get; set; }
+
+    /// <summary>While set, SpawnAsync waits for it and then fails with the exception it completes with.</summary>
+    public TaskCompletionSource<Exception>? FailSpawn { get; set; }
 
     /// <summary>Replaces the registered driver with one wrapping it; returns a handle to the wrapper once it is resolved.</summary>
     public static Func<UnresponsiveGuestDriver> Wrap(IServiceCollection services)
@@ -43,6 +47,11 @@ public class UnresponsiveGuestDriver : DispatchProxy
         if (targetMethod!.Name == nameof(IComputeDriver.RebootAsync) && args![1] is RebootKind.Soft)
         {
             return IgnoreAcpiAsync((CancellationToken)args[2]!);
+        }
+
+        if (targetMethod.Name == nameof(IComputeDriver.SpawnAsync) && FailSpawn is { } failure)
+        {
+            return FailAfterAsync(failure.Task, (CancellationToken)args![1]!);
         }
 
         if (targetMethod.Name == nameof(IComputeDriver.DestroyAsync) && HoldDestroy is { } hold)
@@ -69,6 +78,9 @@ public class UnresponsiveGuestDriver : DispatchProxy
         await GuestAnswers.Task.WaitAsync(cancellationToken);
         return RebootKind.Soft;
     }
+
+    private static async Task<SpawnReport> FailAfterAsync(Task<Exception> failure, CancellationToken cancellationToken) =>
+        throw await failure.WaitAsync(cancellationToken);
 
     private async Task DestroyAfterAsync(Task hold, Guid uuid, CancellationToken cancellationToken)
     {
