@@ -67,7 +67,7 @@ public sealed class DeleteDuringOperationTests : IAsyncLifetime
             $$$"""{"server": {"name": "deleted-mid-build", "imageRef": "{{{_session.ImageId}}}", "flavorRef": "42"}}""");
         Assert.True(created == HttpStatusCode.Accepted, createBody);
         var id = JsonDocument.Parse(createBody).RootElement.GetProperty("server").GetProperty("id").GetString()!;
-        await WaitForTaskStateAsync(id, "spawning");
+        await _session.WaitForServerAsync(id, server => server.GetProperty("OS-EXT-STS:task_state").GetString() == "spawning", "show task_state spawning");
 
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         driver.HoldDestroy = hold;
@@ -112,22 +112,6 @@ public sealed class DeleteDuringOperationTests : IAsyncLifetime
         await _session.Runner.WhenIdleAsync();
         var (gone, goneBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
         Assert.True(gone == HttpStatusCode.NotFound, goneBody);
-    }
-
-    private async Task WaitForTaskStateAsync(string id, string taskState)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var (_, body, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
-            if (JsonDocument.Parse(body).RootElement.GetProperty("server").GetProperty("OS-EXT-STS:task_state").GetString() == taskState)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"server {id} never showed task_state {taskState}: {body}");
-            await Task.Delay(20);
-        }
     }
 
     private async Task WaitForEventsAsync(string requestId)

@@ -92,7 +92,11 @@ public sealed class ServerApiSession : IAsyncLifetime
     }
 
     /// <summary>Polls GET /servers/{id} until the status is one of those given, within the timeout.</summary>
-    public async Task<JsonElement> WaitForStatusAsync(string id, string[] statuses, TimeSpan? timeout = null, string? token = null)
+    public Task<JsonElement> WaitForStatusAsync(string id, string[] statuses, TimeSpan? timeout = null, string? token = null) =>
+        WaitForServerAsync(id, server => statuses.Contains(server.GetProperty("status").GetString()), $"reach {string.Join("/", statuses)}", timeout, token);
+
+    /// <summary>Polls GET /servers/{id} until the server's view satisfies the condition, within the timeout.</summary>
+    public async Task<JsonElement> WaitForServerAsync(string id, Func<JsonElement, bool> until, string what, TimeSpan? timeout = null, string? token = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
@@ -101,13 +105,13 @@ public sealed class ServerApiSession : IAsyncLifetime
             if (status == HttpStatusCode.OK)
             {
                 var server = JsonDocument.Parse(body).RootElement.GetProperty("server").Clone();
-                if (statuses.Contains(server.GetProperty("status").GetString()))
+                if (until(server))
                 {
                     return server;
                 }
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"server {id} did not reach {string.Join("/", statuses)}: {status} {body}");
+            Assert.True(DateTime.UtcNow < deadline, $"server {id} did not {what}: {status} {body}");
             await Task.Delay(50);
         }
     }
