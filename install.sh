@@ -147,5 +147,8 @@ install_packages "${runtime_packages[@]}" "${test_packages[@]}"
 start_libvirt
 $deps_only && { say "dependencies ready"; exit 0; }
 publish
+# What this host can do (KVM or TCG, tools, data dir, port); a FAIL is shown, not fatal: TCG still runs guests.
+say "checking the host"
+"$prefix/appliance" check --data-dir "$data_dir" --listen "$listen" || say "appliance check found problems above; the appliance starts anyway"
 start_appliance
 wait_for_health

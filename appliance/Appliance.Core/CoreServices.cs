@@ -1,13 +1,13 @@
 using Appliance.Core.Configuration;
 using Appliance.Core.Flavors;
 using Appliance.Core.Health;
+using Appliance.Core.HostChecks;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
 using Appliance.Core.Servers;
 using Appliance.Core.Quotas;
 using Appliance.Core.Store;
-using Appliance.Hypervisor.Designer;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
@@ -36,8 +36,10 @@ public static class CoreServices
         services.AddSingleton<FlavorRepository>();
         services.AddSingleton<FlavorAccessRepository>();
         services.AddSingleton<KeyPairService>();
-        services.AddSingleton<IComputeDriver>(provider =>
-            new LibvirtComputeDriver(provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), HostFacts.Probe()));
+        // Decided once, on first use (serve resolves it before it starts): libvirt is asked whether it offers kvm.
+        services.AddSingleton(provider => HostProfile.Detect(options.Hypervisor, provider.GetRequiredService<LibvirtHost>()));
+        services.AddSingleton<IComputeDriver>(provider => new LibvirtComputeDriver(
+            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), provider.GetRequiredService<HostProfile>().Facts));
         services.AddServers();
         services.AddSingleton<QuotaService>();
         services.AddApplianceIdentity();

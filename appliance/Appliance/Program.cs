@@ -4,6 +4,7 @@ using Appliance.Cli;
 var root = new RootCommand("appliance: a single-node OpenStack-compatible micro-cloud")
 {
     ServeCommand.Create(),
+    CheckCommand.Create(),
     VersionCommand.Create(),
     ProjectCommand.Create(),
     UserCommand.Create(),

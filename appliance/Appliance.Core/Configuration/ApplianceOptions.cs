@@ -18,6 +18,10 @@ public sealed class ApplianceOptions
     public ImageOptions Images { get; set; } = new();
 
     public ServerOptions Servers { get; set; } = new();
+
+    /// <summary>How guests run: virt type and CPU mode.</summary>
+    public HypervisorOptions Hypervisor { get; set; } = new();
+
     /// <summary>Per-project limits on compute API requests, as Nova's rate limits.</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 

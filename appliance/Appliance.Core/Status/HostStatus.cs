@@ -1,11 +1,13 @@
 namespace Appliance.Core.Status;
 
 /// <summary>What the box is and what it is doing now, as the status page's dashboard shows it.</summary>
-/// <param name="Accelerator">KVM when /dev/kvm exists, else TCG (QEMU's emulation).</param>
+/// <param name="Accelerator">KVM where hardware virtualization works, else TCG (QEMU's emulation).</param>
+/// <param name="AcceleratorReason">Why, in one phrase (e.g. the CPU shows no vmx or svm flag).</param>
 /// <param name="Problem">Why the hypervisor could not be asked, when it could not; the numbers from the store still stand.</param>
 public sealed record HostStatus(
     HostResources Resources,
     string Accelerator,
+    string AcceleratorReason,
     string HypervisorType,
     string LibvirtVersion,
     string HypervisorVersion,

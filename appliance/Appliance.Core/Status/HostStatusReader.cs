@@ -1,7 +1,7 @@
+using Appliance.Core.HostChecks;
 using Appliance.Core.Quotas;
 using Appliance.Core.Servers;
 using Appliance.Core.Store;
-using Appliance.Hypervisor.Designer;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
 using Dapper;
@@ -9,9 +9,9 @@ using Dapper;
 namespace Appliance.Core.Status;
 
 /// <summary>Reads the dashboard's picture of the box: host size and versions, servers by status, quota use per project.</summary>
-public sealed class HostStatusReader(Database database, IComputeDriver driver, LibvirtHost hypervisor, UsageCounter counter, UsageHistory history, QuotaService quotas)
+public sealed class HostStatusReader(
+    Database database, IComputeDriver driver, LibvirtHost hypervisor, HostProfile profile, UsageCounter counter, UsageHistory history, QuotaService quotas)
 {
-    private static readonly string Accelerator = HostFacts.Probe().HasKvm ? "KVM" : "TCG";
 
     /// <summary>The picture for every project (projectId null: an admin) or for one.</summary>
     public async Task<HostStatus> ReadAsync(string? projectId, CancellationToken cancellationToken = default)
@@ -32,7 +32,7 @@ public sealed class HostStatusReader(Database database, IComputeDriver driver, L
         var resources = new HostResources(
             capacity?.VCpus ?? 0, capacity?.MemoryMiB ?? 0, counter.DiskTotalGiB(), counter.DiskFreeGiB(), capacity?.CpuModel ?? "",
             used.VcpusUsed, used.MemoryUsedMiB);
-        return new HostStatus(resources, Accelerator, info?.Type ?? "", info?.LibvirtVersion ?? "", info?.HypervisorVersion ?? "",
+        return new HostStatus(resources, profile.Accelerator, profile.Reason, info?.Type ?? "", info?.LibvirtVersion ?? "", info?.HypervisorVersion ?? "",
             await ServersByStatusAsync(projectId, cancellationToken), await ProjectsAsync(projectId, cancellationToken),
             history.Samples.Append(used).ToList(), problem); // the graphs end at this moment, not at the last minute's sample
     }

@@ -19,6 +19,7 @@ public static class ApplianceSettings
         ["APPLIANCE_LIBVIRT_URI"] = nameof(ApplianceOptions.LibvirtUri),
         ["APPLIANCE_PUBLIC_URL"] = nameof(ApplianceOptions.PublicUrl),
         ["APPLIANCE_TOKEN_LIFETIME"] = nameof(ApplianceOptions.TokenLifetime),
+        ["APPLIANCE_VIRT_TYPE"] = ServeCommand.VirtTypeSetting,
     };
 
     /// <summary>The prefix of variables that name a setting by its path under the Appliance section.</summary>

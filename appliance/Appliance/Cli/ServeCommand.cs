@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Appliance.Core;
 using Appliance.Core.Configuration;
+using Appliance.Core.HostChecks;
 using Appliance.Core.Store;
 using Appliance.Web;
 using Microsoft.AspNetCore.Builder;
@@ -21,16 +22,24 @@ public static class ServeCommand
         var listen = new Option<string?>("--listen") { Description = $"URL to listen on (default {ApplianceOptions.DefaultListen})" };
         var libvirtUri = new Option<string?>("--libvirt-uri") { Description = $"libvirt connection URI (default {ApplianceOptions.DefaultLibvirtUri}; test:///default for a fake host)" };
         var publicUrl = new Option<string?>("--public-url") { Description = "URL clients reach the appliance at, for the service catalog and admin-openrc (default: the URL each request used)" };
-        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, libvirtUri, publicUrl };
+        var virtType = VirtTypeOption();
+        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, libvirtUri, publicUrl, virtType };
         command.SetAction((parse, cancellationToken) => RunAsync(new Dictionary<string, string?>
         {
             [nameof(ApplianceOptions.DataDir)] = parse.GetValue(dataDir),
             [nameof(ApplianceOptions.Listen)] = parse.GetValue(listen),
             [nameof(ApplianceOptions.LibvirtUri)] = parse.GetValue(libvirtUri),
             [nameof(ApplianceOptions.PublicUrl)] = parse.GetValue(publicUrl),
+            [VirtTypeSetting] = parse.GetValue(virtType),
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>The setting --virt-type feeds, by its path under Appliance.</summary>
+    public const string VirtTypeSetting = $"{nameof(ApplianceOptions.Hypervisor)}:{nameof(HypervisorOptions.VirtType)}";
+
+    public static Option<string?> VirtTypeOption() =>
+        new("--virt-type") { Description = "auto (kvm where hardware virtualization works, else qemu), kvm or qemu (TCG emulation), as Nova's [libvirt] virt_type" };
 
     private static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken)
     {
@@ -77,6 +86,18 @@ public static class ServeCommand
             return 2;
         }
 
+        if (options.Hypervisor.Problem() is { } hypervisorProblem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {hypervisorProblem}");
+            return 2;
+        }
+
+        if (DataDirAccess.Problem(options.DataDir, options.LibvirtUri) is { } accessProblem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {accessProblem}");
+            return 2;
+        }
+
         // Empty, not slim: the settings above are the appliance's only ones; the slim builder read appsettings.json a second
         // time and watched it for changes, and added host filtering and forwarded headers, none of which the appliance uses.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -89,6 +110,13 @@ public static class ServeCommand
         builder.Services.AddApplianceCore(options).AddApplianceWeb();
 
         await using var app = builder.Build();
+        var host = app.Services.GetRequiredService<HostProfile>();
+        if (host.Problem is { } hostProblem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {hostProblem}");
+            return 2;
+        }
+
         await app.Services.InitializeApplianceCoreAsync(cancellationToken);
         await app.Services.RecoverAfterRestartAsync(cancellationToken);
         app.UseApplianceWeb();
@@ -97,7 +125,7 @@ public static class ServeCommand
 
         await app.StartAsync(cancellationToken);
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance")
-            .LogInformation("Serving on {Listen}, data in {DataDir}, libvirt at {LibvirtUri}", options.Listen, options.DataDir, options.LibvirtUri);
+            .LogInformation("Serving on {Listen}, data in {DataDir}, libvirt at {LibvirtUri}; {HostProfile}", options.Listen, options.DataDir, options.LibvirtUri, host.Summary);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

@@ -16,6 +16,12 @@ public sealed record GuestConfig
 
     public required GuestOs Os { get; init; }
 
+    /// <summary>The CPU the guest sees; null for the hypervisor's default model (QEMU's own under TCG).</summary>
+    public GuestCpu? Cpu { get; init; }
+
+    /// <summary>SMBIOS system fields for the guest's firmware; null for none.</summary>
+    public GuestSysinfo? Sysinfo { get; init; }
+
     public bool Acpi { get; init; } = true;
 
     public bool Apic { get; init; } = true;
@@ -82,6 +88,12 @@ public sealed record GuestDisk
 
 /// <summary>One layer of a disk's backing chain.</summary>
 public sealed record GuestBackingFile(string SourceFile, string Format);
+
+/// <summary>libvirt's cpu mode (host-model, host-passthrough or custom) and, for custom, the named model.</summary>
+public sealed record GuestCpu(string Mode, string? Model = null);
+
+/// <summary>SMBIOS type 1 (system) fields, which guest tools such as cloud-init's ds-identify read to tell what cloud they run on.</summary>
+public sealed record GuestSysinfo(string Manufacturer, string Product, string Version, string Serial, Guid Uuid, string Family);
 
 /// <summary>A VNC display; Listen is an address, never a wildcard by default.</summary>
 public sealed record GuestVnc(string Listen = "127.0.0.1", bool AutoPort = true);

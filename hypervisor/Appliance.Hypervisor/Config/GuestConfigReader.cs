@@ -21,6 +21,8 @@ public static class GuestConfigReader
             MemoryMiB = MemoryMiB(domain.Element("memory") ?? throw Invalid("memory")),
             VCpus = int.Parse((string?)domain.Element("vcpu") ?? "1", CultureInfo.InvariantCulture),
             Os = ReadOs(os),
+            Cpu = ReadCpu(domain.Element("cpu")),
+            Sysinfo = ReadSysinfo(domain.Elements("sysinfo").FirstOrDefault(e => (string?)e.Attribute("type") == "smbios")),
             Acpi = features?.Element("acpi") is not null,
             Apic = features?.Element("apic") is not null,
             ClockOffset = (string?)domain.Element("clock")?.Attribute("offset") ?? "utc",
@@ -49,6 +51,18 @@ public static class GuestConfigReader
             Cmdline = (string?)os.Element("cmdline"),
             BootDevices = os.Elements("boot").Select(b => (string?)b.Attribute("dev") ?? "").ToList(),
         };
+    }
+
+    private static GuestCpu? ReadCpu(XElement? cpu) =>
+        cpu?.Attribute("mode") is { } mode ? new GuestCpu(mode.Value, (string?)cpu.Element("model")) : null;
+
+    private static GuestSysinfo? ReadSysinfo(XElement? sysinfo)
+    {
+        var system = sysinfo?.Element("system");
+        string Entry(string name) => system?.Elements("entry").FirstOrDefault(e => (string?)e.Attribute("name") == name)?.Value ?? "";
+        return Guid.TryParse(Entry("uuid"), out var uuid)
+            ? new GuestSysinfo(Entry("manufacturer"), Entry("product"), Entry("version"), Entry("serial"), uuid, Entry("family"))
+            : null;
     }
 
     private static GuestDisk ReadDisk(XElement disk)

@@ -15,8 +15,10 @@ public static class GuestConfigWriter
             new XElement("uuid", config.Uuid.ToString("D")),
             new XElement("memory", new XAttribute("unit", "MiB"), Number(config.MemoryMiB)),
             new XElement("vcpu", Number(config.VCpus)),
-            Os(config.Os),
+            Sysinfo(config.Sysinfo),
+            Os(config.Os, smbios: config.Sysinfo is not null),
             Features(config),
+            Cpu(config.Cpu),
             new XElement("clock", new XAttribute("offset", config.ClockOffset)),
             new XElement("on_poweroff", config.OnPoweroff),
             new XElement("on_reboot", config.OnReboot),
@@ -26,7 +28,7 @@ public static class GuestConfigWriter
                 Serial(config.SerialLogPath),
                 Vnc(config.Vnc)));
 
-    private static XElement Os(GuestOs os) =>
+    private static XElement Os(GuestOs os, bool smbios) =>
         new("os",
             new XElement("type",
                 Optional("arch", os.Arch),
@@ -35,7 +37,31 @@ public static class GuestConfigWriter
             OptionalElement("kernel", os.Kernel),
             OptionalElement("initrd", os.Initrd),
             OptionalElement("cmdline", os.Cmdline),
-            os.BootDevices.Select(dev => new XElement("boot", new XAttribute("dev", dev))));
+            os.BootDevices.Select(dev => new XElement("boot", new XAttribute("dev", dev))),
+            smbios ? new XElement("smbios", new XAttribute("mode", "sysinfo")) : null);
+
+    private static XElement? Sysinfo(GuestSysinfo? sysinfo) =>
+        sysinfo is null
+            ? null
+            : new XElement("sysinfo",
+                new XAttribute("type", "smbios"),
+                new XElement("system",
+                    Entry("manufacturer", sysinfo.Manufacturer),
+                    Entry("product", sysinfo.Product),
+                    Entry("version", sysinfo.Version),
+                    Entry("serial", sysinfo.Serial),
+                    Entry("uuid", sysinfo.Uuid.ToString("D")),
+                    Entry("family", sysinfo.Family)));
+
+    private static XElement Entry(string name, string value) => new("entry", new XAttribute("name", name), value);
+
+    private static XElement? Cpu(GuestCpu? cpu) =>
+        cpu is null
+            ? null
+            : new XElement("cpu",
+                new XAttribute("mode", cpu.Mode),
+                cpu.Model is null ? null : new XAttribute("match", "exact"),
+                OptionalElement("model", cpu.Model));
 
     private static XElement? Features(GuestConfig config) =>
         config.Acpi || config.Apic

@@ -13,6 +13,11 @@ public static class GuestDesigner
     /// <summary>On the pc machine an IDE cdrom needs no extra controller; hdd is the last IDE slot, as Nova uses.</summary>
     public const string ConfigDriveTarget = "hdd";
 
+    /// <summary>SMBIOS system fields as Nova writes them; cloud-init's ds-identify recognises OpenStack by the product.</summary>
+    public const string SmbiosManufacturer = "OpenStack Foundation";
+    public const string SmbiosProduct = "OpenStack Nova";
+    public const string SmbiosFamily = "Virtual Machine";
+
     // writeback, not none: cache=none needs O_DIRECT, which tmpfs and some overlay data dirs lack.
     private const string DiskCache = "writeback";
 
@@ -36,11 +41,15 @@ public static class GuestDesigner
 
         return new GuestConfig
         {
-            VirtType = host.HasKvm ? "kvm" : "qemu",
+            VirtType = host.VirtType,
             Name = spec.Name,
             Uuid = spec.Uuid,
             MemoryMiB = spec.MemoryMiB,
             VCpus = spec.VCpus,
+            // TCG keeps QEMU's default model: host-model would ask it to emulate flags it may not implement.
+            Cpu = host.IsKvm ? Cpu(host.Cpu) : null,
+            // serial = the server id, as Nova's sysinfo_serial=unique: stable for the guest, unique across guests.
+            Sysinfo = new GuestSysinfo(SmbiosManufacturer, SmbiosProduct, host.ProductVersion, spec.Uuid.ToString("D"), spec.Uuid, SmbiosFamily),
             Os = directBoot
                 ? new GuestOs
                 {
@@ -55,6 +64,14 @@ public static class GuestDesigner
             Vnc = new GuestVnc(),
         };
     }
+
+    private static GuestCpu? Cpu(CpuPolicy policy) => policy.Mode switch
+    {
+        CpuMode.HostModel => new GuestCpu("host-model"),
+        CpuMode.HostPassthrough => new GuestCpu("host-passthrough"),
+        CpuMode.Custom => new GuestCpu("custom", policy.Model),
+        _ => null,
+    };
 
     /// <summary>A virtio disk at a given target, as at spawn; also what a volume attach adds.</summary>
     public static GuestDisk Disk(GuestSpecDisk disk, string targetDev) => new()

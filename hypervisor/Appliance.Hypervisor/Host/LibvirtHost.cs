@@ -149,6 +149,11 @@ public sealed class LibvirtHost : IDisposable
     public string Capabilities() =>
         NativeStrings.TakeUtf8(Libvirt.virConnectGetCapabilities(Connection())) ?? throw LibvirtErrors.Capture("virConnectGetCapabilities");
 
+    /// <summary>The domain capabilities XML for one virt type on x86_64 (virsh domcapabilities --virttype); throws when libvirt offers none.</summary>
+    public string DomainCapabilities(string virtType) =>
+        NativeStrings.TakeUtf8(Libvirt.virConnectGetDomainCapabilities(Connection(), null, "x86_64", null, virtType, 0))
+        ?? throw LibvirtErrors.Capture("virConnectGetDomainCapabilities");
+
     /// <summary>CPU count, memory and CPU model as the hypervisor reports them.</summary>
     public unsafe (int Cpus, long MemoryMiB, string Model) NodeInfo()
     {

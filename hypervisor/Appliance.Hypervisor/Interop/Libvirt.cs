@@ -31,6 +31,11 @@ internal static partial class Libvirt
     [LibraryImport(Library)]
     internal static partial IntPtr virConnectGetCapabilities(LibvirtConnectionHandle conn);
 
+    /// <summary>What one emulator offers for one domain type, e.g. kvm; a malloc'd XML string, or null when it offers nothing.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr virConnectGetDomainCapabilities(
+        LibvirtConnectionHandle conn, string? emulatorbin, string? arch, string? machine, string? virttype, uint flags);
+
     [LibraryImport(Library)]
     internal static partial int virNodeGetInfo(LibvirtConnectionHandle conn, out VirNodeInfo info);
 

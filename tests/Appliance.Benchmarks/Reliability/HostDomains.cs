@@ -27,7 +27,7 @@ public sealed class HostDomains : IDisposable
     private HostDomains(LibvirtHost host, string scratchDir)
     {
         _host = host;
-        _driver = new LibvirtComputeDriver(host, new HypervisorPaths(scratchDir), new HostFacts(HasKvm: false));
+        _driver = new LibvirtComputeDriver(host, new HypervisorPaths(scratchDir), HostFacts.Tcg);
         _driver.ListGuests(); // connects now: a libvirtd that does not answer is found before the run starts
         host.Reconnected += () => _reconnected = true;
     }

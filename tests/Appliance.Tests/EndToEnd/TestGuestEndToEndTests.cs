@@ -48,6 +48,8 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         output.WriteLine($"spawn {spawned.TotalMilliseconds:F0} ms ({string.Join(", ", report.Phases.Select(p => $"{p.Name} {p.Duration.TotalMilliseconds:F0} ms"))}); ready after {watch.Elapsed.TotalSeconds:F1} s");
 
         Assert.Contains($"\"uuid\":\"{uuid}\"", console);
+        // Nova's SMBIOS, as the guest's firmware hands it over (under TCG here, under KVM on hosts that have it).
+        Assert.Contains($"guest: dmi OpenStack Foundation | OpenStack Nova | {uuid} | Virtual Machine", console);
         Assert.Contains("guest: hostname e2e-guest", console);
         Assert.Contains($"user-data-ran {token}", console);
         Assert.Contains("guest: user_data exit 0", console);

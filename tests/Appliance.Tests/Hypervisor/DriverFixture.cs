@@ -2,6 +2,7 @@ using Appliance.Hypervisor.Designer;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
+using Appliance.Hypervisor.Host.Acceleration;
 using Appliance.Tests.Hosting;
 
 namespace Appliance.Tests.Hypervisor;
@@ -16,7 +17,8 @@ internal sealed class DriverFixture : IDisposable
     {
         Paths = new HypervisorPaths(_dataDir.Path);
         Host = new LibvirtHost(uri);
-        Driver = new LibvirtComputeDriver(Host, Paths, HostFacts.Probe(), options);
+        // As serve decides it: kvm only where it works (with Nova's host-model CPU), else TCG.
+        Driver = new LibvirtComputeDriver(Host, Paths, new HostFacts(VirtTypeChoice.Choose(VirtTypeSetting.Auto, KvmEvidence.Read(Host)).VirtType), options);
         Directory.CreateDirectory(Path.Combine(_dataDir.Path, "images"));
         // QEMU runs as its own user on qemu:///system and must traverse the data dir to reach the disks.
         HypervisorPaths.SetMode(_dataDir.Path, HypervisorPaths.TraversableMode);

@@ -11,6 +11,8 @@ public sealed class GuestConfigXmlTests
         Uuid = Guid.Parse("6f1d7c2e-0a4b-4c38-9d61-2b7c1e5a9f10"),
         MemoryMiB = 256,
         VCpus = 1,
+        Sysinfo = new GuestSysinfo("OpenStack Foundation", "OpenStack Nova", "0.1.0", "6f1d7c2e-0a4b-4c38-9d61-2b7c1e5a9f10",
+            Guid.Parse("6f1d7c2e-0a4b-4c38-9d61-2b7c1e5a9f10"), "Virtual Machine"),
         Os = new GuestOs
         {
             Machine = "pc",

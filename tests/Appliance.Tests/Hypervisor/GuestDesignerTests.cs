@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Appliance.Hypervisor.Config;
 using Appliance.Hypervisor.Designer;
 
@@ -23,30 +24,61 @@ public sealed class GuestDesignerTests
         ConsoleLogPath = "/data/instances/6f1d7c2e/console.log",
     };
 
-    [Fact]
-    public void KernelAndRamdisk_WithoutKvm_DesignsTheGoldenTcgGuest() =>
-        Assert.Equal(GoldenFile.Xml("direct-kernel-boot.xml"), GuestConfigWriter.ToXml(GuestDesigner.Design(Spec(), new HostFacts(HasKvm: false))));
+    // The version is pinned so the golden files don't change with each release.
+    private static readonly HostFacts Tcg = HostFacts.Tcg with { ProductVersion = "0.1.0" };
+    private static readonly HostFacts Kvm = HostFacts.Kvm with { ProductVersion = "0.1.0" };
 
     [Fact]
-    public void WithKvm_DomainTypeIsKvm() =>
-        Assert.Equal("kvm", GuestDesigner.Design(Spec(), new HostFacts(HasKvm: true)).VirtType);
+    public void KernelAndRamdisk_UnderTcg_DesignsTheGoldenTcgGuest_WithNovasSysinfoAndQemusOwnCpu() =>
+        Assert.Equal(GoldenFile.Xml("direct-kernel-boot.xml"), GuestConfigWriter.ToXml(GuestDesigner.Design(Spec(), Tcg)));
+
+    [Fact]
+    public void UnderKvm_DesignsTheGoldenKvmGuest_WithHostModelCpuAndNovasSysinfo() =>
+        Assert.Equal(GoldenFile.Xml("kvm-host-model.xml"), GuestConfigWriter.ToXml(GuestDesigner.Design(Spec(), Kvm)));
+
+    [Theory]
+    [InlineData(CpuMode.HostPassthrough, null, """<cpu mode="host-passthrough" />""")]
+    [InlineData(CpuMode.Custom, "Haswell-noTSX", """<cpu mode="custom" match="exact"><model>Haswell-noTSX</model></cpu>""")]
+    public void UnderKvm_OtherCpuModes_AreWrittenAsNovaWritesThem(CpuMode mode, string? model, string expected)
+    {
+        var domain = XElement.Parse(GuestConfigWriter.ToXml(GuestDesigner.Design(Spec(), Kvm with { Cpu = new CpuPolicy(mode, model) })));
+        Assert.Equal(XElement.Parse(expected).ToString(), domain.Element("cpu")!.ToString());
+    }
+
+    [Fact]
+    public void UnderKvm_CpuModeNone_LeavesTheCpuToTheHypervisor() =>
+        Assert.Null(GuestDesigner.Design(Spec(), Kvm with { Cpu = new CpuPolicy(CpuMode.None) }).Cpu);
+
+    [Fact]
+    public void UnderTcg_TheCpuModeIsIgnored() =>
+        Assert.Null(GuestDesigner.Design(Spec(), Tcg with { Cpu = new CpuPolicy(CpuMode.HostPassthrough) }).Cpu);
+
+    [Fact]
+    public void Sysinfo_ReadsBackFromTheXml_AsWritten()
+    {
+        var config = GuestDesigner.Design(Spec(), Kvm);
+        var read = GuestConfigReader.FromXml(GuestConfigWriter.ToXml(config));
+        Assert.Equal(config.Sysinfo, read.Sysinfo);
+        Assert.Equal(config.Cpu, read.Cpu);
+        Assert.Equal(Spec().Uuid, read.Sysinfo!.Uuid);
+    }
 
     [Fact]
     public void NoRamdisk_BootsFromDiskWithoutKernel()
     {
-        var config = GuestDesigner.Design(Spec() with { RamdiskPath = null }, new HostFacts(false));
+        var config = GuestDesigner.Design(Spec() with { RamdiskPath = null }, HostFacts.Tcg);
         Assert.Null(config.Os.Kernel);
         Assert.Equal(["hd"], config.Os.BootDevices);
     }
 
     [Fact]
     public void NoCmdline_UsesNovasDefault() =>
-        Assert.Equal(GuestDesigner.DefaultKernelCmdline, GuestDesigner.Design(Spec() with { KernelCmdline = null }, new HostFacts(false)).Os.Cmdline);
+        Assert.Equal(GuestDesigner.DefaultKernelCmdline, GuestDesigner.Design(Spec() with { KernelCmdline = null }, HostFacts.Tcg).Os.Cmdline);
 
     [Fact]
     public void EveryDiskHasAFormat_AndTheConfigDriveIsAReadOnlyIdeCdrom()
     {
-        var config = GuestDesigner.Design(Spec(), new HostFacts(false));
+        var config = GuestDesigner.Design(Spec(), HostFacts.Tcg);
         Assert.All(config.Disks, d => Assert.False(string.IsNullOrEmpty(d.Format)));
         var cdrom = Assert.Single(config.Disks, d => d.Device == "cdrom");
         Assert.Equal(("ide", "hdd", true, "raw"), (cdrom.TargetBus, cdrom.TargetDev, cdrom.ReadOnly, cdrom.Format));
@@ -57,7 +89,7 @@ public sealed class GuestDesignerTests
     [Fact]
     public void NextVirtioName_SkipsNamesInUse_AndIgnoresTheCdrom()
     {
-        var config = GuestDesigner.Design(Spec(), new HostFacts(false));
+        var config = GuestDesigner.Design(Spec(), HostFacts.Tcg);
         Assert.Equal("vdc", GuestDesigner.NextVirtioName(config.Disks));
         Assert.Equal("vda", GuestDesigner.NextVirtioName([]));
     }

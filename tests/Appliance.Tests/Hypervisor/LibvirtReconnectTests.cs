@@ -19,7 +19,7 @@ public sealed class LibvirtReconnectTests
         LibvirtAvailability.RequireLibrary();
         using var dir = new TempDataDir();
         using var host = new LibvirtHost($"test+unix:///default?socket={dir.Path}/no-such-socket");
-        var driver = new LibvirtComputeDriver(host, new HypervisorPaths(dir.Path), new HostFacts(HasKvm: false));
+        var driver = new LibvirtComputeDriver(host, new HypervisorPaths(dir.Path), HostFacts.Tcg);
 
         var error = await Assert.ThrowsAsync<HypervisorOperationException>(() => driver.PowerOffAsync(Guid.NewGuid()));
         Assert.IsType<HypervisorUnavailableException>(error.InnerException);

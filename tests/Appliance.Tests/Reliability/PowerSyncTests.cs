@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Appliance.Core.Configuration;
-using Appliance.Hypervisor.Designer;
+using Appliance.Core.HostChecks;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
@@ -19,7 +19,7 @@ public sealed class PowerSyncTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly ServerApiSession _session = new()
     {
         ConfigureServices = services => services.AddSingleton(provider => EventlessDriver.Wrap(new LibvirtComputeDriver(
-            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(provider.GetRequiredService<ApplianceOptions>().DataDir), HostFacts.Probe()))),
+            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(provider.GetRequiredService<ApplianceOptions>().DataDir), provider.GetRequiredService<HostProfile>().Facts))),
     };
 
     public Task InitializeAsync() => _session.InitializeAsync();
@@ -32,7 +32,7 @@ public sealed class PowerSyncTests(ITestOutputHelper output) : IAsyncLifetime
         var id = await _session.CreateServerAsync("stopped-unannounced");
         await _session.WaitForStatusAsync(id, ["ACTIVE"]);
         var behindItsBack = new LibvirtComputeDriver(_session.Factory.Services.GetRequiredService<LibvirtHost>(),
-            new HypervisorPaths(_session.Factory.DataDir), HostFacts.Probe());
+            new HypervisorPaths(_session.Factory.DataDir), _session.Factory.Services.GetRequiredService<HostProfile>().Facts);
 
         await behindItsBack.PowerOffAsync(Guid.Parse(id));
         var watch = Stopwatch.StartNew();

@@ -15,7 +15,8 @@ public sealed class DashboardTests : UiComponentTest
     {
         var cut = Render<DashboardPage>();
 
-        Assert.StartsWith("TCG", cut.Find("[data-test=accelerator]").TextContent);
+        Assert.Equal("TCG", cut.Find("[data-test=accelerator]").TextContent);
+        Assert.Equal("TCG emulation, slower: no vmx or svm", cut.Find("[data-test=accelerator-reason]").TextContent);
         Assert.Equal("9.0.0", cut.Find("[data-test=libvirt-version]").TextContent);
         Assert.Equal("QEMU 7.2.0", cut.Find("[data-test=hypervisor-version]").TextContent);
         Assert.Equal("3 of 16", cut.Find("[data-test=meter-vCPUs]").TextContent.Trim());

@@ -72,7 +72,7 @@ public sealed class FakeHostStatus : IHostStatusSource
         if (active > 0) byStatus["ACTIVE"] = active;
         if (build > 0) byStatus["BUILD"] = build;
         var now = DateTimeOffset.UtcNow;
-        return new HostStatus(new HostResources(16, 8192, 100, 60, "Haswell", 3, 1536), "TCG", "QEMU", "9.0.0", "7.2.0", byStatus,
+        return new HostStatus(new HostResources(16, 8192, 100, 60, "Haswell", 3, 1536), "TCG", "TCG emulation, slower: no vmx or svm", "QEMU", "9.0.0", "7.2.0", byStatus,
             [new ProjectUsage("p1", "demo", 2, 10, 3, 20, 1536, 51200)],
             [new UsageSample(now.AddMinutes(-2), 0, 0, 0, 61), new UsageSample(now.AddMinutes(-1), 1, 1, 512, 60), new UsageSample(now, 2, 3, 1536, 60)],
             null);

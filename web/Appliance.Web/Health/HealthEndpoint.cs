@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Appliance.Core.Health;
+using Appliance.Core.HostChecks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -60,14 +61,14 @@ public static class HealthEndpoint
         }
     }
 
-    private sealed class HypervisorHealthCheck(HostHealth health, ILogger<HypervisorHealthCheck> logger) : IHealthCheck
+    private sealed class HypervisorHealthCheck(HostHealth health, HostProfile profile, ILogger<HypervisorHealthCheck> logger) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
                 var info = await health.CheckHypervisorAsync(cancellationToken);
-                return HealthCheckResult.Healthy($"{info.Type} {info.HypervisorVersion} via libvirt {info.LibvirtVersion}".Trim());
+                return HealthCheckResult.Healthy($"{$"{info.Type} {info.HypervisorVersion} via libvirt {info.LibvirtVersion}".Trim()}; {profile.Summary}");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
