@@ -84,6 +84,28 @@ internal sealed class ComputeProbe : IDisposable
         }
     }
 
+    /// <summary>
+    /// The console text once it has stopped changing: two reads a poll apart agree. Of a guest that stands (paused), output
+    /// written just before may still be on its way to the log, later the busier the host is.
+    /// </summary>
+    public async Task<string> WaitForSteadyConsoleAsync(string id)
+    {
+        var watch = Stopwatch.StartNew();
+        var text = await ConsoleAsync(id);
+        while (true)
+        {
+            await Task.Delay(ConsolePoll);
+            var again = await ConsoleAsync(id);
+            if (again == text)
+            {
+                return text;
+            }
+
+            Assert.True(watch.Elapsed < Timeout, $"the console of {id} still changed after {Timeout.TotalSeconds} s:\n{again}");
+            text = again;
+        }
+    }
+
     private async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? json)
     {
         using var request = new HttpRequestMessage(method, path);

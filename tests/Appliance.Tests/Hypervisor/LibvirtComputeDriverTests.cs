@@ -257,8 +257,10 @@ public sealed class LibvirtComputeDriverTests
 
         Assert.Equal(domains, LibvirtDomainHandle.Live);
         Assert.Equal(connections, LibvirtConnectionHandle.Live);
-        // libvirt releases the event callback's opaque pointer from its event thread, shortly after close.
-        for (var i = 0; i < 50 && Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations != registrations; i++)
+        // libvirt releases the event callback's opaque pointer from its event thread, some time after close: usually within
+        // milliseconds, later on a busy machine, so the wait is for the count, with room.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations != registrations && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }

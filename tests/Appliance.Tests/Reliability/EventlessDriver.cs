@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Appliance.Hypervisor.Driver;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Tests.Reliability;
 
@@ -14,6 +15,13 @@ public class EventlessDriver : DispatchProxy
         var proxy = Create<IComputeDriver, EventlessDriver>();
         ((EventlessDriver)(object)proxy)._inner = inner;
         return proxy;
+    }
+
+    /// <summary>Replaces the registered driver with the same driver, its lifecycle events cut off (for ServerApiSession.ConfigureServices).</summary>
+    public static void Replace(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IComputeDriver));
+        services.AddSingleton(provider => Wrap((IComputeDriver)registered.ImplementationFactory!(provider)));
     }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)

@@ -13,9 +13,11 @@ namespace Appliance.Tests.Reliability;
 
 /// <summary>
 /// Faults on the guest's side, on real libvirtd and QEMU with the test guest: a guest destroyed behind the appliance's back
-/// shows SHUTOFF (by libvirt's lifecycle event, within the power sync interval at worst), and a libvirtd restart is survived:
-/// operations tried while it is away fail cleanly, then the appliance reconnects by itself, reads every guest again, and
-/// lifecycle events arrive again. In the libvirt collection: nothing else uses libvirtd while it restarts.
+/// shows SHUTOFF by libvirt's lifecycle event, and a libvirtd restart is survived: operations tried while it is away fail
+/// cleanly, then the appliance reconnects by itself, reads every guest again, and lifecycle events arrive again. The periodic
+/// power sync is kept out of the way (PowerSyncTests covers it), so each SHUTOFF can only have come by the path under test:
+/// the tests wait for it and print how long it took, and no time bound of a busy machine decides them. In the libvirt
+/// collection: nothing else uses libvirtd while it restarts.
 /// </summary>
 [Trait("Tier", "e2e")]
 [Collection(LibvirtCollection.Name)]
@@ -23,21 +25,20 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
 {
     private const string LibvirtdPidFile = "/run/libvirtd.pid";
 
-    /// <summary>Shrunk from 60 s, so "within the sync interval" is a bound worth testing.</summary>
-    private static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(10);
+    /// <summary>Longer than any run: the periodic power sync never ticks, so it cannot be what tells the appliance.</summary>
+    private static readonly TimeSpan NoPeriodicSync = TimeSpan.FromHours(1);
 
     private static readonly TimeSpan LibvirtdWithin = TimeSpan.FromSeconds(60);
 
     [SkippableFact]
-    public async Task GuestDestroyedBehindTheAppliance_ShowsShutoffWithinTheSyncInterval()
+    public async Task GuestDestroyedBehindTheAppliance_ShowsShutoffByItsLifecycleEvent()
     {
         await using var session = await GuestSession.StartAsync(output);
         var id = await session.CreateActiveServerAsync("destroyed");
 
-        var shutoff = await session.DestroyAndTimeShutoffAsync(id);
+        var shutoff = await session.DestroyAndTimeShutoffAsync(id, "libvirt's lifecycle event did not tell the appliance");
 
-        output.WriteLine($"virsh destroy -> SHUTOFF in the API: {shutoff.TotalMilliseconds:F0} ms (sync interval {SyncInterval.TotalSeconds:F0} s)");
-        Assert.True(shutoff < SyncInterval, $"SHUTOFF after {shutoff}, beyond the sync interval");
+        output.WriteLine($"virsh destroy -> SHUTOFF in the API: {shutoff.TotalMilliseconds:F0} ms (by the event; no periodic sync)");
         await session.DeleteAsync(id);
     }
 
@@ -66,18 +67,16 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
 
             var answering = await StartLibvirtdAsync();
             // Straight away, before anything asks the appliance to touch libvirt: its own watch must reconnect and resubscribe.
-            var shutoff = await session.DestroyAndTimeShutoffAsync(id);
+            var shutoff = await session.DestroyAndTimeShutoffAsync(id, "neither an event nor the reconnect's sync told the appliance");
             var seen = DateTime.UtcNow;
             var healthy = await session.WaitForHealthAsync();
             output.WriteLine($"after libvirtd answered: virsh destroy -> SHUTOFF in the API {shutoff.TotalMilliseconds:F0} ms, " +
                 $"{(seen - answering).TotalMilliseconds:F0} ms from libvirtd answering (virsh included); /healthz 200 by then ({(healthy - answering).TotalMilliseconds:F0} ms)");
-            Assert.True(shutoff < SyncInterval, $"SHUTOFF after {shutoff}: neither an event nor the reconnect's sync told the appliance");
 
             await session.ExpectAsync(HttpMethod.Post, $"/v2.1/servers/{id}/action", """{"os-start": null}""", HttpStatusCode.Accepted);
             await session.WaitForAsync(id, s => s.GetProperty("status").GetString() == "ACTIVE", "ACTIVE again");
-            var again = await session.DestroyAndTimeShutoffAsync(id);
+            var again = await session.DestroyAndTimeShutoffAsync(id, "lifecycle events did not arrive again after the reconnect");
             output.WriteLine($"after the restart, virsh destroy -> SHUTOFF: {again.TotalMilliseconds:F0} ms");
-            Assert.True(again < SyncInterval, $"SHUTOFF after {again}");
         }
         finally
         {
@@ -141,7 +140,7 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>The real appliance on qemu:///system with the test guest's disk as a public image and a shrunk sync interval.</summary>
+    /// <summary>The real appliance on qemu:///system with the test guest's disk as a public image and no periodic power sync.</summary>
     private sealed class GuestSession : IAsyncDisposable
     {
         private readonly TempDataDir _dir;
@@ -168,7 +167,7 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
             HypervisorPaths.SetMode(dir.Path, HypervisorPaths.TraversableMode);
             var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(dir.Path, "data"));
             var appliance = await ApplianceProcess.ServeAsync(dataDir, LibvirtAvailability.SystemUri,
-                new Dictionary<string, string> { ["APPLIANCE__Servers__PowerSyncInterval"] = SyncInterval.ToString() });
+                new Dictionary<string, string> { ["APPLIANCE__Servers__PowerSyncInterval"] = NoPeriodicSync.ToString() });
             var client = new HttpClient { BaseAddress = new Uri(appliance.BaseUrl) };
             var token = await IdentityClient.AdminTokenAsync(client, dataDir);
             var image = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Post, "/image/v2/images", token,
@@ -178,7 +177,7 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
             upload.Content = new ByteArrayContent(await File.ReadAllBytesAsync(guest!.Disk));
             upload.Content.Headers.ContentType = new("application/octet-stream");
             Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(upload)).StatusCode);
-            output.WriteLine($"appliance on {appliance.BaseUrl}, power sync every {SyncInterval.TotalSeconds:F0} s");
+            output.WriteLine($"appliance on {appliance.BaseUrl}, periodic power sync every {NoPeriodicSync.TotalHours:F0} h (never during the test)");
             return new GuestSession(dir, appliance, client, token, imageId);
         }
 
@@ -191,13 +190,13 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
             return id;
         }
 
-        /// <summary>`virsh destroy` of the server's guest, then the time until GET shows SHUTOFF.</summary>
-        public async Task<TimeSpan> DestroyAndTimeShutoffAsync(string id)
+        /// <summary>`virsh destroy` of the server's guest, then the time until GET shows SHUTOFF; <paramref name="unless"/> says what failed if it never does.</summary>
+        public async Task<TimeSpan> DestroyAndTimeShutoffAsync(string id, string unless)
         {
             var (exit, _, error) = await RunAsync("virsh", "-c", LibvirtAvailability.SystemUri, "destroy", $"instance-{id}");
             Assert.True(exit == 0, $"virsh destroy: {error}");
             var watch = Stopwatch.StartNew();
-            await WaitForAsync(id, s => s.GetProperty("status").GetString() == "SHUTOFF", "SHUTOFF", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+            await WaitForAsync(id, s => s.GetProperty("status").GetString() == "SHUTOFF", $"SHUTOFF ({unless})", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
             return watch.Elapsed;
         }
 

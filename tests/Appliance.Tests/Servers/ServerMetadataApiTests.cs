@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Appliance.Core.Quotas;
+using Appliance.Core.Servers;
 using Appliance.Tests.Hosting;
 
 namespace Appliance.Tests.Servers;
@@ -68,7 +69,7 @@ public sealed class ServerMetadataApiTests(SubresourceFixture fixture) : IClassF
     {
         var id = await fixture.ActiveServerAsync("meta-updated");
         var before = (await fixture.RecordAsync(id))!.UpdatedAt;
-        await Task.Delay(5);
+        await ClockPassesAsync(before);
         Assert.Equal(HttpStatusCode.OK, (await fixture.Send(HttpMethod.Post, $"/v2.1/servers/{id}/metadata", """{"metadata": {"a": "1"}}""")).Status);
         var afterSet = (await fixture.RecordAsync(id))!.UpdatedAt;
         Assert.True(string.CompareOrdinal(afterSet, before) > 0, $"{afterSet} after {before}");
@@ -76,9 +77,23 @@ public sealed class ServerMetadataApiTests(SubresourceFixture fixture) : IClassF
         var (_, body) = await fixture.Send(HttpMethod.Get, $"/v2.1/servers?changes-since={Uri.EscapeDataString(afterSet)}");
         Assert.Contains(id, body);
 
-        await Task.Delay(5);
+        await ClockPassesAsync(afterSet);
         Assert.Equal(HttpStatusCode.NoContent, (await fixture.Send(HttpMethod.Delete, $"/v2.1/servers/{id}/metadata/a")).Status);
         Assert.True(string.CompareOrdinal((await fixture.RecordAsync(id))!.UpdatedAt, afterSet) > 0);
+    }
+
+    /// <summary>
+    /// Returns once the clock the store stamps rows with reads later than <paramref name="stamp"/>, so a change made now is
+    /// stamped later than it: the condition the test needs, rather than a sleep assumed to be long enough.
+    /// </summary>
+    private static async Task ClockPassesAsync(string stamp)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (string.CompareOrdinal(Timestamps.Now(), stamp) <= 0)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the clock did not pass {stamp}");
+            await Task.Delay(1);
+        }
     }
 
     [Fact]

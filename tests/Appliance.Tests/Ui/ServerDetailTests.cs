@@ -284,6 +284,6 @@ public sealed class ServerDetailTests : UiComponentTest
 
         Catalog.Console = "guest: ready\nlogin:\n";
 
-        cut.WaitForAssertion(() => Assert.Equal("guest: ready\nlogin:\n", cut.Find("[data-test=console]").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal("guest: ready\nlogin:\n", cut.Find("[data-test=console]").TextContent));
     }
 }

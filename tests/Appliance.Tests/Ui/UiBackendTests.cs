@@ -47,6 +47,31 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
         }
     }
 
+    /// <summary>Until the catalog no longer finds the server: its delete has run to the end.</summary>
+    private static async Task WaitForGoneAsync(IServerCatalog catalog, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await catalog.FindAsync(id) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"server {id} was not deleted");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Until the feed has told of the server at least <paramref name="atLeast"/> times. The feed is raised just after a write
+    /// commits, so a reader can see a new state a moment before its notice: waiting for the state alone races the notice.
+    /// </summary>
+    private static async Task WaitForNoticesAsync(ConcurrentQueue<string> changes, string id, int atLeast, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (changes.Count(uuid => uuid == id) < atLeast)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: {changes.Count(uuid => uuid == id)} notices, not {atLeast}");
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task SignIn_WrongPasswordOrUnknownUser_GivesNoToken()
     {
@@ -107,7 +132,7 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             Assert.Contains(id, changes);
             var row = await WaitForStatusAsync(catalog, id, "ACTIVE");
             Assert.Equal(("ui-made", session.Member.ProjectId), (row.Name, row.ProjectId));
-            Assert.True(changes.Count(uuid => uuid == id) >= 3, $"create, task states and ACTIVE each notify: {changes.Count(uuid => uuid == id)}");
+            await WaitForNoticesAsync(changes, id, 3, "create, task states and ACTIVE each notify");
             Assert.Contains(await catalog.ListAsync(), listed => listed.Id == id);
 
             var details = (await catalog.DetailsAsync(id))!;
@@ -119,12 +144,7 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
 
             changes.Clear();
             await catalog.DeleteAsync(id);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await catalog.FindAsync(id) is not null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the server was not deleted");
-                await Task.Delay(50);
-            }
+            await WaitForGoneAsync(catalog, id);
 
             Assert.Contains(id, changes);
             Assert.Null(await catalog.DetailsAsync(id));
@@ -171,11 +191,11 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             await catalog.PowerAsync(id, ServerAction.Start);
             await WaitForStatusAsync(catalog, id, "ACTIVE");
             await WaitForIdleAsync(catalog, id);
-            Assert.True(changes.Count(uuid => uuid == id) >= 2, "start: its task state and its end each notify");
+            await WaitForNoticesAsync(changes, id, 2, "start: its task state and its end each notify");
             changes.Clear();
             await catalog.PowerAsync(id, ServerAction.Reboot);
             var rebooted = await WaitForIdleAsync(catalog, id);
-            Assert.True(changes.Count(uuid => uuid == id) >= 2, "reboot: its task state and its end each notify");
+            await WaitForNoticesAsync(changes, id, 2, "reboot: its task state and its end each notify");
             Assert.Equal("ACTIVE", rebooted.Server.Status);
             Assert.Equal(["create", "reboot", "start", "stop"], rebooted.Actions.Select(a => a.Action).Order(StringComparer.Ordinal));
 
@@ -185,7 +205,7 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             Assert.Equal(("before-upgrade", "private", session.Member.ProjectId), (image.Name, image.Visibility, image.Owner));
             Assert.Contains(image.Status, new[] { "queued", "saving", "active" });
             var snapshotted = await WaitForIdleAsync(catalog, id);
-            Assert.True(changes.Count(uuid => uuid == id) >= 2, "snapshot: its task state and its end each notify");
+            await WaitForNoticesAsync(changes, id, 2, "snapshot: its task state and its end each notify");
             Assert.Contains(snapshotted.Actions, a => a.Action == "createImage" && a.Phases.Any(p => p.Name == "compute_snapshot_instance" && p.Result == "Success"));
             var shelf = scope.ServiceProvider.GetRequiredService<IImageShelf>();
             Assert.Equal("active", (await shelf.FindImageAsync(image.Id))!.Status);
@@ -199,6 +219,8 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             await Assert.ThrowsAsync<UiException>(() => catalog.SnapshotAsync(id, "locked"));
             await session.Send(HttpMethod.Post, $"/v2.1/servers/{id}/action", """{"unlock": null}""", token: session.AdminToken);
             await catalog.DeleteAsync(id);
+            // Gone before the next test of this class: a delete finishing while it counts servers would change its numbers.
+            await WaitForGoneAsync(catalog, id);
         }
         finally
         {

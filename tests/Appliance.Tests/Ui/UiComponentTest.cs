@@ -22,6 +22,9 @@ public abstract class UiComponentTest : BunitContext
 
     protected UiComponentTest()
     {
+        // bUnit's WaitForAssertion gives up after 1 s by default: a render that follows a feed notice or a timer can take longer
+        // on a busy two-core machine. The wait still ends as soon as the assertion passes.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(30);
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         Services.AddSingleton<IServerChangeFeed>(Feed);
