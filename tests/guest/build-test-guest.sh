@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the appliance's test guest from Debian packages: the cloud kernel and a busybox-static initramfs.
-# Usage: build-test-guest.sh OUTDIR   -> OUTDIR/vmlinuz, OUTDIR/initrd.img (reused while newer than inputs)
+# Usage: build-test-guest.sh OUTDIR   -> OUTDIR/vmlinuz, OUTDIR/initrd.img (reused while built from the same inputs)
 # Needs: linux-image-cloud-amd64 busybox-static cpio gzip
 set -eu
 
@@ -13,8 +13,9 @@ busybox=/bin/busybox
 [ -x "$busybox" ] || { echo "no busybox: apt-get install busybox-static" >&2; exit 1; }
 
 mkdir -p "$out"
-if [ -s "$out/initrd.img" ] && [ -s "$out/vmlinuz" ] \
-   && [ "$out/initrd.img" -nt "$here/init" ] && [ "$out/initrd.img" -nt "$0" ] && [ "$out/vmlinuz" -nt "$kernel" ]; then
+# By content, not by time: checkouts side by side share OUTDIR, and an older init's build must not pass for a newer one.
+inputs="$(cat "$here/init" "$0" | sha256sum | cut -d' ' -f1) $version"
+if [ -s "$out/initrd.img" ] && [ -s "$out/vmlinuz" ] && [ "$(cat "$out/inputs" 2>/dev/null)" = "$inputs" ]; then
   exit 0
 fi
 
@@ -45,3 +46,4 @@ chmod 0755 "$root/init"
 cp "$kernel" "$out/vmlinuz.tmp"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 mv "$out/initrd.img.tmp" "$out/initrd.img"
+echo "$inputs" > "$out/inputs"

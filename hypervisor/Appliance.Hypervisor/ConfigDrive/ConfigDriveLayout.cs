@@ -135,7 +135,7 @@ public static class ConfigDriveLayout
         {
             ["ami-id"] = metadata.Ec2ImageId,
             ["ami-launch-index"] = metadata.LaunchIndex,
-            ["ami-manifest-path"] = "FIXME",
+            ["ami-manifest-path"] = "FIXME", // Nova's literal value: EC2 guests read the key, nothing uses the path
             ["instance-id"] = metadata.Ec2InstanceId,
             ["hostname"] = metadata.Hostname,
             ["local-ipv4"] = "",

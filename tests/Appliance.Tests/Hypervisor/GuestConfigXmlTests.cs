@@ -120,10 +120,13 @@ public sealed class GuestConfigLibvirtTests
     {
         LibvirtAvailability.RequireLibrary();
         using var host = new Appliance.Hypervisor.Host.LibvirtHost(LibvirtAvailability.TestUri);
-        var config = GuestConfigXmlTests.DirectKernelBoot() with
+        var uuid = Guid.NewGuid();
+        var golden = GuestConfigXmlTests.DirectKernelBoot();
+        var config = golden with
         {
             Name = $"appliance-test-{Guid.NewGuid():N}",
-            Uuid = Guid.NewGuid(),
+            Uuid = uuid,
+            Sysinfo = golden.Sysinfo! with { Uuid = uuid, Serial = uuid.ToString("D") }, // libvirt refuses a sysinfo uuid that differs
         };
         using var guest = host.Define(GuestConfigWriter.ToXml(config));
         try
@@ -133,6 +136,7 @@ public sealed class GuestConfigLibvirtTests
                 a.SourceFile == b.SourceFile && a.Format == b.Format && a.TargetDev == b.TargetDev
                 && a.BackingChain.SequenceEqual(b.BackingChain));
             Assert.Equal(config.Os.Kernel, back.Os.Kernel);
+            Assert.Equal(config.Sysinfo, back.Sysinfo);
             Assert.Equal(config.SerialLogPath, back.SerialLogPath);
             Assert.Equal(config.MemoryMiB, back.MemoryMiB);
         }

@@ -56,6 +56,22 @@ public sealed class ServerListCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task PowerSyncWrite_FromARowReadBeforeAnOperationEnded_IsRefused()
+    {
+        // The power sync reads a row, asks libvirt, then writes: a suspend that started and ended in between must win.
+        await SeedAsync("a");
+        var repository = new ServerRepository(_database, new ServerChanges(NullLogger<ServerChanges>.Instance));
+        var read = (await repository.LiveAsync()).Single();
+        await RawAsync("UPDATE servers SET vm_state = 'suspended', power_state = 7 WHERE uuid = 'a'");
+
+        Assert.False(await repository.UpdateIfUnchangedAsync("a", read.RowVersion, new Dictionary<string, object?> { ["vm_state"] = "stopped" }));
+        var now = (await repository.LiveAsync()).Single();
+        Assert.Equal(("suspended", 1L), (now.VmState, now.RowVersion));
+        Assert.True(await repository.UpdateIfUnchangedAsync("a", now.RowVersion, new Dictionary<string, object?> { ["power_state"] = 4 }));
+        Assert.Equal(4, (await repository.LiveAsync()).Single().PowerState);
+    }
+
+    [Fact]
     public async Task PageAfterAMarker_ComesFromTheSameRows_InOrder()
     {
         await SeedAsync("a", "b", "c", "d");

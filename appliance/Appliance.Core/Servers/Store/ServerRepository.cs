@@ -110,13 +110,14 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    /// <summary>Like UpdateAsync, but only while no operation runs on the server (task_state is null).</summary>
-    public async Task<bool> UpdateIfIdleAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+    /// <summary>Like UpdateAsync, but only while no operation runs on the server and the row is as it was read (its row_version).</summary>
+    public async Task<bool> UpdateIfUnchangedAsync(string uuid, long rowVersion, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
         AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
-            var busy = await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM servers WHERE uuid = @uuid AND task_state IS NOT NULL", new { uuid }, transaction);
-            return busy == 0 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
+            // Unchanged since it was read: an operation that started and ended meanwhile left a newer row, and wins.
+            var unchanged = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM servers WHERE uuid = @uuid AND task_state IS NULL AND row_version = @rowVersion", new { uuid, rowVersion }, transaction);
+            return unchanged == 1 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
         }, cancellationToken));
 
     /// <summary>A build's end: ACTIVE and launched, its task cleared unless a delete has already claimed the server.</summary>

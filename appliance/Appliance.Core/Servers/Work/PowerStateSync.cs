@@ -105,7 +105,7 @@ public sealed class PowerStateSync(ServerRepository servers, IComputeDriver driv
             changes["vm_state"] = VmStates.Stopped;
         }
 
-        if (changes.Count > 0 && await servers.UpdateIfIdleAsync(server.Uuid, changes, cancellationToken))
+        if (changes.Count > 0 && await servers.UpdateIfUnchangedAsync(server.Uuid, server.RowVersion, changes, cancellationToken))
         {
             logger.LogInformation("Server {Uuid}: power state {Power}{Stopped}", server.Uuid, power,
                 changes.ContainsKey("vm_state") ? ", now SHUTOFF" : "");
