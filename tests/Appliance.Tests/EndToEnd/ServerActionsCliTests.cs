@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Appliance.Hypervisor.Disks;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
 using Appliance.Tests.Identity;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Appliance.Hypervisor.Disks;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
 using Appliance.Tests.Identity;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Appliance.Hypervisor.Disks;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
 using Appliance.Tests.Identity;

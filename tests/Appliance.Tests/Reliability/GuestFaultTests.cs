@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Appliance.Benchmarks;
 using Appliance.Benchmarks.Reliability;
 using Appliance.Hypervisor.Disks;
 using Appliance.Tests.EndToEnd;
@@ -166,8 +167,8 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
             // libvirt's QEMU user must reach the disks under the data dir.
             HypervisorPaths.SetMode(dir.Path, HypervisorPaths.TraversableMode);
             var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(dir.Path, "data"));
-            var appliance = await ApplianceProcess.ServeAsync(dataDir, LibvirtAvailability.SystemUri,
-                new Dictionary<string, string> { ["APPLIANCE__Servers__PowerSyncInterval"] = NoPeriodicSync.ToString() });
+            var appliance = await ApplianceLauncher.FromEnvironment().WithSetting("Servers:PowerSyncInterval", NoPeriodicSync.ToString())
+                .ServeAsync(dataDir, LibvirtAvailability.SystemUri);
             var client = new HttpClient { BaseAddress = new Uri(appliance.BaseUrl) };
             var token = await IdentityClient.AdminTokenAsync(client, dataDir);
             var image = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Post, "/image/v2/images", token,
