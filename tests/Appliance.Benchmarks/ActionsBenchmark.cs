@@ -43,7 +43,7 @@ public static class ActionsBenchmark
         var qemu = arguments.Has("--qemu");
         var repetitions = arguments.Int("--repetitions", qemu ? 3 : 20);
         var guestDisk = qemu ? await BuildTestGuestAsync() : null;
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var dataDir = Directory.CreateTempSubdirectory("appliance-bench-actions-").FullName;
         if (!OperatingSystem.IsWindows())
         {
@@ -54,8 +54,7 @@ public static class ActionsBenchmark
 
         try
         {
-            await using var appliance = ApplianceProcess.Start(binary, dataDir, qemu ? "qemu:///system" : "test:///default");
-            await appliance.WaitForOkAsync("/healthz", TimeSpan.FromSeconds(60));
+            await using var appliance = await launcher.ServeAsync(dataDir, qemu ? "qemu:///system" : ApplianceLauncher.TestDriverUri);
             using var client = new HttpClient { BaseAddress = appliance.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
             client.DefaultRequestHeaders.Add("OpenStack-API-Version", $"compute {Microversion}");
             var fleet = await ServerFleet.ConnectAsync(client, dataDir);

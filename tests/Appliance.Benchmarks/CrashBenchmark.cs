@@ -11,13 +11,13 @@ public static class CrashBenchmark
 {
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var options = new CrashRunOptions(arguments.Int("--kills", 50))
         {
             Concurrency = arguments.Int("--concurrency", 6),
             Seed = arguments.Int("--seed", Random.Shared.Next()),
         };
-        var result = await new CrashHarness(ApplianceLauncher.Binary(binary), Console.WriteLine).RunAsync(options);
+        var result = await new CrashHarness(launcher, Console.WriteLine).RunAsync(options);
         AnsiConsole.Write(Table(result));
         foreach (var violation in result.Violations)
         {

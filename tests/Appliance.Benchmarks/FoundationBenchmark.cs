@@ -14,7 +14,7 @@ public static class FoundationBenchmark
 
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var firstStarts = new List<double>();
         var restarts = new List<double>();
         for (var run = 0; run < ColdStarts; run++)
@@ -22,8 +22,8 @@ public static class FoundationBenchmark
             var dataDir = Directory.CreateTempSubdirectory("appliance-bench-").FullName;
             try
             {
-                firstStarts.Add(await TimeToFirstOk(binary, dataDir));
-                restarts.Add(await TimeToFirstOk(binary, dataDir));
+                firstStarts.Add(await TimeToFirstOk(launcher, dataDir));
+                restarts.Add(await TimeToFirstOk(launcher, dataDir));
             }
             finally
             {
@@ -34,7 +34,7 @@ public static class FoundationBenchmark
         var loadDir = Directory.CreateTempSubdirectory("appliance-bench-").FullName;
         double idleRss, rssAfterLoad;
         LoadGenerator.Result load;
-        await using (var appliance = ApplianceProcess.Start(binary, loadDir))
+        await using (var appliance = launcher.Start(loadDir))
         {
             await appliance.WaitForOkAsync("/v2.1/", TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -56,9 +56,9 @@ public static class FoundationBenchmark
         AnsiConsole.Write(table);
     }
 
-    private static async Task<double> TimeToFirstOk(string binary, string dataDir)
+    private static async Task<double> TimeToFirstOk(ApplianceLauncher launcher, string dataDir)
     {
-        await using var appliance = ApplianceProcess.Start(binary, dataDir);
+        await using var appliance = launcher.Start(dataDir);
         return (await appliance.WaitForOkAsync("/v2.1/", TimeSpan.FromSeconds(30))).TotalMilliseconds;
     }
 

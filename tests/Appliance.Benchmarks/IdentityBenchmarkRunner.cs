@@ -5,12 +5,11 @@ public static class IdentityBenchmarkRunner
 {
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var dataDir = Directory.CreateTempSubdirectory("appliance-bench-identity-").FullName;
         try
         {
-            await using var appliance = ApplianceProcess.Start(binary, dataDir);
-            await appliance.WaitForOkAsync("/healthz", TimeSpan.FromSeconds(60));
+            await using var appliance = await launcher.ServeAsync(dataDir);
             await IdentityBenchmark.RunAsync(IdentityBenchmark.FromOpenRc(Path.Combine(dataDir, "admin-openrc")), Console.Out);
         }
         finally

@@ -17,7 +17,7 @@ public static class ImageUploadBenchmark
 
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var work = Directory.CreateTempSubdirectory("appliance-bench-upload-").FullName;
         try
         {
@@ -27,11 +27,10 @@ public static class ImageUploadBenchmark
             var uploads = new List<double>();
             var copies = new List<double>();
             var copiesSynced = new List<double>();
-            await using (var appliance = ApplianceProcess.Start(binary, dataDir))
+            await using (var appliance = await launcher.ServeAsync(dataDir))
             {
-                await appliance.WaitForOkAsync("/healthz", TimeSpan.FromSeconds(60));
                 using var client = new HttpClient { BaseAddress = appliance.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-                client.DefaultRequestHeaders.Add("X-Auth-Token", await AdminTokenAsync(client, dataDir));
+                client.DefaultRequestHeaders.Add("X-Auth-Token", (await ServerFleet.ConnectAsync(client, dataDir)).AdminToken);
                 for (var run = 0; run < Runs; run++)
                 {
                     uploads.Add(await UploadSecondsAsync(client, source));
@@ -89,23 +88,6 @@ public static class ImageUploadBenchmark
         var seconds = stopwatch.Elapsed.TotalSeconds;
         File.Delete(target);
         return seconds;
-    }
-
-    private static async Task<string> AdminTokenAsync(HttpClient client, string dataDir)
-    {
-        var password = File.ReadAllLines(Path.Combine(dataDir, "admin-openrc"))
-            .Single(line => line.StartsWith("export OS_PASSWORD=", StringComparison.Ordinal))["export OS_PASSWORD=".Length..];
-        var body = JsonSerializer.Serialize(new
-        {
-            auth = new
-            {
-                identity = new { methods = new[] { "password" }, password = new { user = new { name = "admin", domain = new { id = "default" }, password } } },
-                scope = new { project = new { name = "admin", domain = new { id = "default" } } },
-            },
-        });
-        var response = await client.PostAsync("/identity/v3/auth/tokens", new StringContent(body, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
-        return response.Headers.GetValues("X-Subject-Token").Single();
     }
 
     private static async Task WriteRandomFileAsync(string path, long bytes)

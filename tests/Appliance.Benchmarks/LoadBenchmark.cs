@@ -12,12 +12,12 @@ public static class LoadBenchmark
 {
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var options = new LoadRunOptions(TimeSpan.FromSeconds(arguments.Int("--seconds", 300)), arguments.Int("--concurrency", 32))
         {
             Seed = arguments.Int("--seed", Random.Shared.Next()),
         };
-        var result = await new LoadHarness(ApplianceLauncher.Binary(binary), Console.WriteLine).RunAsync(options);
+        var result = await new LoadHarness(launcher, Console.WriteLine).RunAsync(options);
         AnsiConsole.Write(Table(result));
         foreach (var surprise in result.Stats.Surprises)
         {

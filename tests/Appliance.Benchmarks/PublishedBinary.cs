@@ -2,16 +2,14 @@ using System.Diagnostics;
 
 namespace Appliance.Benchmarks;
 
-/// <summary>The binary under test: the one given, else a fresh single-file Release publish of this checkout.</summary>
+/// <summary>The binary under test: the one given (--binary), else a fresh single-file Release publish of this checkout.</summary>
 public static class PublishedBinary
 {
-    public static async Task<string> ResolveAsync(BenchmarkArguments arguments)
-    {
-        if (arguments.Binary is not null)
-        {
-            return Path.GetFullPath(arguments.Binary);
-        }
+    public static async Task<ApplianceLauncher> ResolveAsync(BenchmarkArguments arguments) =>
+        ApplianceLauncher.Binary(arguments.Binary is not null ? Path.GetFullPath(arguments.Binary) : await PublishAsync());
 
+    private static async Task<string> PublishAsync()
+    {
         var repository = FindRepositoryRoot();
         var output = Path.Combine(Path.GetTempPath(), "appliance-benchmark-publish");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -32,12 +32,11 @@ public static class ServersBenchmark
 
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
-        var binary = await PublishedBinary.ResolveAsync(arguments);
+        var launcher = await PublishedBinary.ResolveAsync(arguments);
         var dataDir = Directory.CreateTempSubdirectory("appliance-bench-servers-").FullName;
         try
         {
-            await using var appliance = ApplianceProcess.Start(binary, dataDir);
-            await appliance.WaitForOkAsync("/healthz", TimeSpan.FromSeconds(60));
+            await using var appliance = await launcher.ServeAsync(dataDir);
             using var client = new HttpClient { BaseAddress = appliance.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
             var fleet = await ServerFleet.ConnectAsync(client, dataDir);
             var imageId = await fleet.UploadImageAsync();

@@ -192,22 +192,9 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
         report.Check(volumes.Length == 0, NothingLeft, () => $"volumes left: {string.Join(", ", volumes.Select(Path.GetFileName))}");
     }
 
-    private async Task<ApplianceProcess> StartAsync(string dataDir, string libvirtUri)
-    {
-        // Rate limits off, as the load harness: the workload's pace depends on the machine, and a 429 is not what it tests.
-        var appliance = ApplianceProcess.Start(launcher.WithSetting("RateLimits:Enabled", "false"), dataDir, libvirtUri);
-        try
-        {
-            await appliance.WaitForOkAsync("/healthz", StartWithin);
-            return appliance;
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-        {
-            log("the appliance did not come up; its output:\n" + string.Join("\n", appliance.Output.TakeLast(60)));
-            await appliance.DisposeAsync();
-            throw;
-        }
-    }
+    /// <summary>Rate limits off, as the load harness: the workload's pace depends on the machine, and a 429 is not what it tests.</summary>
+    private Task<ApplianceProcess> StartAsync(string dataDir, string libvirtUri) =>
+        launcher.WithSetting("RateLimits:Enabled", "false").ServeAsync(dataDir, libvirtUri, StartWithin);
 
     private static HttpClient Client(ApplianceProcess appliance) =>
         new() { BaseAddress = appliance.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

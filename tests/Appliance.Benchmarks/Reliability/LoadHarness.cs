@@ -35,7 +35,7 @@ public sealed class LoadHarness(ApplianceLauncher launcher, Action<string> log)
         var dataDir = Directory.CreateTempSubdirectory("appliance-load-").FullName;
         log($"load run: {options.Duration.TotalSeconds:F0} s at concurrency {options.Concurrency}, seed {options.Seed}, data dir {dataDir}");
         // Nova's per-project limits (120 changes a minute) would turn most of this load into 429s.
-        await using var appliance = ApplianceProcess.Start(launcher.WithSetting("RateLimits:Enabled", "false"), dataDir, "test:///default");
+        await using var appliance = launcher.WithSetting("RateLimits:Enabled", "false").Start(dataDir);
         try
         {
             await appliance.WaitForOkAsync("/healthz", StartWithin);

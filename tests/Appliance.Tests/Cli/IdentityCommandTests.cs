@@ -1,3 +1,4 @@
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 
 namespace Appliance.Tests.Cli;
@@ -39,14 +40,9 @@ public sealed class IdentityCommandTests
     public async Task Serve_WithAMalformedTokenLifetime_FailsWithOneLine()
     {
         using var dir = new TempDataDir();
-        var start = ApplianceProcess.StartInfo("serve", "--data-dir", dir.Path, "--libvirt-uri", "test:///default");
-        start.Environment["APPLIANCE_TOKEN_LIFETIME"] = "1h";
+        var (exitCode, _, stderr) = await ServeWithAsync(dir.Path, "APPLIANCE_TOKEN_LIFETIME", "1h");
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Equal("appliance: Failed to convert configuration value '1h' at 'Appliance:TokenLifetime' to type 'System.TimeSpan'.", stderr.TrimEnd());
     }
 
@@ -54,14 +50,13 @@ public sealed class IdentityCommandTests
     public async Task Serve_TakesAnySettingAsAnApplianceVariable_ByItsPath()
     {
         using var dir = new TempDataDir();
-        var start = ApplianceProcess.StartInfo("serve", "--data-dir", dir.Path, "--libvirt-uri", "test:///default");
-        start.Environment["APPLIANCE__RateLimits__Delete__Unit"] = "WEEK";
+        var (exitCode, _, stderr) = await ServeWithAsync(dir.Path, "APPLIANCE__RateLimits__Delete__Unit", "WEEK");
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Equal("appliance: RateLimits:Delete:Unit must be SECOND, MINUTE, HOUR or DAY, not 'WEEK'", stderr.TrimEnd());
     }
+
+    /// <summary>`serve` on libvirt's test driver with one environment variable set: what it says when it refuses to start.</summary>
+    private static Task<(int ExitCode, string Stdout, string Stderr)> ServeWithAsync(string dataDir, string variable, string value) =>
+        ApplianceLauncher.FromEnvironment().WithEnvironment(variable, value).RunAsync("serve", "--data-dir", dataDir, "--libvirt-uri", "test:///default");
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Appliance.Core.Images;
 using Appliance.Core.Store;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 
 namespace Appliance.Tests.Cli;

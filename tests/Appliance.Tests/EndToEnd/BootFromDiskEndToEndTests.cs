@@ -15,13 +15,10 @@ public sealed class BootFromDiskEndToEndTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task BootableImage_BootsFromItsRootOverlay_AndFromAVolumeMadeOfIt()
     {
-        LibvirtAvailability.RequireSystem();
-        var (testGuest, why) = await TestGuest.BuildWithDiskAsync();
-        Skip.If(testGuest is null, why);
-
-        using var fixture = new DriverFixture(LibvirtAvailability.SystemUri);
-        var image = new ImageFile("e2e-bootable-disk", testGuest!.Disk, "qcow2");
-        var fromImage = TestGuestEndToEndTests.GuestRequest(fixture, testGuest, "disk") with
+        var testGuest = await QemuEndToEnd.RequireGuestAsync(withDisk: true);
+        using var fixture = QemuEndToEnd.Driver();
+        var image = new ImageFile("e2e-bootable-disk", testGuest.Disk, "qcow2");
+        var fromImage = QemuEndToEnd.GuestRequest(fixture, testGuest, "disk") with
         {
             Image = image,
             Kernel = null,
@@ -32,7 +29,7 @@ public sealed class BootFromDiskEndToEndTests(ITestOutputHelper output)
         var cached = await new BaseImageCache(fixture.Paths).EnsureAsync(image.ImageId, image.Path, image.Format);
         var volumeId = $"vol-{Guid.NewGuid():N}"[..16];
         var volume = await new Volumes(fixture.Paths).CreateFromImageAsync(volumeId, cached, 64L << 20);
-        var fromVolume = TestGuestEndToEndTests.GuestRequest(fixture, testGuest, "volume") with
+        var fromVolume = QemuEndToEnd.GuestRequest(fixture, testGuest, "volume") with
         {
             Image = null,
             Kernel = null,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Appliance.Hypervisor.Disks;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
 using Appliance.Tests.Identity;
@@ -30,37 +29,27 @@ public sealed partial class ServerActionsCliTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task OpenStackCli_EachServerAction_OnTheBootedTestGuest_ShowsInStatusDomainAndConsole()
     {
-        OpenStackCli.AssertInstalled();
-        LibvirtAvailability.RequireSystem();
-        var (guest, why) = await TestGuest.BuildWithDiskAsync();
-        Skip.If(guest is null, why);
-
-        using var dir = new TempDataDir();
-        HypervisorPaths.SetMode(dir.Path, HypervisorPaths.TraversableMode);
-        var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(dir.Path, "data"));
+        await using var e2e = await QemuEndToEnd.ServeAsync();
         var ids = new List<string>();
-        await using (var appliance = await ApplianceProcess.ServeAsync(dataDir, LibvirtAvailability.SystemUri))
+        try
         {
-            try
-            {
-                await WalkThroughActionsAsync(appliance, dataDir, dir.Path, guest!, ids);
-            }
-            finally
-            {
-                await RemoveLeftoverDomainsAsync(ids);
-            }
+            await WalkThroughActionsAsync(e2e, ids);
+        }
+        finally
+        {
+            await RemoveLeftoverDomainsAsync(ids);
         }
     }
 
-    private async Task WalkThroughActionsAsync(ApplianceProcess appliance, string dataDir, string workDir, TestGuest guest, List<string> ids)
+    private async Task WalkThroughActionsAsync(QemuAppliance e2e, List<string> ids)
     {
         _total.Start();
-        var openrc = IdentityClient.ReadOpenRc(dataDir);
-        var cli = new OpenStackCli(openrc);
-        using var probe = await ComputeProbe.ConnectAsync(appliance.BaseUrl, openrc);
+        var openrc = e2e.OpenRc;
+        var cli = e2e.Cli;
+        using var probe = await e2e.ProbeAsync();
 
-        await cli.OkAsync("image", "create", "--file", guest.Disk, "--disk-format", "qcow2", "--container-format", "bare", "test-guest");
-        var userData = Path.Combine(workDir, "ticks.sh");
+        await e2e.UploadTestGuestAsync();
+        var userData = Path.Combine(e2e.WorkDir, "ticks.sh");
         await File.WriteAllTextAsync(userData, TickingUserData);
         Step();
         var created = await cli.JsonAsync("--os-compute-api-version", "2.37", "server", "create", "--image", "test-guest", "--flavor", "m1.nano",
@@ -105,7 +94,7 @@ public sealed partial class ServerActionsCliTests(ITestOutputHelper output)
         await cli.OkAsync("server", "suspend", "vm1");
         await probe.WaitForStatusAsync(id, "SUSPENDED");
         Assert.Equal("shut off", await DomainStateAsync(id));
-        Assert.Matches(@"Managed save:\s+yes", await VirshAsync("dominfo", DomainName(id)));
+        Assert.Matches(@"Managed save:\s+yes", await QemuEndToEnd.VirshAsync("dominfo", DomainName(id)));
         var suspended = LastTick(await probe.ConsoleAsync(id));
         Done("suspend");
         await cli.OkAsync("server", "resume", "vm1");
@@ -130,7 +119,7 @@ public sealed partial class ServerActionsCliTests(ITestOutputHelper output)
         ids.Add(snapshotServer);
 
         // Lock: a member of the project gets 409 for an action until the admin unlocks.
-        var projectMember = await AddProjectMemberAsync(appliance, openrc, (await probe.ServerAsync(id)).GetProperty("tenant_id").GetString()!);
+        var projectMember = await AddProjectMemberAsync(e2e.Appliance, openrc, (await probe.ServerAsync(id)).GetProperty("tenant_id").GetString()!);
         var member = new OpenStackCli(new Dictionary<string, string>(openrc) { ["OS_USERNAME"] = projectMember.UserName, ["OS_PASSWORD"] = projectMember.Password });
         await cli.OkAsync("server", "lock", "vm1");
         Assert.True((await probe.ServerAsync(id)).GetProperty("locked").GetBoolean());
@@ -157,7 +146,7 @@ public sealed partial class ServerActionsCliTests(ITestOutputHelper output)
         Done("vm2 from the snapshot, to the ready marker");
 
         await cli.OkAsync("server", "delete", "--wait", "vm1", "vm2");
-        Assert.DoesNotContain(id, await VirshAsync("list", "--all", "--uuid"));
+        Assert.DoesNotContain(id, await QemuEndToEnd.VirshAsync("list", "--all", "--uuid"));
         Done("delete --wait both");
         output.WriteLine($"all actions: {_total.Elapsed.TotalSeconds:F1} s");
     }
@@ -199,40 +188,24 @@ public sealed partial class ServerActionsCliTests(ITestOutputHelper output)
 
     private static string DomainName(string id) => $"instance-{id}";
 
-    private static async Task<string> DomainStateAsync(string id) => (await VirshAsync("domstate", DomainName(id))).Trim();
-
-    private static async Task<string> VirshAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("virsh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["-c", LibvirtAvailability.SystemUri, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"virsh {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
-        return await stdout;
-    }
+    private static async Task<string> DomainStateAsync(string id) => (await QemuEndToEnd.VirshAsync("domstate", DomainName(id))).Trim();
 
     /// <summary>A failed run must not leave guests running on the host: the appliance that owned them is gone.</summary>
     private static async Task RemoveLeftoverDomainsAsync(IEnumerable<string> ids)
     {
-        var existing = await VirshAsync("list", "--all", "--uuid");
+        var existing = await QemuEndToEnd.VirshAsync("list", "--all", "--uuid");
         foreach (var id in ids.Where(existing.Contains))
         {
             try
             {
-                await VirshAsync("destroy", DomainName(id));
+                await QemuEndToEnd.VirshAsync("destroy", DomainName(id));
             }
             catch (Xunit.Sdk.XunitException)
             {
                 // Already shut off.
             }
 
-            await VirshAsync("undefine", "--managed-save", DomainName(id));
+            await QemuEndToEnd.VirshAsync("undefine", "--managed-save", DomainName(id));
         }
     }
 }

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using Appliance.Hypervisor.Disks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
-using Appliance.Tests.Identity;
 using Xunit.Abstractions;
 
 namespace Appliance.Tests.EndToEnd;
@@ -17,23 +14,14 @@ public sealed class ServerCliTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task OpenStackCli_BootsTheTestGuest_WithUserDataKeyAndMetadata_ThenDeletesIt()
     {
-        OpenStackCli.AssertInstalled();
-        LibvirtAvailability.RequireSystem();
-        var (guest, why) = await TestGuest.BuildWithDiskAsync();
-        Skip.If(guest is null, why);
+        await using var e2e = await QemuEndToEnd.ServeAsync();
+        var cli = e2e.Cli;
 
-        using var dir = new TempDataDir();
-        // libvirt's QEMU user must reach the disks under the data dir.
-        HypervisorPaths.SetMode(dir.Path, HypervisorPaths.TraversableMode);
-        var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(dir.Path, "data"));
-        await using var appliance = await ApplianceProcess.ServeAsync(dataDir, LibvirtAvailability.SystemUri);
-        var cli = new OpenStackCli(IdentityClient.ReadOpenRc(dataDir));
-
-        await cli.OkAsync("image", "create", "--file", guest!.Disk, "--disk-format", "qcow2", "--container-format", "bare", "test-guest");
-        var publicKey = Path.Combine(dir.Path, "id.pub");
-        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(dir.Path, "id"));
+        await e2e.UploadTestGuestAsync();
+        var publicKey = Path.Combine(e2e.WorkDir, "id.pub");
+        await QemuEndToEnd.HostToolAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(e2e.WorkDir, "id"));
         await cli.OkAsync("keypair", "create", "--public-key", publicKey, "k");
-        var userData = Path.Combine(dir.Path, "ud.sh");
+        var userData = Path.Combine(e2e.WorkDir, "ud.sh");
         await File.WriteAllTextAsync(userData, "#!/bin/sh\necho \"user-data says hello from $(hostname)\"\n");
 
         var watch = Stopwatch.StartNew();
@@ -62,9 +50,8 @@ public sealed class ServerCliTests(ITestOutputHelper output)
 
         await cli.OkAsync("server", "delete", "--wait", "vm1");
         Assert.Equal(0, (await cli.JsonAsync("server", "list")).GetArrayLength());
-        var (_, domains, _) = await RunAsync("virsh", "-c", LibvirtAvailability.SystemUri, "list", "--all", "--uuid");
-        Assert.DoesNotContain(id, domains);
-        Assert.False(Directory.Exists(Path.Combine(dataDir, "instances", id)));
+        Assert.DoesNotContain(id, await QemuEndToEnd.VirshAsync("list", "--all", "--uuid"));
+        Assert.False(Directory.Exists(Path.Combine(e2e.DataDir, "instances", id)));
     }
 
     /// <summary>The CLI prints properties as a dict (newer) or "a='b', c='d'" (older); either way the keys are there.</summary>
@@ -88,15 +75,5 @@ public sealed class ServerCliTests(ITestOutputHelper output)
 
         Assert.Fail($"no '{marker}' in the console log within 2 minutes:\n{console}");
         return console;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{file} exited {process.ExitCode}: {await stderr}");
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

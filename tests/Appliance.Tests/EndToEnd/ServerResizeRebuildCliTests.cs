@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using Appliance.Hypervisor.Disks;
-using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
-using Appliance.Tests.Identity;
 using Xunit.Abstractions;
 
 namespace Appliance.Tests.EndToEnd;
@@ -18,23 +15,14 @@ public sealed class ServerResizeRebuildCliTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task OpenStackCli_ResizeConfirm_ResizeRevert_Rebuild_OnTheBootedTestGuest()
     {
-        OpenStackCli.AssertInstalled();
-        LibvirtAvailability.RequireSystem();
-        var (guest, why) = await TestGuest.BuildWithDiskAsync();
-        Skip.If(guest is null, why);
-
-        using var dir = new TempDataDir();
-        HypervisorPaths.SetMode(dir.Path, HypervisorPaths.TraversableMode);
-        var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(dir.Path, "data"));
-        await using var appliance = await ApplianceProcess.ServeAsync(dataDir, LibvirtAvailability.SystemUri);
-        var openrc = IdentityClient.ReadOpenRc(dataDir);
-        var cli = new OpenStackCli(openrc);
-        using var probe = await ComputeProbe.ConnectAsync(appliance.BaseUrl, openrc);
+        await using var e2e = await QemuEndToEnd.ServeAsync();
+        var cli = e2e.Cli;
+        using var probe = await e2e.ProbeAsync();
         var watch = Stopwatch.StartNew();
         string? id = null;
         try
         {
-            await cli.OkAsync("image", "create", "--file", guest!.Disk, "--disk-format", "qcow2", "--container-format", "bare", "test-guest");
+            await e2e.UploadTestGuestAsync();
             var created = await cli.JsonAsync("--os-compute-api-version", "2.37", "server", "create", "--image", "test-guest", "--flavor", "m1.nano",
                 "--nic", "none", "--wait", "vm1");
             id = created.GetProperty("id").GetString()!;
@@ -69,7 +57,7 @@ public sealed class ServerResizeRebuildCliTests(ITestOutputHelper output)
             Lap(watch, "rebuild --wait, to the ready marker");
 
             await cli.OkAsync("server", "delete", "--wait", "vm1");
-            Assert.False(Directory.Exists(Path.Combine(dataDir, "instances", id + "_resize")));
+            Assert.False(Directory.Exists(Path.Combine(e2e.DataDir, "instances", id + "_resize")));
             id = null;
         }
         finally

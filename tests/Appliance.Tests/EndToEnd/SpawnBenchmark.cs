@@ -21,16 +21,13 @@ public sealed class SpawnBenchmark(ITestOutputHelper output)
     public async Task SpawnPhases_OverFiveRuns()
     {
         Skip.If(Environment.GetEnvironmentVariable("APPLIANCE_BENCHMARK") != "1", "boots five guests; set APPLIANCE_BENCHMARK=1 to run it");
-        LibvirtAvailability.RequireSystem();
-        var (testGuest, why) = await TestGuest.BuildAsync();
-        Skip.If(testGuest is null, why);
-
-        using var fixture = new DriverFixture(LibvirtAvailability.SystemUri);
+        var testGuest = await QemuEndToEnd.RequireGuestAsync();
+        using var fixture = QemuEndToEnd.Driver();
         var rows = new List<(SpawnReport Report, TimeSpan Ready)>();
         var root = fixture.Image("bench-root", 64);
         for (var run = 0; run < Runs; run++)
         {
-            var request = TestGuestEndToEndTests.GuestRequest(fixture, testGuest!, "bench") with { Image = root };
+            var request = QemuEndToEnd.GuestRequest(fixture, testGuest, "bench") with { Image = root };
             var watch = Stopwatch.StartNew();
             var report = await fixture.Driver.SpawnAsync(request);
             await ConsoleWaiter.WaitForAsync(fixture.Driver, request.Uuid, t => t.Contains(TestGuest.ReadyMarker), "ready marker");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 using Appliance.Tests.Images;

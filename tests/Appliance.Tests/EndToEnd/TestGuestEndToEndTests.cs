@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text;
 using Appliance.Hypervisor;
-using Appliance.Hypervisor.ConfigDrive;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
 using Appliance.Tests.Hypervisor;
@@ -17,16 +15,13 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Guest_BootsFromItsConfigDrive_SurvivesRebootPowerCycleAndResize_SnapshotBoots_DestroyLeavesNothing()
     {
-        LibvirtAvailability.RequireSystem();
-        var (testGuest, why) = await TestGuest.BuildAsync();
-        Skip.If(testGuest is null, why);
-
-        using var fixture = new DriverFixture(LibvirtAvailability.SystemUri);
+        var testGuest = await QemuEndToEnd.RequireGuestAsync();
+        using var fixture = QemuEndToEnd.Driver();
         var driver = fixture.Driver;
         var volumeId = $"vol-{Guid.NewGuid():N}"[..16];
         var volume = await new Volumes(fixture.Paths).CreateBlankAsync(volumeId, 32L << 20);
         var token = Guid.NewGuid().ToString("N");
-        var request = GuestRequest(fixture, testGuest!, token) with { Volumes = [new VolumeFile(volumeId, volume, Volumes.Format)] };
+        var request = QemuEndToEnd.GuestRequest(fixture, testGuest, token) with { Volumes = [new VolumeFile(volumeId, volume, Volumes.Format)] };
         var uuid = request.Uuid;
         var transitions = new List<LifecycleTransition>();
         driver.LifecycleChanged += e =>
@@ -99,7 +94,7 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         await driver.SnapshotAsync(uuid, snapshot);
         output.WriteLine($"snapshot {watch.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(PowerState.Running, driver.GetPowerState(uuid));
-        var second = GuestRequest(fixture, testGuest!, token) with { Image = new ImageFile($"snapshot-{uuid:N}", snapshot, "qcow2"), SwapMiB = 0 };
+        var second = QemuEndToEnd.GuestRequest(fixture, testGuest, token) with { Image = new ImageFile($"snapshot-{uuid:N}", snapshot, "qcow2"), SwapMiB = 0 };
         await driver.SpawnAsync(second);
         var secondConsole = await ConsoleWaiter.WaitForAsync(driver, second.Uuid, t => t.Contains(TestGuest.ReadyMarker), "ready marker on the snapshot's guest");
         Assert.Contains($"\"uuid\":\"{second.Uuid}\"", secondConsole);
@@ -118,34 +113,5 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
             Assert.Contains(LifecycleTransition.Suspended, transitions);
             Assert.Equal(LifecycleTransition.Undefined, transitions[^1]);
         }
-    }
-
-    internal static SpawnRequest GuestRequest(DriverFixture fixture, TestGuest guest, string token)
-    {
-        var request = fixture.Request();
-        return request with
-        {
-            MemoryMiB = 256,
-            RootGiB = 0,
-            SwapMiB = 16,
-            EphemeralGiB = 0,
-            Image = fixture.Image("e2e-root", 64),
-            Kernel = new ImageFile("e2e-kernel", guest.Kernel, "raw"),
-            Ramdisk = new ImageFile("e2e-ramdisk", guest.Initrd, "raw"),
-            KernelCmdline = "console=ttyS0 quiet",
-            ConfigDrive = new InstanceMetadata
-            {
-                Uuid = request.Uuid,
-                Hostname = "e2e-guest",
-                Name = "E2E guest",
-                ProjectId = "e2e",
-                Files =
-                [
-                    ("/etc/appliance-e2e", Encoding.UTF8.GetBytes($"personality {token}")),
-                    ("/etc/motd", Encoding.UTF8.GetBytes($"motd {token}")),
-                ],
-                UserData = Encoding.UTF8.GetBytes($"#!/bin/sh\necho user-data-ran {token}\n"),
-            },
-        };
     }
 }

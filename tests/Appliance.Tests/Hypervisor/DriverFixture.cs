@@ -24,6 +24,16 @@ internal sealed class DriverFixture : IDisposable
         HypervisorPaths.SetMode(_dataDir.Path, HypervisorPaths.TraversableMode);
     }
 
+    /// <summary>Polls every 20 ms: the test driver's guests change state at once.</summary>
+    public static readonly DriverOptions Fast = new() { PollInterval = TimeSpan.FromMilliseconds(20) };
+
+    /// <summary>A fixture on libvirt's test driver (fast polls unless told otherwise); skips the calling test when libvirt.so.0 cannot load.</summary>
+    public static DriverFixture OnTestDriver(DriverOptions? options = null)
+    {
+        LibvirtAvailability.RequireLibrary();
+        return new DriverFixture(LibvirtAvailability.TestUri, options ?? Fast);
+    }
+
     public HypervisorPaths Paths { get; }
 
     public LibvirtHost Host { get; }
@@ -60,6 +70,14 @@ internal sealed class DriverFixture : IDisposable
             Ramdisk = Image($"ramdisk-{id:N}", 1),
             ConfigDrive = ConfigDriveTests.Metadata() with { Uuid = id },
         };
+    }
+
+    /// <summary>Spawns a <see cref="Request"/> as <paramref name="shape"/> changes it; returns what was spawned.</summary>
+    public async Task<SpawnRequest> SpawnAsync(Func<SpawnRequest, SpawnRequest> shape)
+    {
+        var request = shape(Request());
+        await Driver.SpawnAsync(request);
+        return request;
     }
 
     public void Dispose()

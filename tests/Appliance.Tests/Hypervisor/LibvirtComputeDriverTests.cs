@@ -8,13 +8,10 @@ namespace Appliance.Tests.Hypervisor;
 [Collection(LibvirtCollection.Name)]
 public sealed class LibvirtComputeDriverTests
 {
-    private static readonly DriverOptions s_fast = new() { PollInterval = TimeSpan.FromMilliseconds(20) };
-
     [SkippableFact]
     public async Task Spawn_CreatesNovasFilesAndStartsTheGuest_DestroyRemovesBoth()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var request = fixture.Request();
         var uuid = request.Uuid;
 
@@ -46,8 +43,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task SecondSpawnOfTheSameImage_HitsTheBaseCache()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var first = fixture.Request();
         var second = fixture.Request() with { Image = first.Image, ConfigDrive = null, Kernel = null, Ramdisk = null };
         Assert.False((await fixture.Driver.SpawnAsync(first)).BaseImageWasCached);
@@ -59,8 +55,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task FailedSpawn_LeavesNoDomainAndNoFiles()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         // A root smaller than the image fails after the instance dir and base image exist.
         var request = fixture.Request() with { Image = fixture.Image("big", 2048), RootGiB = 1 };
         await Assert.ThrowsAsync<Appliance.Hypervisor.Disks.InvalidDiskImageException>(() => fixture.Driver.SpawnAsync(request));
@@ -71,8 +66,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task SpawningAnExistingUuid_IsRefused_AndKeepsTheFirstGuest()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var request = fixture.Request();
         await fixture.Driver.SpawnAsync(request);
         await Assert.ThrowsAsync<HypervisorOperationException>(() => fixture.Driver.SpawnAsync(request));
@@ -83,8 +77,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task PowerOperations_MoveThePowerState()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var uuid = (await Spawn(fixture)).Uuid;
         var driver = fixture.Driver;
 
@@ -116,8 +109,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task SoftRebootOfAStoppedGuest_IsAHardReboot()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var uuid = (await Spawn(fixture)).Uuid;
         await fixture.Driver.PowerOffAsync(uuid);
         Assert.Equal(RebootKind.Hard, await fixture.Driver.RebootAsync(uuid, RebootKind.Soft));
@@ -127,8 +119,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task UnknownInstance_IsInstanceNotFound()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var missing = Guid.NewGuid();
         Assert.Equal(missing, (await Assert.ThrowsAsync<InstanceNotFoundException>(() => fixture.Driver.PowerOnAsync(missing))).Uuid);
         Assert.Throws<InstanceNotFoundException>(() => fixture.Driver.GetPowerState(missing));
@@ -140,8 +131,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task ConsoleOutput_IsTheTailOfTheSerialLog()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast with { MaxConsoleBytes = 16 });
+        using var fixture = DriverFixture.OnTestDriver(DriverFixture.Fast with { MaxConsoleBytes = 16 });
         var uuid = (await Spawn(fixture)).Uuid;
         Assert.Equal("", await fixture.Driver.GetConsoleOutputAsync(uuid));
         await File.WriteAllTextAsync(fixture.Paths.ConsoleLog(uuid), "boot\nline one\nline two\n");
@@ -152,8 +142,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task Snapshot_IsAStandaloneQcow2_AndTheGuestKeepsRunning()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var uuid = (await Spawn(fixture)).Uuid;
         var target = Path.Combine(fixture.Paths.DataDir, "snap.qcow2");
         await fixture.Driver.SnapshotAsync(uuid, target);
@@ -166,8 +155,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task SetAdminPassword_GoesThroughLibvirt()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var uuid = (await Spawn(fixture)).Uuid;
         // The test driver pretends to have an agent; the real "no agent" error is covered end to end.
         await fixture.Driver.SetAdminPasswordAsync(uuid, "root", "n3w");
@@ -177,8 +165,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task VolumeAttach_AnUnsupportedCall_IsADriverError_AndDetachOfAnUnknownVolumeToo()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var uuid = (await Spawn(fixture)).Uuid;
         // The test driver has no device attach; the real attach is covered end to end.
         var error = await Assert.ThrowsAsync<HypervisorOperationException>(
@@ -190,8 +177,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public async Task LifecycleEvents_ReportSpawnAndDestroy()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var request = fixture.Request();
         var events = new List<LifecycleTransition>();
         var undefined = new TaskCompletionSource();
@@ -225,8 +211,7 @@ public sealed class LibvirtComputeDriverTests
     [SkippableFact]
     public void HostCapacity_ReportsCpusMemoryAndDataDirDisk()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
+        using var fixture = DriverFixture.OnTestDriver();
         var capacity = fixture.Driver.GetHostCapacity();
         Assert.True(capacity.VCpus > 0);
         Assert.True(capacity.MemoryMiB > 0);
@@ -241,7 +226,7 @@ public sealed class LibvirtComputeDriverTests
         var domains = LibvirtDomainHandle.Live;
         var connections = LibvirtConnectionHandle.Live;
         var registrations = Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations;
-        using (var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast))
+        using (var fixture = new DriverFixture(LibvirtAvailability.TestUri, DriverFixture.Fast))
         {
             var uuid = (await Spawn(fixture)).Uuid;
             fixture.Driver.ListGuests();
@@ -268,10 +253,5 @@ public sealed class LibvirtComputeDriverTests
         Assert.Equal(registrations, Appliance.Hypervisor.Host.LibvirtHost.LiveEventRegistrations);
     }
 
-    private static async Task<SpawnRequest> Spawn(DriverFixture fixture)
-    {
-        var request = fixture.Request() with { EphemeralGiB = 0 };
-        await fixture.Driver.SpawnAsync(request);
-        return request;
-    }
+    private static Task<SpawnRequest> Spawn(DriverFixture fixture) => fixture.SpawnAsync(r => r with { EphemeralGiB = 0 });
 }

@@ -8,15 +8,11 @@ namespace Appliance.Tests.Hypervisor;
 [Collection(LibvirtCollection.Name)]
 public sealed class RebuildResizeTests
 {
-    private static readonly DriverOptions s_fast = new() { PollInterval = TimeSpan.FromMilliseconds(20) };
-
     [SkippableFact]
     public async Task Resize_GrowsRoot_AddsEphemeral_RemakesSwap_AndRedefines()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 0, SwapMiB = 16 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 0, SwapMiB = 16 });
         var uuid = request.Uuid;
 
         await fixture.Driver.ResizeAsync(uuid, new FlavorSize(MemoryMiB: 128, VCpus: 2, RootGiB: 2, SwapMiB: 32, EphemeralGiB: 1));
@@ -38,10 +34,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Resize_ToASmallerRoot_IsRefused_BeforeTheGuestIsTouched()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { RootGiB = 2, EphemeralGiB = 0 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { RootGiB = 2, EphemeralGiB = 0 });
         await Assert.ThrowsAsync<InvalidDiskImageException>(
             () => fixture.Driver.ResizeAsync(request.Uuid, new FlavorSize(64, 1, RootGiB: 1, SwapMiB: 16, EphemeralGiB: 0)));
         Assert.Equal(2L << 30, (await QemuImg.InfoAsync(fixture.Paths.RootDisk(request.Uuid), "qcow2")).VirtualSizeBytes);
@@ -52,10 +46,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Resize_KeepsTheOldDirAndDefinition_ConfirmDropsThem()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 1, SwapMiB = 16 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 1, SwapMiB = 16 });
         var uuid = request.Uuid;
 
         var phases = await fixture.Driver.ResizeAsync(uuid, new FlavorSize(MemoryMiB: 128, VCpus: 2, RootGiB: 2, SwapMiB: 32, EphemeralGiB: 2));
@@ -79,10 +71,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Revert_PutsBackTheOldDisksAndDefinition_AndStartsTheGuestWhenAsked()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 0, SwapMiB = 16 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 0, SwapMiB = 16 });
         var uuid = request.Uuid;
         string before;
         using (var guest = fixture.Host.Get(uuid))
@@ -118,10 +108,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Revert_AfterACrashCutItShort_CompletesWhenRunAgain()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 0 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 0 });
         var uuid = request.Uuid;
         await fixture.Driver.ResizeAsync(uuid, new FlavorSize(MemoryMiB: 128, VCpus: 2, RootGiB: 2, SwapMiB: 16, EphemeralGiB: 0));
 
@@ -138,10 +126,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Destroy_AlsoRemovesWhatAResizeKept()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 0 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 0 });
         await fixture.Driver.ResizeAsync(request.Uuid, new FlavorSize(MemoryMiB: 128, VCpus: 1, RootGiB: 2, SwapMiB: 16, EphemeralGiB: 0));
         Directory.CreateDirectory(fixture.Paths.ResizeKeptPartialDir(request.Uuid));
 
@@ -154,10 +140,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Rebuild_WithPreserveEphemeral_KeepsItsBytes_WithoutIt_MakesItAnew()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 1 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 1 });
         var ephemeral = fixture.Paths.EphemeralDisk(request.Uuid);
         byte[] marker = "user data on the ephemeral disk"u8.ToArray();
         WriteAt(ephemeral, 512L << 20, marker);
@@ -174,10 +158,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Rebuild_OfAGuestThatNoLongerExists_SpawnsIt()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 0 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 0 });
         using (var guest = fixture.Host.Get(request.Uuid))
         {
             guest.Destroy();
@@ -212,10 +194,8 @@ public sealed class RebuildResizeTests
     [SkippableFact]
     public async Task Rebuild_PutsANewImageUnderTheRoot_AndANewConfigDrive()
     {
-        LibvirtAvailability.RequireLibrary();
-        using var fixture = new DriverFixture(LibvirtAvailability.TestUri, s_fast);
-        var request = fixture.Request() with { EphemeralGiB = 0 };
-        await fixture.Driver.SpawnAsync(request);
+        using var fixture = DriverFixture.OnTestDriver();
+        var request = await fixture.SpawnAsync(r => r with { EphemeralGiB = 0 });
 
         var rebuilt = request with
         {

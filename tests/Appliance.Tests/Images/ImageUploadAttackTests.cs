@@ -12,7 +12,7 @@ namespace Appliance.Tests.Images;
 /// <summary>Hostile uploads (OSSA history) against the real store, real files and real qemu-img.</summary>
 public sealed class ImageUploadAttackTests : IAsyncLifetime
 {
-    private readonly TempDataDir _dir = new();
+    private readonly TempStore _dir = new();
     private readonly ImageCaller _caller = new("project-a", IsAdmin: false);
     private ImageService _service = null!;
     private ImageRepository _repository = null!;
@@ -24,7 +24,7 @@ public sealed class ImageUploadAttackTests : IAsyncLifetime
         Directory.CreateDirectory(_paths.Root);
         var options = new ApplianceOptions { DataDir = _paths.Root, Images = { MaxVirtualSizeBytes = 1L << 30, ProjectQuotaBytes = 8L << 20 } };
         var database = new Database(_paths.Database);
-        await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+        await TempStore.MigratorFor(database).MigrateAsync();
         _repository = new ImageRepository(database);
         var uploader = new ImageUploader(_repository, _paths, options, new ImageInspector(), NullLogger<ImageUploader>.Instance);
         _service = new ImageService(_repository, uploader, _paths, NullLogger<ImageService>.Instance);
@@ -32,7 +32,6 @@ public sealed class ImageUploadAttackTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir.Dispose();
         return Task.CompletedTask;
     }

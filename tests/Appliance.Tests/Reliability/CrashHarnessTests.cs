@@ -1,3 +1,4 @@
+using Appliance.Benchmarks;
 using Appliance.Benchmarks.Reliability;
 using Xunit.Abstractions;
 
@@ -17,7 +18,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper output)
     [Fact]
     public async Task KillsDuringAMixedWorkload_BreakNoInvariant()
     {
-        var launcher = ApplianceLauncher.Dll(Path.Combine(AppContext.BaseDirectory, "appliance.dll"));
+        var launcher = ApplianceLauncher.BuildOutput();
         var result = await new CrashHarness(launcher, output.WriteLine).RunAsync(new CrashRunOptions(Kills) { Concurrency = 4 });
 
         output.WriteLine($"{result.Runs} runs, {result.Kills} kills, {result.InvariantsChecked} invariants checked, {result.Violations.Count} violations; " +

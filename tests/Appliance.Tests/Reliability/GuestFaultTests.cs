@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Appliance.Benchmarks;
 using Appliance.Benchmarks.Reliability;
-using Appliance.Hypervisor.Disks;
 using Appliance.Tests.EndToEnd;
-using Appliance.Tests.Hosting;
 using Appliance.Tests.Hypervisor;
 using Appliance.Tests.Identity;
 using Xunit.Abstractions;
@@ -143,42 +142,34 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
     /// <summary>The real appliance on qemu:///system with the test guest's disk as a public image and no periodic power sync.</summary>
     private sealed class GuestSession : IAsyncDisposable
     {
-        private readonly TempDataDir _dir;
-        private readonly ApplianceProcess _appliance;
+        private readonly QemuAppliance _e2e;
         private readonly HttpClient _client;
         private readonly ComputeApi _api;
         private readonly string _token;
         private readonly string _imageId;
 
-        private GuestSession(TempDataDir dir, ApplianceProcess appliance, HttpClient client, string token, string imageId)
+        private GuestSession(QemuAppliance e2e, HttpClient client, string token, string imageId)
         {
-            (_dir, _appliance, _client, _token, _imageId) = (dir, appliance, client, token, imageId);
+            (_e2e, _client, _token, _imageId) = (e2e, client, token, imageId);
             _api = new ComputeApi(client);
         }
 
         public static async Task<GuestSession> StartAsync(ITestOutputHelper output)
         {
-            LibvirtAvailability.RequireSystem();
-            var (guest, why) = await TestGuest.BuildWithDiskAsync();
-            Skip.If(guest is null, why);
-
-            var dir = new TempDataDir();
-            // libvirt's QEMU user must reach the disks under the data dir.
-            HypervisorPaths.SetMode(dir.Path, HypervisorPaths.TraversableMode);
-            var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(dir.Path, "data"));
-            var appliance = await ApplianceProcess.ServeAsync(dataDir, LibvirtAvailability.SystemUri,
-                new Dictionary<string, string> { ["APPLIANCE__Servers__PowerSyncInterval"] = NoPeriodicSync.ToString() });
+            var e2e = await QemuEndToEnd.ServeAsync(withCli: false,
+                ApplianceLauncher.FromEnvironment().WithSetting("Servers:PowerSyncInterval", NoPeriodicSync.ToString()));
+            var appliance = e2e.Appliance;
             var client = new HttpClient { BaseAddress = new Uri(appliance.BaseUrl) };
-            var token = await IdentityClient.AdminTokenAsync(client, dataDir);
+            var token = await IdentityClient.AdminTokenAsync(client, e2e.DataDir);
             var image = await IdentityClient.SendJsonAsync(client, IdentityClient.WithToken(HttpMethod.Post, "/image/v2/images", token,
                 """{"name": "test-guest", "disk_format": "qcow2", "container_format": "bare"}"""), HttpStatusCode.Created);
             var imageId = image.GetProperty("id").GetString()!;
             var upload = IdentityClient.WithToken(HttpMethod.Put, $"/image/v2/images/{imageId}/file", token);
-            upload.Content = new ByteArrayContent(await File.ReadAllBytesAsync(guest!.Disk));
+            upload.Content = new ByteArrayContent(await File.ReadAllBytesAsync(e2e.Guest.Disk));
             upload.Content.Headers.ContentType = new("application/octet-stream");
             Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(upload)).StatusCode);
             output.WriteLine($"appliance on {appliance.BaseUrl}, periodic power sync every {NoPeriodicSync.TotalHours:F0} h (never during the test)");
-            return new GuestSession(dir, appliance, client, token, imageId);
+            return new GuestSession(e2e, client, token, imageId);
         }
 
         public async Task<string> CreateActiveServerAsync(string name)
@@ -247,8 +238,7 @@ public sealed class GuestFaultTests(ITestOutputHelper output)
         public async ValueTask DisposeAsync()
         {
             _client.Dispose();
-            await _appliance.DisposeAsync();
-            _dir.Dispose();
+            await _e2e.DisposeAsync();
         }
     }
 }

@@ -1,3 +1,4 @@
+using Appliance.Benchmarks;
 using Appliance.Benchmarks.Reliability;
 using Xunit.Abstractions;
 
@@ -15,7 +16,7 @@ public sealed class LoadHarnessTests(ITestOutputHelper output)
     [Fact]
     public async Task MixedLoadAtConcurrency32_AnswersEveryRequestAsExpected()
     {
-        var launcher = ApplianceLauncher.Dll(Path.Combine(AppContext.BaseDirectory, "appliance.dll"));
+        var launcher = ApplianceLauncher.BuildOutput();
         var result = await new LoadHarness(launcher, output.WriteLine).RunAsync(new LoadRunOptions(TimeSpan.FromSeconds(20), Concurrency: 32)
         {
             SampleEvery = TimeSpan.FromSeconds(10),

@@ -12,14 +12,10 @@ namespace Appliance.Tests.Store;
 /// </summary>
 public sealed class ServerListCacheTests : IDisposable
 {
-    private readonly TempDataDir _dir = new();
+    private readonly TempStore _store = new();
     private Database _database = null!;
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task EveryUpdate_BumpsTheRowVersion_InsertsStartAtZero()
@@ -100,8 +96,7 @@ public sealed class ServerListCacheTests : IDisposable
     /// <summary>Servers created a second apart in the order given, active and running; foreign keys off (no projects or flavors behind them).</summary>
     private async Task SeedAsync(params string[] uuids)
     {
-        _database = new Database(Path.Combine(_dir.Path, "appliance.db"));
-        await new Migrator(_database, NullLogger<Migrator>.Instance).MigrateAsync();
+        _database = await _store.MigratedAsync();
         for (var i = 0; i < uuids.Length; i++)
         {
             await RawAsync($"""

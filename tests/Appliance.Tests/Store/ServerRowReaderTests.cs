@@ -2,26 +2,20 @@ using Appliance.Core.Servers;
 using Appliance.Core.Store;
 using Appliance.Tests.Hosting;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Tests.Store;
 
 /// <summary>The lists' typed row reader must give what the single-server read (Dapper.AOT's mapping) gives, for every column the table has.</summary>
 public sealed class ServerRowReaderTests : IDisposable
 {
-    private readonly TempDataDir _dir = new();
+    private readonly TempStore _store = new();
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task EveryColumn_FilledOrNull_ReadsAsDapperMapsIt()
     {
-        var database = new Database(Path.Combine(_dir.Path, "appliance.db"));
-        await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync();
+        var database = await _store.MigratedAsync();
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync("PRAGMA foreign_keys = OFF"); // the rows stand alone: no project or flavor rows behind them
         var columns = (await connection.QueryAsync<(string Name, string Type, bool NotNull)>(

@@ -1,38 +1,29 @@
 using Appliance.Core.Store;
 using Appliance.Tests.Hosting;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Tests.Store;
 
 public sealed class StoreTests : IDisposable
 {
-    private readonly TempDataDir _dir = new();
+    private readonly TempStore _store = new();
 
-    private Database NewDatabase() => new(Path.Combine(_dir.Path, "appliance.db"));
-
-    private static Migrator MigratorFor(Database database) => new(database, NullLogger<Migrator>.Instance);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task Migrate_TwiceOnTheSameFile_AppliesEachMigrationOnce()
     {
-        var database = NewDatabase();
+        var database = _store.NewDatabase();
 
-        var first = await MigratorFor(database).MigrateAsync();
-        var second = await MigratorFor(database).MigrateAsync();
+        var first = await TempStore.MigratorFor(database).MigrateAsync();
+        var second = await TempStore.MigratorFor(database).MigrateAsync();
 
         Assert.Equal(Migrator.Embedded().Count, first);
         Assert.Equal(0, second);
         await using var connection = await database.OpenAsync();
         var versions = (await connection.QueryAsync<int>("SELECT version FROM schema_version ORDER BY version")).ToList();
         Assert.Equal(Migrator.Embedded().Select(m => m.Version), versions);
-        Assert.Equal(versions.Max(), await MigratorFor(database).CurrentVersionAsync());
+        Assert.Equal(versions.Max(), await TempStore.MigratorFor(database).CurrentVersionAsync());
     }
 
     [Fact]
@@ -47,8 +38,7 @@ public sealed class StoreTests : IDisposable
     [Fact]
     public async Task Migrate_LeavesTheFileInWalMode_AndConnectionsWithSafePragmas()
     {
-        var database = NewDatabase();
-        await MigratorFor(database).MigrateAsync();
+        var database = await _store.MigratedAsync();
 
         await using var connection = await database.OpenAsync();
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
@@ -63,15 +53,13 @@ public sealed class StoreTests : IDisposable
     {
         string firstId;
         {
-            var database = NewDatabase();
-            await MigratorFor(database).MigrateAsync();
+            var database = await _store.MigratedAsync();
             firstId = (await new InstallationStore(database).EnsureAsync()).Id;
             await database.CheckpointAsync();
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var reopened = NewDatabase();
-        await MigratorFor(reopened).MigrateAsync();
+        var reopened = await _store.MigratedAsync();
         var secondId = (await new InstallationStore(reopened).EnsureAsync()).Id;
 
         Assert.Equal(firstId, secondId);
@@ -81,8 +69,7 @@ public sealed class StoreTests : IDisposable
     [Fact]
     public async Task WriteAsync_RollsBackWhenTheWorkThrows()
     {
-        var database = NewDatabase();
-        await MigratorFor(database).MigrateAsync();
+        var database = await _store.MigratedAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>(async (connection, transaction) =>
         {
@@ -98,8 +85,7 @@ public sealed class StoreTests : IDisposable
     [Fact]
     public async Task WriteAsync_BeginsImmediate_SoConcurrentReadThenWriteNeverDeadlocks()
     {
-        var database = NewDatabase();
-        await MigratorFor(database).MigrateAsync();
+        var database = await _store.MigratedAsync();
         await using (var setup = await database.OpenAsync())
         {
             await setup.ExecuteAsync("CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0);");

@@ -116,10 +116,8 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     [Fact]
     public async Task Catalog_CreateBuildsToActive_WithFeedNoticesTimelineAndDelete()
     {
-        var changes = new ConcurrentQueue<string>();
-        var feed = session.Factory.Services.GetRequiredService<IServerChangeFeed>();
-        void OnChanged(ServerChanged change) => changes.Enqueue(change.Uuid);
-        feed.Changed += OnChanged;
+        using var notices = new FeedNotices(session.Factory.Services.GetRequiredService<IServerChangeFeed>());
+        var changes = notices.Changes;
         var (scope, _) = await MemberAsync();
         try
         {
@@ -151,7 +149,6 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
         }
         finally
         {
-            feed.Changed -= OnChanged;
             scope.Dispose();
         }
     }
@@ -159,10 +156,8 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     [Fact]
     public async Task Catalog_StopStartRebootAndSnapshot_RunThroughTheCore_WithInstanceActionsAndLiveNotices()
     {
-        var changes = new ConcurrentQueue<string>();
-        var feed = session.Factory.Services.GetRequiredService<IServerChangeFeed>();
-        void OnChanged(ServerChanged change) => changes.Enqueue(change.Uuid);
-        feed.Changed += OnChanged;
+        using var notices = new FeedNotices(session.Factory.Services.GetRequiredService<IServerChangeFeed>());
+        var changes = notices.Changes;
         var (scope, _) = await MemberAsync();
         try
         {
@@ -224,9 +219,26 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
         }
         finally
         {
-            feed.Changed -= OnChanged;
             scope.Dispose();
         }
+    }
+
+    /// <summary>The ids of the servers the change feed tells of, from now until disposed.</summary>
+    private sealed class FeedNotices : IDisposable
+    {
+        private readonly IServerChangeFeed _feed;
+
+        public FeedNotices(IServerChangeFeed feed)
+        {
+            _feed = feed;
+            feed.Changed += OnChanged;
+        }
+
+        public ConcurrentQueue<string> Changes { get; } = new();
+
+        private void OnChanged(ServerChanged change) => Changes.Enqueue(change.Uuid);
+
+        public void Dispose() => _feed.Changed -= OnChanged;
     }
 
     /// <summary>The server with no task running and every instance action finished.</summary>
