@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.Core.Configuration;
 using Appliance.Hypervisor;
+using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Host.Acceleration;
 
@@ -66,7 +67,7 @@ public static class HostChecker
         {
             info = libvirt.Describe();
         }
-        catch (Exception e) when (e is HypervisorUnavailableException or LibvirtException)
+        catch (Exception e) when (e is HypervisorUnavailableException or HypervisorOperationException)
         {
             return [HostCheckResult.Fail("libvirt", $"no answer at {uri}; fix: start it (libvirtd -d, or systemctl start libvirtd)")];
         }
