@@ -28,6 +28,7 @@ public static class CoreServices
         services.AddSingleton<Migrator>();
         services.AddSingleton<InstallationStore>();
         services.AddSingleton(_ => new LibvirtHost(options.LibvirtUri));
+        services.AddSingleton(new HypervisorPaths(options.DataDir));
         services.AddSingleton<HostHealth>();
         services.AddSingleton<ImageInspector>();
         services.AddSingleton<ImageRepository>();
@@ -39,7 +40,7 @@ public static class CoreServices
         // Decided once, on first use (serve resolves it before it starts): libvirt is asked whether it offers kvm.
         services.AddSingleton(provider => HostProfile.Detect(options.Hypervisor, provider.GetRequiredService<LibvirtHost>()));
         services.AddSingleton<IComputeDriver>(provider => new LibvirtComputeDriver(
-            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), provider.GetRequiredService<HostProfile>().Facts));
+            provider.GetRequiredService<LibvirtHost>(), provider.GetRequiredService<HypervisorPaths>(), provider.GetRequiredService<HostProfile>().Facts));
         services.AddServers();
         services.AddSingleton<QuotaService>();
         services.AddApplianceIdentity();
