@@ -9,13 +9,6 @@ namespace Appliance.Core.Images;
 /// <summary>Image rows in SQLite: the one place their SQL is written.</summary>
 public sealed class ImageRepository(Database database)
 {
-    /// <summary>Columns a list may sort on, as Glance names them.</summary>
-    public static readonly IReadOnlySet<string> SortKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "name", "status", "container_format", "disk_format", "size", "virtual_size", "id",
-        "created_at", "updated_at", "min_disk", "min_ram", "visibility", "owner",
-    };
-
     private const string Columns = """
         id AS Id, name AS Name, status AS Status, disk_format AS DiskFormat, container_format AS ContainerFormat,
         size AS Size, virtual_size AS VirtualSize, checksum AS Checksum, os_hash_algo AS OsHashAlgo,
@@ -110,7 +103,7 @@ public sealed class ImageRepository(Database database)
         sql.Append(" ORDER BY ");
         foreach (var (key, descending) in query.Sort)
         {
-            if (!SortKeys.Contains(key))
+            if (!ImageQuery.SortKeys.Contains(key))
             {
                 throw new ArgumentException($"cannot sort on {key}", nameof(query));
             }

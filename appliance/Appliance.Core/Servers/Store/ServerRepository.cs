@@ -230,8 +230,21 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     public async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(string uuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<BlockDeviceMapping>(
+        return await BlockDevicesAsync(connection, uuid);
+    }
+
+    private static async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(SqliteConnection connection, string uuid) =>
+        (await connection.QueryAsync<BlockDeviceMapping>(
             "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid })).ToList();
+
+    /// <summary>The server with its metadata, tags and block devices, read on one connection.</summary>
+    internal async Task<ServerDetail> DetailAsync(ServerRecord server, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var metadata = await MetadataAsync(connection, null, [server.Uuid], cancellationToken);
+        var tags = await TagsAsync(connection, [server.Uuid], cancellationToken);
+        return new ServerDetail(server, metadata.GetValueOrDefault(server.Uuid) ?? new Dictionary<string, string>(),
+            tags.GetValueOrDefault(server.Uuid) ?? [], await BlockDevicesAsync(connection, server.Uuid));
     }
 
     public Task SetVolumeIdAsync(long mappingId, string volumeId, CancellationToken cancellationToken = default) =>
