@@ -36,7 +36,7 @@ public static class HostChecker
     }
 
     /// <summary>Each check of KVM on its own, as virt-host-validate lists them.</summary>
-    public static IEnumerable<HostCheckResult> Kvm(KvmEvidence evidence)
+    internal static IEnumerable<HostCheckResult> Kvm(KvmEvidence evidence)
     {
         yield return evidence.HasHardwareVirtualization
             ? HostCheckResult.Pass("hardware virtualization", evidence.IsGuest ? "vmx/svm present (nested: this host is a guest itself)" : "vmx/svm present")
