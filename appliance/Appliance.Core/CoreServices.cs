@@ -28,6 +28,7 @@ public static class CoreServices
         services.AddSingleton<Migrator>();
         services.AddSingleton<InstallationStore>();
         services.AddSingleton(_ => new LibvirtHost(options.LibvirtUri));
+        services.AddSingleton(new HypervisorPaths(options.DataDir));
         services.AddSingleton<HostHealth>();
         services.AddSingleton<ImageInspector>();
         services.AddSingleton<ImageRepository>();
@@ -35,11 +36,12 @@ public static class CoreServices
         services.AddSingleton<ImageService>();
         services.AddSingleton<FlavorRepository>();
         services.AddSingleton<FlavorAccessRepository>();
+        services.AddSingleton<FlavorService>();
         services.AddSingleton<KeyPairService>();
         // Decided once, on first use (serve resolves it before it starts): libvirt is asked whether it offers kvm.
         services.AddSingleton(provider => HostProfile.Detect(options.Hypervisor, provider.GetRequiredService<LibvirtHost>()));
         services.AddSingleton<IComputeDriver>(provider => new LibvirtComputeDriver(
-            provider.GetRequiredService<LibvirtHost>(), new HypervisorPaths(options.DataDir), provider.GetRequiredService<HostProfile>().Facts));
+            provider.GetRequiredService<LibvirtHost>(), provider.GetRequiredService<HypervisorPaths>(), provider.GetRequiredService<HostProfile>().Facts));
         services.AddServers();
         services.AddSingleton<QuotaService>();
         services.AddApplianceIdentity();
@@ -87,6 +89,10 @@ public static class CoreServices
         await services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
         await services.GetRequiredService<ServerReconciler>().ReconcileAsync(cancellationToken);
     }
+
+    /// <summary>Folds the store's write-ahead log back into its file: the server does it as it stops, so the .db is whole on its own.</summary>
+    public static Task CheckpointStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<Database>().CheckpointAsync(cancellationToken);
 
     /// <summary>Brings the store to the current schema before the first request is served.</summary>
     public static async Task InitializeApplianceCoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)

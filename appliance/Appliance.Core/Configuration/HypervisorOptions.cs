@@ -22,10 +22,10 @@ public sealed class HypervisorOptions
         ["qemu"] = VirtTypeSetting.Qemu,
     };
 
-    public VirtTypeSetting VirtTypeSetting =>
+    internal VirtTypeSetting VirtTypeSetting =>
         VirtTypes.TryGetValue(VirtType.Trim(), out var setting) ? setting : throw new InvalidOperationException(Problem());
 
-    public CpuPolicy CpuPolicy => CpuPolicy.Parse(CpuMode, CpuModel, out var problem) ?? throw new InvalidOperationException(problem);
+    internal CpuPolicy CpuPolicy => CpuPolicy.Parse(CpuMode, CpuModel, out var problem) ?? throw new InvalidOperationException(problem);
 
     /// <summary>What is wrong with the values, in the operator's terms, or null when they are usable.</summary>
     public string? Problem() =>

@@ -6,16 +6,17 @@ using Microsoft.Data.Sqlite;
 namespace Appliance.Core.Flavors;
 
 /// <summary>Which projects may use a private flavor (os-flavor-access): the flavor_projects rows, in the order they were granted.</summary>
+/// <remarks>Its members are internal to the core: the type is public only for the public services' constructors (see <see cref="Database"/>).</remarks>
 public sealed class FlavorAccessRepository(Database database)
 {
-    public async Task<IReadOnlyList<string>> ProjectsAsync(string flavorId, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<string>> ProjectsAsync(string flavorId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await Projects(connection, null, flavorId, cancellationToken);
     }
 
     /// <summary>Grants the project access and returns the flavor's access list; 409 when it already had access.</summary>
-    public Task<IReadOnlyList<string>> AddAsync(string flavorId, string projectId, CancellationToken cancellationToken = default) =>
+    internal Task<IReadOnlyList<string>> AddAsync(string flavorId, string projectId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var id = await InternalId(connection, transaction, flavorId, cancellationToken);
@@ -29,7 +30,7 @@ public sealed class FlavorAccessRepository(Database database)
         }, cancellationToken);
 
     /// <summary>Revokes the project's access and returns the flavor's access list; 404 when it had none.</summary>
-    public Task<IReadOnlyList<string>> RemoveAsync(string flavorId, string projectId, CancellationToken cancellationToken = default) =>
+    internal Task<IReadOnlyList<string>> RemoveAsync(string flavorId, string projectId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var id = await InternalId(connection, transaction, flavorId, cancellationToken);

@@ -9,4 +9,8 @@ public sealed record FlavorQuery(
     string SortKey = "flavorid",
     bool Descending = false,
     int Limit = 1000,
-    string? Marker = null);
+    string? Marker = null)
+{
+    /// <summary>Nova's allowed sort keys, as the API names them.</summary>
+    public static readonly IReadOnlySet<string> SortKeys = FlavorRepository.SortColumns.Keys.ToHashSet(StringComparer.Ordinal);
+}

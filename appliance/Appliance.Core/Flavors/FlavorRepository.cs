@@ -5,10 +5,11 @@ using Dapper;
 namespace Appliance.Core.Flavors;
 
 /// <summary>Flavor rows in SQLite: the one place their SQL is written.</summary>
+/// <remarks>Its members are internal to the core: the type is public only for the public services' constructors (see <see cref="Database"/>).</remarks>
 public sealed class FlavorRepository(Database database)
 {
     /// <summary>Nova's allowed sort keys, by API name, and their columns.</summary>
-    public static readonly IReadOnlyDictionary<string, string> SortColumns = new Dictionary<string, string>(StringComparer.Ordinal)
+    internal static readonly IReadOnlyDictionary<string, string> SortColumns = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["created_at"] = "created_at",
         ["description"] = "description",
@@ -39,7 +40,7 @@ public sealed class FlavorRepository(Database database)
             RxtxFactor, IsPublic != 0, Disabled != 0, Description);
     }
 
-    public async Task<Flavor?> FindAsync(string flavorId, CancellationToken cancellationToken = default)
+    internal async Task<Flavor?> FindAsync(string flavorId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(
@@ -48,7 +49,7 @@ public sealed class FlavorRepository(Database database)
     }
 
     /// <summary>Adds a flavor; false when its name or id is taken.</summary>
-    public Task<bool> InsertAsync(Flavor flavor, CancellationToken cancellationToken = default) =>
+    internal Task<bool> InsertAsync(Flavor flavor, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             var taken = await connection.ExecuteScalarAsync<long>(
@@ -71,13 +72,13 @@ public sealed class FlavorRepository(Database database)
         }, cancellationToken);
 
     /// <summary>Removes a flavor with its extra specs and access list; false when there was none.</summary>
-    public Task<bool> DeleteAsync(string flavorId, CancellationToken cancellationToken = default) =>
+    internal Task<bool> DeleteAsync(string flavorId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "DELETE FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction) == 1,
             cancellationToken);
 
     /// <summary>Sets (adds or replaces) extra specs of a flavor.</summary>
-    public Task SetExtraSpecsAsync(string flavorId, IReadOnlyDictionary<string, string> specs, CancellationToken cancellationToken = default) =>
+    internal Task SetExtraSpecsAsync(string flavorId, IReadOnlyDictionary<string, string> specs, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             foreach (var (key, value) in specs)
@@ -92,13 +93,13 @@ public sealed class FlavorRepository(Database database)
         }, cancellationToken);
 
     /// <summary>Removes one extra spec; false when the flavor had no such key.</summary>
-    public Task<bool> DeleteExtraSpecAsync(string flavorId, string key, CancellationToken cancellationToken = default) =>
+    internal Task<bool> DeleteExtraSpecAsync(string flavorId, string key, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "DELETE FROM flavor_extra_specs WHERE key = @key AND flavor_id = (SELECT id FROM flavors WHERE flavorid = @flavorId)",
             new { flavorId, key }, transaction) == 1, cancellationToken);
 
     /// <summary>The flavor's extra specs (key -> value), ordered by key.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ExtraSpecsAsync(string flavorId, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyDictionary<string, string>> ExtraSpecsAsync(string flavorId, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var specs = await connection.QueryAsync<SpecRow>("""
@@ -109,7 +110,7 @@ public sealed class FlavorRepository(Database database)
     }
 
     /// <summary>Public flavors, plus private ones the project was given access to (or all private ones for admins).</summary>
-    public async Task<IReadOnlyList<Flavor>> ListAsync(FlavorQuery query, string projectId, bool isAdmin, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<Flavor>> ListAsync(FlavorQuery query, string projectId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         var column = SortColumns[query.SortKey];
         var direction = query.Descending ? "DESC" : "ASC";

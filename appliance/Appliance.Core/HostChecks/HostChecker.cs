@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.Core.Configuration;
 using Appliance.Hypervisor;
+using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Host.Acceleration;
 
@@ -35,7 +36,7 @@ public static class HostChecker
     }
 
     /// <summary>Each check of KVM on its own, as virt-host-validate lists them.</summary>
-    public static IEnumerable<HostCheckResult> Kvm(KvmEvidence evidence)
+    internal static IEnumerable<HostCheckResult> Kvm(KvmEvidence evidence)
     {
         yield return evidence.HasHardwareVirtualization
             ? HostCheckResult.Pass("hardware virtualization", evidence.IsGuest ? "vmx/svm present (nested: this host is a guest itself)" : "vmx/svm present")
@@ -66,7 +67,7 @@ public static class HostChecker
         {
             info = libvirt.Describe();
         }
-        catch (Exception e) when (e is HypervisorUnavailableException or LibvirtException)
+        catch (Exception e) when (e is HypervisorUnavailableException or HypervisorOperationException)
         {
             return [HostCheckResult.Fail("libvirt", $"no answer at {uri}; fix: start it (libvirtd -d, or systemctl start libvirtd)")];
         }

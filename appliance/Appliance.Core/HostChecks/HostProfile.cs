@@ -5,7 +5,10 @@ using Appliance.Hypervisor.Host.Acceleration;
 
 namespace Appliance.Core.HostChecks;
 
-/// <summary>How guests run on this host, decided once at start: the virt type, why, and the facts guests are designed with.</summary>
+/// <summary>
+/// How guests run on this host, decided once at start: the virt type, why, and the facts guests are designed with. Outside
+/// the core only its words are seen (web and the CLI show them); the hypervisor's evidence and choice are the core's.
+/// </summary>
 public sealed class HostProfile
 {
     private HostProfile(KvmEvidence evidence, VirtTypeChoice choice, HostFacts facts)
@@ -15,11 +18,11 @@ public sealed class HostProfile
         Facts = facts;
     }
 
-    public KvmEvidence Evidence { get; }
+    internal KvmEvidence Evidence { get; }
 
-    public VirtTypeChoice Choice { get; }
+    internal VirtTypeChoice Choice { get; }
 
-    public HostFacts Facts { get; }
+    internal HostFacts Facts { get; }
 
     /// <summary>kvm or qemu, as the domain XML says it.</summary>
     public string VirtType => Choice.VirtType;
@@ -37,9 +40,9 @@ public sealed class HostProfile
     public string Summary => $"guests run under {Accelerator} (virt type {VirtType}): {Reason}";
 
     /// <summary>Reads this host and applies the settings; libvirt is asked whether it offers kvm when it answers.</summary>
-    public static HostProfile Detect(HypervisorOptions options, LibvirtHost host) => From(options, KvmEvidence.Read(host));
+    internal static HostProfile Detect(HypervisorOptions options, LibvirtHost host) => From(options, KvmEvidence.Read(host));
 
-    public static HostProfile From(HypervisorOptions options, KvmEvidence evidence)
+    internal static HostProfile From(HypervisorOptions options, KvmEvidence evidence)
     {
         var choice = VirtTypeChoice.Choose(options.VirtTypeSetting, evidence);
         return new HostProfile(evidence, choice, new HostFacts(choice.VirtType) { Cpu = options.CpuPolicy });

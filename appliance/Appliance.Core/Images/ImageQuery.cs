@@ -3,6 +3,13 @@ namespace Appliance.Core.Images;
 /// <summary>A page of an image list: Glance's filters, a sort, and limit/marker paging.</summary>
 public sealed record ImageQuery
 {
+    /// <summary>Columns a list may sort on, as Glance names them.</summary>
+    public static readonly IReadOnlySet<string> SortKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "name", "status", "container_format", "disk_format", "size", "virtual_size", "id",
+        "created_at", "updated_at", "min_disk", "min_ram", "visibility", "owner",
+    };
+
     public IReadOnlyList<string>? Ids { get; init; }
     public string? Name { get; init; }
     public string? Status { get; init; }

@@ -7,15 +7,9 @@ using Dapper;
 namespace Appliance.Core.Images;
 
 /// <summary>Image rows in SQLite: the one place their SQL is written.</summary>
+/// <remarks>Its members are internal to the core: the type is public only for the public services' constructors (see <see cref="Database"/>).</remarks>
 public sealed class ImageRepository(Database database)
 {
-    /// <summary>Columns a list may sort on, as Glance names them.</summary>
-    public static readonly IReadOnlySet<string> SortKeys = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "name", "status", "container_format", "disk_format", "size", "virtual_size", "id",
-        "created_at", "updated_at", "min_disk", "min_ram", "visibility", "owner",
-    };
-
     private const string Columns = """
         id AS Id, name AS Name, status AS Status, disk_format AS DiskFormat, container_format AS ContainerFormat,
         size AS Size, virtual_size AS VirtualSize, checksum AS Checksum, os_hash_algo AS OsHashAlgo,
@@ -29,7 +23,7 @@ public sealed class ImageRepository(Database database)
         string? Checksum, string? OsHashAlgo, string? OsHashValue, long MinDisk, long MinRam, string Visibility,
         string? Owner, long Protected, long OsHidden, string CreatedAt, string UpdatedAt, string? DeletedAt);
 
-    public Task InsertAsync(ImageRecord image, CancellationToken cancellationToken = default) =>
+    internal Task InsertAsync(ImageRecord image, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync("""
@@ -48,7 +42,7 @@ public sealed class ImageRepository(Database database)
         }, cancellationToken);
 
     /// <summary>The image, deleted ones included (callers decide whether those are visible).</summary>
-    public async Task<ImageRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
+    internal async Task<ImageRecord?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(
@@ -57,7 +51,7 @@ public sealed class ImageRepository(Database database)
     }
 
     /// <summary>Every image matching the query's filters, in the query's order; paging is the caller's.</summary>
-    public async Task<IReadOnlyList<ImageRecord>> ListAsync(ImageQuery query, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<ImageRecord>> ListAsync(ImageQuery query, CancellationToken cancellationToken = default)
     {
         var sql = new StringBuilder($"SELECT {Columns} FROM images i WHERE 1 = 1");
         if (!query.IncludeDeleted)
@@ -110,7 +104,7 @@ public sealed class ImageRepository(Database database)
         sql.Append(" ORDER BY ");
         foreach (var (key, descending) in query.Sort)
         {
-            if (!SortKeys.Contains(key))
+            if (!ImageQuery.SortKeys.Contains(key))
             {
                 throw new ArgumentException($"cannot sort on {key}", nameof(query));
             }
@@ -141,14 +135,14 @@ public sealed class ImageRepository(Database database)
     }
 
     /// <summary>Moves an image from one status to another; false when it was not in the expected one.</summary>
-    public Task<bool> TransitionAsync(string id, string from, string to, CancellationToken cancellationToken = default) =>
+    internal Task<bool> TransitionAsync(string id, string from, string to, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "UPDATE images SET status = @to, updated_at = @now WHERE id = @id AND status = @from",
             new { id, from, to, now = Stamp(DateTimeOffset.UtcNow) }, transaction) == 1,
             cancellationToken);
 
     /// <summary>Records a finished upload; the image becomes active in the same statement.</summary>
-    public Task<bool> ActivateAsync(string id, long size, long virtualSize, string checksum, string hashAlgo, string hashValue, CancellationToken cancellationToken = default) =>
+    internal Task<bool> ActivateAsync(string id, long size, long virtualSize, string checksum, string hashAlgo, string hashValue, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync("""
             UPDATE images SET status = 'active', size = @size, virtual_size = @virtualSize, checksum = @checksum,
                               os_hash_algo = @hashAlgo, os_hash_value = @hashValue, updated_at = @now
@@ -157,7 +151,7 @@ public sealed class ImageRepository(Database database)
             transaction) == 1, cancellationToken);
 
     /// <summary>Replaces the mutable fields, properties and tags of an image in one transaction.</summary>
-    public Task UpdateAsync(ImageRecord image, CancellationToken cancellationToken = default) =>
+    internal Task UpdateAsync(ImageRecord image, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync("""
@@ -176,13 +170,13 @@ public sealed class ImageRepository(Database database)
             return 0;
         }, cancellationToken);
 
-    public Task MarkDeletedAsync(string id, CancellationToken cancellationToken = default) =>
+    internal Task MarkDeletedAsync(string id, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(
             "UPDATE images SET status = 'deleted', deleted_at = @now, updated_at = @now WHERE id = @id",
             new { id, now = Stamp(DateTimeOffset.UtcNow) }, transaction), cancellationToken);
 
     /// <summary>Bytes a project's images hold or are about to hold, for its image quota.</summary>
-    public async Task<long> BytesUsedAsync(string owner, CancellationToken cancellationToken = default)
+    internal async Task<long> BytesUsedAsync(string owner, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(
@@ -191,7 +185,7 @@ public sealed class ImageRepository(Database database)
     }
 
     /// <summary>Uploads cut off by a crash: never acknowledged, so they go back to queued for a retry.</summary>
-    public Task<int> RequeueInterruptedUploadsAsync(CancellationToken cancellationToken = default) =>
+    internal Task<int> RequeueInterruptedUploadsAsync(CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "UPDATE images SET status = 'queued', updated_at = @now WHERE status = 'saving'",
             new { now = Stamp(DateTimeOffset.UtcNow) }, transaction), cancellationToken);

@@ -6,11 +6,6 @@ namespace Appliance.Core.Images;
 /// <summary>The image store's operations, each checked against who is calling.</summary>
 public sealed class ImageService(ImageRepository images, ImageUploader uploader, DataPaths paths, ILogger<ImageService> logger)
 {
-    public static readonly IReadOnlySet<string> ContainerFormats = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed",
-    };
-
     public async Task<ImageRecord> CreateAsync(ImageCaller caller, NewImage request, CancellationToken cancellationToken = default)
     {
         var id = request.Id ?? Guid.NewGuid().ToString();

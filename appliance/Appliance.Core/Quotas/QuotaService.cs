@@ -22,7 +22,7 @@ public sealed class QuotaService(Database database, TimeProvider clock)
     }
 
     /// <summary>The project's effective limits, read on <paramref name="connection"/> inside <paramref name="transaction"/> when given.</summary>
-    public async Task<QuotaLimits> GetLimitsAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default)
+    internal async Task<QuotaLimits> GetLimitsAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default)
     {
         var rows = await connection.QueryAsync<OverrideRow>(
             "SELECT resource AS Resource, hard_limit AS HardLimit FROM quotas WHERE project_id = @projectId",
@@ -40,7 +40,7 @@ public sealed class QuotaService(Database database, TimeProvider clock)
     /// Instances, vCPUs and RAM of the project's servers that are not deleted; a server being resized counts the larger of
     /// its flavor and the one it goes to, so two resizes cannot pass the quota together.
     /// </summary>
-    public async Task<ServerUsage> CountServerUsageAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default) =>
+    internal async Task<ServerUsage> CountServerUsageAsync(SqliteConnection connection, IDbTransaction? transaction, string projectId, CancellationToken cancellationToken = default) =>
         await connection.QuerySingleAsync<ServerUsage>("""
             SELECT COUNT(*) AS Instances,
                 COALESCE(SUM(MAX(vcpus, COALESCE(json_extract(new_flavor_json, '$.vcpus'), 0))), 0) AS Cores,

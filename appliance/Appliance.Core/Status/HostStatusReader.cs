@@ -10,7 +10,7 @@ namespace Appliance.Core.Status;
 
 /// <summary>Reads the dashboard's picture of the box: host size and versions, servers by status, quota use per project.</summary>
 public sealed class HostStatusReader(
-    Database database, IComputeDriver driver, LibvirtHost hypervisor, HostProfile profile, UsageCounter counter, UsageHistory history, QuotaService quotas)
+    Database database, IComputeDriver driver, HostProfile profile, UsageCounter counter, UsageHistory history, QuotaService quotas)
 {
 
     /// <summary>The picture for every project (projectId null: an admin) or for one.</summary>
@@ -21,7 +21,7 @@ public sealed class HostStatusReader(
         HypervisorInfo? info = null;
         try
         {
-            (capacity, info) = await Task.Run(() => (driver.GetHostCapacity(), hypervisor.Describe()), cancellationToken);
+            (capacity, info) = await Task.Run(() => (driver.GetHostCapacity(), driver.Describe()), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -9,27 +9,37 @@ namespace Appliance.Core.Store;
 /// take the write lock up front (BEGIN IMMEDIATE) so two of them never deadlock on an upgrade, and
 /// queue for it in order in this process.
 /// </summary>
-public sealed class Database(string path)
+/// <remarks>
+/// Public only as a name, for the public services' constructors (the container builds them through public constructors);
+/// everything it does is internal, so nothing outside the core opens a connection.
+/// </remarks>
+public sealed class Database
 {
     private const int BusyTimeoutMs = 5000;
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    private readonly string _connectionString;
+
+    internal Database(string path)
     {
-        DataSource = path,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Cache = SqliteCacheMode.Private,
-        Pooling = true,
-        ForeignKeys = true,
-        DefaultTimeout = BusyTimeoutMs / 1000,
-    }.ToString();
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = BusyTimeoutMs / 1000,
+        }.ToString();
+    }
 
     // SQLite takes one writer at a time; queuing writers here instead of in its busy handler (sleep and retry, no
     // order) keeps a burst of writes from starving one of them past the busy timeout into "database is locked".
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public string Path { get; } = path;
+    internal string Path { get; }
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
@@ -39,7 +49,7 @@ public sealed class Database(string path)
     }
 
     /// <summary>Runs work in a BEGIN IMMEDIATE transaction and commits it; rolls back on any exception.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await _writer.WaitAsync(cancellationToken);
@@ -57,7 +67,7 @@ public sealed class Database(string path)
     }
 
     /// <summary>Switches the file to WAL; the mode is stored in the file, so once per start is enough.</summary>
-    public async Task EnableWriteAheadLogAsync(CancellationToken cancellationToken = default)
+    internal async Task EnableWriteAheadLogAsync(CancellationToken cancellationToken = default)
     {
         RestrictToOwner();
         await using var connection = await OpenAsync(cancellationToken);
@@ -98,14 +108,14 @@ public sealed class Database(string path)
     }
 
     /// <summary>Answers when the file can be read; the health check's database probe.</summary>
-    public async Task PingAsync(CancellationToken cancellationToken = default)
+    internal async Task PingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteScalarAsync<int>("SELECT 1");
     }
 
     /// <summary>Folds the WAL back into the main file; called at shutdown so the .db is whole on its own.</summary>
-    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    internal async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await connection.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);");

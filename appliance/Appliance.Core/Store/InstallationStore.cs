@@ -3,7 +3,7 @@ using Dapper;
 namespace Appliance.Core.Store;
 
 /// <summary>This installation's identity, created on first start and kept for the life of the data dir.</summary>
-public sealed class InstallationStore(Database database)
+internal sealed class InstallationStore(Database database)
 {
     public sealed record Installation(string Id, string CreatedAt);
 

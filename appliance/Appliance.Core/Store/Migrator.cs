@@ -8,7 +8,7 @@ namespace Appliance.Core.Store;
 /// Applies the embedded migrations (Store/Migrations/NNNN_name.sql) in order, each with its row in
 /// schema_version inside one IMMEDIATE transaction, so a crash mid-way leaves the schema at a whole version.
 /// </summary>
-public sealed class Migrator(Database database, ILogger<Migrator> logger)
+internal sealed class Migrator(Database database, ILogger<Migrator> logger)
 {
     private const string ResourcePrefix = "migrations/";
 

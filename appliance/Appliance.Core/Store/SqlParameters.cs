@@ -8,7 +8,7 @@ namespace Appliance.Core.Store;
 /// Parameters of SQL composed at run time (list filters, partial updates), bound straight onto a command, so the
 /// queries Dapper's build-time mapping cannot see need no run-time reflection either.
 /// </summary>
-public sealed class SqlParameters
+internal sealed class SqlParameters
 {
     private readonly List<KeyValuePair<string, object?>> _values = [];
 

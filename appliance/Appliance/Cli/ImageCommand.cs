@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
-using Appliance.Hypervisor.Images;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -72,12 +71,12 @@ public static class ImageCommand
                 }
             }
 
-            var diskFormat = request.DiskFormat ?? await DefaultFormatAsync(request.File, cancellationToken);
+            var diskFormat = request.DiskFormat ?? await ImageFormats.GuessDiskFormatAsync(request.File, cancellationToken);
             var image = await images.CreateAsync(caller, new NewImage
             {
                 Name = request.Name,
                 DiskFormat = diskFormat,
-                ContainerFormat = diskFormat is DiskFormat.Aki or DiskFormat.Ari or DiskFormat.Ami ? diskFormat : "bare",
+                ContainerFormat = ImageFormats.ContainerFor(diskFormat),
                 Visibility = request.Visibility,
                 Properties = properties,
             }, cancellationToken);
@@ -109,15 +108,6 @@ public static class ImageCommand
                 task.Value = task.MaxValue;
             });
         return result!;
-    }
-
-    /// <summary>qcow2 when the header says so, else raw; the declared format is then checked as for any upload.</summary>
-    private static async Task<string> DefaultFormatAsync(FileInfo file, CancellationToken cancellationToken)
-    {
-        var header = new byte[FormatSniffer.HeaderBytes];
-        await using var stream = file.OpenRead();
-        var length = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-        return FormatSniffer.Sniff(header.AsSpan(0, length)) == DiskFormat.Qcow2 ? DiskFormat.Qcow2 : DiskFormat.Raw;
     }
 
     /// <summary>Reports each read to the progress bar.</summary>

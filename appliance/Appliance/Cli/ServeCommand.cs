@@ -2,7 +2,6 @@ using System.CommandLine;
 using Appliance.Core;
 using Appliance.Core.Configuration;
 using Appliance.Core.HostChecks;
-using Appliance.Core.Store;
 using Appliance.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -121,7 +120,7 @@ public static class ServeCommand
         await app.Services.RecoverAfterRestartAsync(cancellationToken);
         app.UseApplianceWeb();
         app.Lifetime.ApplicationStopping.Register(() =>
-            app.Services.GetRequiredService<Database>().CheckpointAsync().GetAwaiter().GetResult());
+            app.Services.CheckpointStoreAsync().GetAwaiter().GetResult());
 
         await app.StartAsync(cancellationToken);
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance")

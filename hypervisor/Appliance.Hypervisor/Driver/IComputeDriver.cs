@@ -87,4 +87,7 @@ public interface IComputeDriver
     IReadOnlyList<GuestStatus> ListGuests();
 
     HostCapacity GetHostCapacity();
+
+    /// <summary>Type and versions of the hypervisor behind the connection; throws when it does not answer.</summary>
+    HypervisorInfo Describe();
 }

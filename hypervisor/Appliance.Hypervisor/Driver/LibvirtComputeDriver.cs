@@ -425,6 +425,8 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         return new HostCapacity(node.Cpus, node.MemoryMiB, drive.TotalSize >> 30, drive.AvailableFreeSpace >> 30, node.Model);
     }
 
+    public HypervisorInfo Describe() => Call(_host.Describe);
+
     private static GuestDisk? FindVolume(Guest guest, string volumeId) =>
         GuestConfigReader.FromXml(Call(guest.XmlDesc)).Disks.FirstOrDefault(d => d.Serial == volumeId);
 

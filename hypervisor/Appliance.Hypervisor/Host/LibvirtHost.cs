@@ -126,23 +126,30 @@ public sealed class LibvirtHost : IDisposable
         }
     }
 
-    /// <summary>Versions and type of the hypervisor behind the connection.</summary>
+    /// <summary>Versions and type of the hypervisor behind the connection; a failed call is the driver's HypervisorOperationException.</summary>
     public HypervisorInfo Describe()
     {
         var connection = Connection();
         if (Libvirt.virConnectGetLibVersion(connection, out var libVersion) < 0)
         {
-            throw LibvirtErrors.Capture("virConnectGetLibVersion");
+            throw OperationFailed("virConnectGetLibVersion");
         }
 
         if (Libvirt.virConnectGetVersion(connection, out var hypervisorVersion) < 0)
         {
-            throw LibvirtErrors.Capture("virConnectGetVersion");
+            throw OperationFailed("virConnectGetVersion");
         }
 
         var typePtr = Libvirt.virConnectGetType(connection);
         var type = typePtr == IntPtr.Zero ? "unknown" : Marshal.PtrToStringUTF8(typePtr) ?? "unknown";
         return new HypervisorInfo(Uri, type, FormatVersion(libVersion), FormatVersion(hypervisorVersion));
+    }
+
+    /// <summary>A failed call in the driver's terms, as the driver words it: callers above the hypervisor see no libvirt error.</summary>
+    private static Driver.HypervisorOperationException OperationFailed(string operation)
+    {
+        var error = LibvirtErrors.Capture(operation);
+        return new Driver.HypervisorOperationException($"{operation} failed: {error.Message}", error);
     }
 
     /// <summary>The host's capabilities XML (guest domain types, arch, machines).</summary>

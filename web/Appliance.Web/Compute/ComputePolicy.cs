@@ -6,9 +6,8 @@ using Microsoft.AspNetCore.Http;
 namespace Appliance.Web.Compute;
 
 /// <summary>
-/// Nova's default policies for compute handlers, as faults: admin-only rules are 403 "Policy doesn't
-/// allow ..."; another project's resource is 404 (never 403, so ids of others are not confirmed); a
-/// reader may look but not change (403 in their own project).
+/// Nova's default policies for compute handlers, as faults: admin-only rules and project-reader rules are 403 "Policy
+/// doesn't allow ...". A server's own rules (another project's is 404, a reader may look but not change) are the core's.
 /// </summary>
 public static class ComputePolicy
 {
@@ -27,20 +26,6 @@ public static class ComputePolicy
     {
         var caller = http.Caller();
         return Policy.CanRead(caller, projectId) ? caller : throw Forbidden(rule);
-    }
-
-    /// <summary>For reading a resource owned by <paramref name="ownerProjectId"/>.</summary>
-    public static RequestContext RequireReadable(this HttpContext http, string ownerProjectId)
-    {
-        var caller = http.Caller();
-        return Policy.CanRead(caller, ownerProjectId) ? caller : throw new FaultException(Fault.NotFound());
-    }
-
-    /// <summary>For changing a resource owned by <paramref name="ownerProjectId"/>.</summary>
-    public static RequestContext RequireWritable(this HttpContext http, string ownerProjectId, string rule)
-    {
-        var caller = http.RequireReadable(ownerProjectId);
-        return Policy.CanWrite(caller, ownerProjectId) ? caller : throw Forbidden(rule);
     }
 
     private static FaultException Forbidden(string rule) => new(new Fault(403, $"Policy doesn't allow {rule} to be performed."));

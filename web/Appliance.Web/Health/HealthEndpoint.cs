@@ -67,8 +67,7 @@ public static class HealthEndpoint
         {
             try
             {
-                var info = await health.CheckHypervisorAsync(cancellationToken);
-                return HealthCheckResult.Healthy($"{$"{info.Type} {info.HypervisorVersion} via libvirt {info.LibvirtVersion}".Trim()}; {profile.Summary}");
+                return HealthCheckResult.Healthy($"{await health.CheckHypervisorAsync(cancellationToken)}; {profile.Summary}");
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Appliance.Core.Images;
-using Appliance.Hypervisor.Images;
 using Appliance.Web.Faults;
 
 namespace Appliance.Web.Image;
@@ -139,8 +138,8 @@ public static class GlanceImageRequests
         "visibility" => image with { Visibility = OneOf(value, name, ImageVisibility.All) },
         "protected" => image with { Protected = Boolean(value, name) },
         "os_hidden" => image with { OsHidden = Boolean(value, name) },
-        "disk_format" => image with { DiskFormat = OptionalOneOf(value, name, DiskFormat.All) },
-        "container_format" => image with { ContainerFormat = OptionalOneOf(value, name, ImageService.ContainerFormats) },
+        "disk_format" => image with { DiskFormat = OptionalOneOf(value, name, ImageFormats.Disk) },
+        "container_format" => image with { ContainerFormat = OptionalOneOf(value, name, ImageFormats.Container) },
         "min_disk" => image with { MinDisk = NonNegative(value, name) },
         "min_ram" => image with { MinRam = NonNegative(value, name) },
         "tags" => image with { Tags = Tags(value) },

@@ -90,7 +90,7 @@ public static class GlanceListQuery
     }
 
     private static string Key(string key) =>
-        ImageRepository.SortKeys.Contains(key) ? key : throw Invalid($"Invalid sort key: {key}. It should be one of the following: {string.Join(", ", ImageRepository.SortKeys.Order())}.");
+        ImageQuery.SortKeys.Contains(key) ? key : throw Invalid($"Invalid sort key: {key}. It should be one of the following: {string.Join(", ", ImageQuery.SortKeys.Order())}.");
 
     private static bool Descending(string direction) => direction switch
     {

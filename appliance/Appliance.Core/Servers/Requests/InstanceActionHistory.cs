@@ -18,6 +18,19 @@ public sealed class InstanceActionHistory(ServerRepository servers, InstanceActi
         return await actions.FindAsync(server.Uuid, requestId, cancellationToken) ?? throw new ServerException(404, $"Action {requestId} not found");
     }
 
+    /// <summary>Every action of a server the caller has read, newest first, each with its events: the status page's timeline.</summary>
+    public async Task<IReadOnlyList<(InstanceActionRecord Action, IReadOnlyList<InstanceActionEventRecord> Events)>> TimelineAsync(ServerRecord server,
+        CancellationToken cancellationToken = default)
+    {
+        var timeline = new List<(InstanceActionRecord, IReadOnlyList<InstanceActionEventRecord>)>();
+        foreach (var action in await actions.ListAsync(server.Uuid, cancellationToken))
+        {
+            timeline.Add((action, (await actions.FindAsync(server.Uuid, action.RequestId, cancellationToken))?.Events ?? []));
+        }
+
+        return timeline;
+    }
+
     private async Task<ServerRecord> ServerAsync(ServerCaller caller, string uuid, bool includeDeleted, CancellationToken cancellationToken)
     {
         var server = Guid.TryParse(uuid, out _) ? await servers.FindAsync(uuid, includeDeleted, cancellationToken) : null;

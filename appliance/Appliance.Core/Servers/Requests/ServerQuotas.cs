@@ -9,7 +9,7 @@ namespace Appliance.Core.Servers;
 public sealed class ServerQuotas(QuotaService quotas)
 {
     /// <summary>The number of servers to create, between min and max; inside the caller's write transaction.</summary>
-    public async Task<int> CheckInstancesAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, Flavor flavor,
+    internal async Task<int> CheckInstancesAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, Flavor flavor,
         int minCount, int maxCount, CancellationToken cancellationToken)
     {
         var used = await quotas.CountServerUsageAsync(connection, transaction, projectId, cancellationToken);
@@ -37,7 +37,7 @@ public sealed class ServerQuotas(QuotaService quotas)
     /// A change of flavor (resize, or the revert of one) that grows vCPUs or RAM must fit the project's cores and ram
     /// quotas, as Nova's upsize check: only the growth is counted, a shrink always fits. Inside the caller's write transaction.
     /// </summary>
-    public async Task CheckFlavorChangeAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, StoredFlavor from,
+    internal async Task CheckFlavorChangeAsync(SqliteConnection connection, IDbTransaction transaction, string projectId, StoredFlavor from,
         StoredFlavor to, CancellationToken cancellationToken)
     {
         var cores = Math.Max(0, to.Vcpus - from.Vcpus);

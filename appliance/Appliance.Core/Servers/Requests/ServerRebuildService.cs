@@ -23,7 +23,7 @@ public sealed class ServerRebuildService(
     IComputeDriver driver,
     InstanceActions actions,
     ServerFaults faults,
-    DataPaths paths,
+    HypervisorPaths paths,
     ApplianceOptions options,
     ILogger<ServerRebuildService> logger)
 {
@@ -199,11 +199,10 @@ public sealed class ServerRebuildService(
     /// <summary>The server's volumes as they are on disk, boot volume first: a rebuild keeps them.</summary>
     private IReadOnlyList<VolumeFile> Volumes(ServerRecord server, IReadOnlyList<BlockDeviceMapping> mappings)
     {
-        var hypervisorPaths = new HypervisorPaths(paths.Root);
         return mappings
             .Where(m => m is { DestinationType: "volume", VolumeId: not null })
             .OrderBy(m => m.BootIndex is null or < 0 ? int.MaxValue : m.BootIndex.Value)
-            .Select(m => new VolumeFile(m.VolumeId!, hypervisorPaths.Volume(m.VolumeId!), Appliance.Hypervisor.Disks.Volumes.Format))
+            .Select(m => new VolumeFile(m.VolumeId!, paths.Volume(m.VolumeId!), Appliance.Hypervisor.Disks.Volumes.Format))
             .ToList();
     }
 }

@@ -25,6 +25,7 @@ public sealed class ServerService(
 {
     public async Task<CreatedServers> CreateAsync(ServerCaller caller, OperationContext operation, NewServer request, CancellationToken cancellationToken = default)
     {
+        caller.RequireCreate();
         var flavor = await UsableFlavorAsync(caller, request.FlavorRef, cancellationToken);
         var extraSpecs = await flavors.ExtraSpecsAsync(flavor.FlavorId, cancellationToken);
         var bootImage = request.ImageRef ?? request.BlockDevices.FirstOrDefault(d => d.BootIndex == 0 && d.SourceType == "image")?.ImageId;
@@ -118,11 +119,23 @@ public sealed class ServerService(
     }
 
     /// <summary>A server the caller may read; another project's is "not found", never "forbidden".</summary>
-    public async Task<ServerRecord> GetAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default)
+    public async Task<ServerRecord> GetAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default) =>
+        await FindAsync(caller, uuid, cancellationToken) ?? throw ServerException.NotFound(uuid);
+
+    /// <summary>A server the caller may read, or null: none with this id, or another project's.</summary>
+    public async Task<ServerRecord?> FindAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default)
     {
         var server = Guid.TryParse(uuid, out _) ? await servers.FindAsync(uuid, cancellationToken: cancellationToken) : null;
-        return server is not null && caller.CanRead(server) ? server : throw ServerException.NotFound(uuid);
+        return server is not null && caller.CanRead(server) ? server : null;
     }
+
+    /// <summary>A server the caller may read, with its metadata, tags and block devices: what its detail view shows.</summary>
+    public async Task<ServerDetail> ShowAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default) =>
+        await servers.DetailAsync(await GetAsync(caller, uuid, cancellationToken), cancellationToken);
+
+    /// <summary>What <see cref="ShowAsync"/> adds to a server the caller has just had back from an update or a rebuild.</summary>
+    public Task<ServerDetail> DetailAsync(ServerRecord server, CancellationToken cancellationToken = default) =>
+        servers.DetailAsync(server, cancellationToken);
 
     /// <summary>PUT /servers/{id}: name, description, access IPs and disk config; the rest of a server changes through actions.</summary>
     public async Task<ServerRecord> UpdateAsync(ServerCaller caller, string uuid, IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken = default)

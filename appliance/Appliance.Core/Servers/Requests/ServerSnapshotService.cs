@@ -27,7 +27,7 @@ public sealed class ServerSnapshotService(
     public const string Action = "createImage";
     public const string EventName = "compute_snapshot_instance";
 
-    private static readonly IReadOnlySet<string> AllowedVmStates = new HashSet<string>(StringComparer.Ordinal)
+    internal static readonly IReadOnlySet<string> AllowedVmStates = new HashSet<string>(StringComparer.Ordinal)
     {
         VmStates.Active, VmStates.Stopped, VmStates.Paused, VmStates.Suspended,
     };

@@ -1,8 +1,19 @@
 namespace Appliance.Core.Servers;
 
-/// <summary>Nova's default policy for changes to a server's sub-resources: members of its project, or an admin.</summary>
+/// <summary>Nova's default policy for creating servers and changing them: members of the project, or an admin.</summary>
 public static class ServerRules
 {
+    public const string CreateRule = "os_compute_api:servers:create";
+
+    /// <summary>A reader of their project may not create servers in it; Nova's 403 names the rule.</summary>
+    public static void RequireCreate(this ServerCaller caller)
+    {
+        if (!caller.IsAdmin && !caller.CanWriteOwnProject)
+        {
+            throw new ServerException(403, $"Policy doesn't allow {CreateRule} to be performed.");
+        }
+    }
+
     /// <summary>Readers of the server's project may look but not change; the rule's name goes into Nova's 403 message.</summary>
     public static void RequireWrite(this ServerCaller caller, ServerRecord server, string rule)
     {

@@ -40,7 +40,26 @@ public static class ServerStateChecks
 
     /// <summary>As RequireState with idle, except that a task in <paramref name="takesOverFrom"/> may be running: the new operation supersedes it.</summary>
     public static void RequireState(ServerRecord server, IReadOnlySet<string> vmStates, IReadOnlySet<string> takesOverFrom, string action, string serverId) =>
-        RequireState(server, vmStates, idle: server.TaskState is not { } task || !takesOverFrom.Contains(task), action, serverId);
+        RequireState(server, vmStates, IdleFor(server, takesOverFrom), action, serverId);
+
+    /// <summary>
+    /// Whether the server's state lets the power action start now, by the checks ServerPowerService makes (the lock and the
+    /// caller's role are left to it): the status page's table of what is allowed.
+    /// </summary>
+    public static bool Allows(ServerRecord server, PowerAction action) =>
+        Passes(server, action.FromVmStates, IdleFor(server, action.TakesOverFrom));
+
+    /// <summary>Whether a snapshot (createImage) may start now, by ServerSnapshotService's checks.</summary>
+    public static bool AllowsSnapshot(ServerRecord server) => Passes(server, ServerSnapshotService.AllowedVmStates, idle: true);
+
+    /// <summary>Whether asking for a delete does anything now: any state may be deleted, but a delete already under way is not started again.</summary>
+    public static bool AllowsDelete(ServerRecord server) => server.TaskState != TaskStates.Deleting;
+
+    private static bool Passes(ServerRecord server, IReadOnlySet<string> vmStates, bool idle) =>
+        vmStates.Contains(server.VmState) && !(idle && (server.TaskState is not null || server.LaunchedAt is null));
+
+    private static bool IdleFor(ServerRecord server, IReadOnlySet<string> takesOverFrom) =>
+        server.TaskState is not { } task || !takesOverFrom.Contains(task);
 
     private static ServerException Conflict(string action, string serverId, string attribute, string state) =>
         new(409, $"Cannot '{action}' instance {serverId} while it is in {attribute} {state}");

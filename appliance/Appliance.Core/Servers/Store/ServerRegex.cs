@@ -24,7 +24,7 @@ public static class ServerRegex
         }
     }
 
-    public static void Register(SqliteConnection connection) =>
+    internal static void Register(SqliteConnection connection) =>
         connection.CreateFunction<string, string?, bool>("regexp", (pattern, input) => input is not null && Matches(pattern, input), isDeterministic: true);
 
     private static bool Matches(string pattern, string input)

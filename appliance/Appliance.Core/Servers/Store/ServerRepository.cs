@@ -7,12 +7,13 @@ using Microsoft.Data.Sqlite;
 namespace Appliance.Core.Servers;
 
 /// <summary>Server rows, their metadata, tags and block devices in SQLite: the one place their SQL is written.</summary>
+/// <remarks>Its members are internal to the core: the type is public only for the public services' constructors (see <see cref="Database"/>).</remarks>
 public sealed class ServerRepository(Database database, ServerChanges changes)
 {
     /// <summary>Tells live views a server changed; for writes made with the static, in-transaction methods, once committed.</summary>
-    public void Announce(string uuid) => changes.Publish(uuid);
+    internal void Announce(string uuid) => changes.Publish(uuid);
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
         ServerRegex.Register(connection);
@@ -20,17 +21,17 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>The server, or null; deleted servers only when asked for.</summary>
-    public async Task<ServerRecord?> FindAsync(string uuid, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    internal async Task<ServerRecord?> FindAsync(string uuid, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await FindAsync(connection, null, uuid, includeDeleted, cancellationToken);
     }
 
-    public static Task<ServerRecord?> FindAsync(SqliteConnection connection, IDbTransaction? transaction, string uuid, bool includeDeleted, CancellationToken cancellationToken) =>
+    internal static Task<ServerRecord?> FindAsync(SqliteConnection connection, IDbTransaction? transaction, string uuid, bool includeDeleted, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<ServerRecord>(
             $"SELECT * FROM servers WHERE uuid = @uuid{(includeDeleted ? "" : " AND deleted = 0")}", new { uuid }, transaction);
 
-    public static async Task InsertAsync(SqliteConnection connection, IDbTransaction transaction, ServerRecord server,
+    internal static async Task InsertAsync(SqliteConnection connection, IDbTransaction transaction, ServerRecord server,
         IReadOnlyDictionary<string, string> metadata, IReadOnlyList<BlockDeviceMapping> blockDevices, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("""
@@ -65,7 +66,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>Sets columns of a live server (never a name taken from a request) and its updated_at; false when it is gone.</summary>
-    public async Task<bool> UpdateAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+    internal async Task<bool> UpdateAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
         AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
             await UpdateAsync(connection, transaction, uuid, columns, cancellationToken), cancellationToken));
 
@@ -79,17 +80,17 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         return changed;
     }
 
-    public static Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+    internal static Task<bool> UpdateAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken) =>
         UpdateAsync(connection, transaction, uuid, "updated_at = @updatedAt", columns, cancellationToken);
 
     /// <summary>FinishTaskAsync in a transaction of its own, announced.</summary>
-    public async Task<bool> FinishTaskAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+    internal async Task<bool> FinishTaskAsync(string uuid, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
         AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
             await FinishTaskAsync(connection, transaction, uuid, columns, cancellationToken), cancellationToken));
 
     /// <summary>An operation's end: sets the columns and clears its task_state, unless a delete has claimed the server meanwhile.</summary>
-    public static Task<bool> FinishTaskAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+    internal static Task<bool> FinishTaskAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
         IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken) =>
         UpdateAsync(connection, transaction, uuid, "updated_at = @updatedAt, task_state = CASE WHEN task_state = 'deleting' THEN task_state END",
             columns, cancellationToken);
@@ -111,7 +112,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>Like UpdateAsync, but only while no operation runs on the server and the row is as it was read (its row_version).</summary>
-    public async Task<bool> UpdateIfUnchangedAsync(string uuid, long rowVersion, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
+    internal async Task<bool> UpdateIfUnchangedAsync(string uuid, long rowVersion, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken = default) =>
         AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
             // Unchanged since it was read: an operation that started and ended meanwhile left a newer row, and wins.
@@ -121,7 +122,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         }, cancellationToken));
 
     /// <summary>A build's end: ACTIVE and launched, its task cleared unless a delete has already claimed the server.</summary>
-    public static Task MarkBuiltAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, int powerState, CancellationToken cancellationToken)
+    internal static Task MarkBuiltAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, int powerState, CancellationToken cancellationToken)
     {
         var now = Timestamps.Now();
         return connection.ExecuteAsync(
@@ -130,7 +131,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
             new { uuid, powerState, now }, transaction);
     }
 
-    public async Task<bool> HasVolumeMappingsAsync(string uuid, CancellationToken cancellationToken)
+    internal async Task<bool> HasVolumeMappingsAsync(string uuid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(
@@ -138,7 +139,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>Marks the server deleted (the row stays for changes-since) and drops its metadata.</summary>
-    public async Task MarkDeletedAsync(string uuid, CancellationToken cancellationToken = default) =>
+    internal async Task MarkDeletedAsync(string uuid, CancellationToken cancellationToken = default) =>
         _ = AnnouncedIf(uuid, await database.WriteAsync(async (connection, transaction) =>
         {
             var now = Timestamps.Now();
@@ -150,7 +151,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         }, cancellationToken));
 
     /// <summary>The server's metadata becomes exactly these items (a rebuild's metadata), inside the caller's transaction.</summary>
-    public static async Task ReplaceMetadataAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
+    internal static async Task ReplaceMetadataAsync(SqliteConnection connection, IDbTransaction transaction, string uuid,
         IReadOnlyDictionary<string, string> items, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync("DELETE FROM server_metadata WHERE server_uuid = @uuid", new { uuid }, transaction);
@@ -162,7 +163,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>The columns that say which flavor a server has, set from one stored flavor (a resize's finish or revert).</summary>
-    public static Dictionary<string, object?> FlavorColumns(StoredFlavor flavor) => new()
+    internal static Dictionary<string, object?> FlavorColumns(StoredFlavor flavor) => new()
     {
         ["flavor_id"] = flavor.Id,
         ["flavor_json"] = flavor.ToJson(),
@@ -173,13 +174,13 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         ["swap_mb"] = flavor.Swap,
     };
 
-    public async Task<IReadOnlyDictionary<string, string>> MetadataAsync(string uuid, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyDictionary<string, string>> MetadataAsync(string uuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await MetadataAsync(connection, null, [uuid], cancellationToken)).GetValueOrDefault(uuid) ?? new Dictionary<string, string>();
     }
 
-    public static async Task<Dictionary<string, Dictionary<string, string>>> MetadataAsync(SqliteConnection connection, IDbTransaction? transaction,
+    internal static async Task<Dictionary<string, Dictionary<string, string>>> MetadataAsync(SqliteConnection connection, IDbTransaction? transaction,
         IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
@@ -204,7 +205,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         return result;
     }
 
-    public static async Task<Dictionary<string, List<string>>> TagsAsync(SqliteConnection connection, IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<string, List<string>>> TagsAsync(SqliteConnection connection, IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (uuids.Count == 0)
@@ -228,19 +229,32 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         return result;
     }
 
-    public async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(string uuid, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(string uuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<BlockDeviceMapping>(
-            "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid })).ToList();
+        return await BlockDevicesAsync(connection, uuid);
     }
 
-    public Task SetVolumeIdAsync(long mappingId, string volumeId, CancellationToken cancellationToken = default) =>
+    private static async Task<IReadOnlyList<BlockDeviceMapping>> BlockDevicesAsync(SqliteConnection connection, string uuid) =>
+        (await connection.QueryAsync<BlockDeviceMapping>(
+            "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid })).ToList();
+
+    /// <summary>The server with its metadata, tags and block devices, read on one connection.</summary>
+    internal async Task<ServerDetail> DetailAsync(ServerRecord server, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var metadata = await MetadataAsync(connection, null, [server.Uuid], cancellationToken);
+        var tags = await TagsAsync(connection, [server.Uuid], cancellationToken);
+        return new ServerDetail(server, metadata.GetValueOrDefault(server.Uuid) ?? new Dictionary<string, string>(),
+            tags.GetValueOrDefault(server.Uuid) ?? [], await BlockDevicesAsync(connection, server.Uuid));
+    }
+
+    internal Task SetVolumeIdAsync(long mappingId, string volumeId, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "UPDATE block_device_mappings SET volume_id = @volumeId WHERE id = @mappingId", new { mappingId, volumeId }, transaction), cancellationToken);
 
     /// <summary>Every server not yet deleted, or with a task in flight: what the reconciler and the power sync look at.</summary>
-    public async Task<IReadOnlyList<ServerRecord>> LiveAsync(CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<ServerRecord>> LiveAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<ServerRecord>(
@@ -248,7 +262,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>Servers resting in VERIFY_RESIZE since before the cutoff (a stored time): what the automatic confirm picks up.</summary>
-    public async Task<IReadOnlyList<string>> UnconfirmedResizesAsync(string resizedBefore, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<string>> UnconfirmedResizesAsync(string resizedBefore, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<string>("""
@@ -259,7 +273,7 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
     }
 
     /// <summary>Whether any row (deleted ones too) has this uuid: tells our instance dirs from strangers'.</summary>
-    public async Task<HashSet<string>> AllUuidsAsync(bool deleted, CancellationToken cancellationToken = default)
+    internal async Task<HashSet<string>> AllUuidsAsync(bool deleted, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<string>(

@@ -8,7 +8,7 @@ namespace Appliance.Core.Servers;
 /// for its page and the whole row only where the version moved: clients poll lists, and most rows have not changed
 /// since the last poll. Exact, not eventually right: the database bumps row_version on every update (migration 0010).
 /// </summary>
-public sealed class ServerRowCache
+internal sealed class ServerRowCache
 {
     /// <summary>More servers than one box holds; past it the cache starts over rather than tracking use.</summary>
     public const int Capacity = 8192;

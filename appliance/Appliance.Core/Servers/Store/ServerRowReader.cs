@@ -7,7 +7,7 @@ namespace Appliance.Core.Servers;
 /// boxing, conversion), which was half the time of a 1,000-server detail list. ServerRowReaderTests holds this to
 /// Dapper's mapping for every column of the table.
 /// </summary>
-public static class ServerRowReader
+internal static class ServerRowReader
 {
     public static async Task<List<ServerRecord>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

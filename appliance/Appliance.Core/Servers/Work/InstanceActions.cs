@@ -6,12 +6,13 @@ using Microsoft.Data.Sqlite;
 namespace Appliance.Core.Servers;
 
 /// <summary>os-instance-actions: what was asked of a server, by whom and which request, with each phase's times and result.</summary>
+/// <remarks>Its members are internal to the core: the type is public only for the public services' constructors (see <see cref="Database"/>).</remarks>
 public sealed class InstanceActions(Database database)
 {
     public const string Success = "Success";
     public const string Error = "Error";
 
-    public static async Task<long> StartAsync(SqliteConnection connection, IDbTransaction transaction, string serverUuid, string action,
+    internal static async Task<long> StartAsync(SqliteConnection connection, IDbTransaction transaction, string serverUuid, string action,
         OperationContext context, CancellationToken cancellationToken)
     {
         var now = Timestamps.Now();
@@ -21,11 +22,11 @@ public sealed class InstanceActions(Database database)
             """, new { serverUuid, action, context.RequestId, context.UserId, context.ProjectId, now }, transaction);
     }
 
-    public Task<long> StartAsync(string serverUuid, string action, OperationContext context, CancellationToken cancellationToken = default) =>
+    internal Task<long> StartAsync(string serverUuid, string action, OperationContext context, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => StartAsync(connection, transaction, serverUuid, action, context, cancellationToken), cancellationToken);
 
     /// <summary>Records one finished phase; result is Success or Error, details say why it failed (no host paths).</summary>
-    public Task RecordEventAsync(long actionId, string eventName, DateTimeOffset started, DateTimeOffset finished, string result,
+    internal Task RecordEventAsync(long actionId, string eventName, DateTimeOffset started, DateTimeOffset finished, string result,
         string? details = null, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -39,7 +40,7 @@ public sealed class InstanceActions(Database database)
         }, cancellationToken);
 
     /// <summary>Records several finished phases and closes the action inside the caller's transaction: one commit, not one per phase.</summary>
-    public static async Task RecordAndFinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId,
+    internal static async Task RecordAndFinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId,
         IReadOnlyList<InstanceActionEvent> events, string? message, CancellationToken cancellationToken)
     {
         foreach (var e in events)
@@ -56,28 +57,28 @@ public sealed class InstanceActions(Database database)
     }
 
     /// <summary>Closes the action; a message marks it failed, as Nova's "Error".</summary>
-    public Task FinishAsync(long actionId, string? message = null, CancellationToken cancellationToken = default) =>
+    internal Task FinishAsync(long actionId, string? message = null, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => FinishAsync(connection, transaction, actionId, message, cancellationToken), cancellationToken);
 
-    public static Task<int> FinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId, string? message, CancellationToken cancellationToken) =>
+    internal static Task<int> FinishAsync(SqliteConnection connection, IDbTransaction transaction, long actionId, string? message, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @message WHERE id = @actionId",
             new { actionId, now = Timestamps.Now(), message }, transaction);
 
     /// <summary>Closes, as failed, every action of the server still open: after a restart nothing will finish them.</summary>
-    public Task FinishInterruptedAsync(string serverUuid, CancellationToken cancellationToken = default) =>
+    internal Task FinishInterruptedAsync(string serverUuid, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             "UPDATE instance_actions SET finish_time = @now, updated_at = @now, message = @Error WHERE server_uuid = @serverUuid AND finish_time IS NULL",
             new { serverUuid, now = Timestamps.Now(), Error }, transaction), cancellationToken);
 
-    public async Task<IReadOnlyList<InstanceActionRecord>> ListAsync(string serverUuid, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<InstanceActionRecord>> ListAsync(string serverUuid, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<InstanceActionRecord>(
             "SELECT * FROM instance_actions WHERE server_uuid = @serverUuid ORDER BY id DESC", new { serverUuid })).ToList();
     }
 
-    public async Task<(InstanceActionRecord Action, IReadOnlyList<InstanceActionEventRecord> Events)?> FindAsync(string serverUuid, string requestId,
+    internal async Task<(InstanceActionRecord Action, IReadOnlyList<InstanceActionEventRecord> Events)?> FindAsync(string serverUuid, string requestId,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -4,6 +4,7 @@ using Appliance.Core.Images;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.ConfigDrive;
 using Appliance.Hypervisor.Driver;
+using Appliance.Hypervisor.Images;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
@@ -153,14 +154,11 @@ public sealed class ServerBuilder(
             throw new BuildRefusedException($"Image {imageId} has no data in the image store.");
         }
 
-        // Glance's names to qemu-img's; aki/ari/ami (kernel, ramdisk, machine image) are plain files.
-        var format = image.DiskFormat switch
-        {
-            "qcow2" or "vmdk" or "vdi" or "vhdx" => image.DiskFormat,
-            "vhd" => "vpc",
-            _ => "raw",
-        };
-        return new ImageFile(image.Id, paths.ImageFile(image.Id), format);
+        // Glance's names to qemu-img's, by the list uploads are checked with: a format qemu can't open never boots as raw.
+        var format = image.DiskFormat is { } diskFormat ? DiskFormat.QemuName(diskFormat) : null;
+        return format is null
+            ? throw new BuildRefusedException($"Image {imageId} has disk format {image.DiskFormat}, which this host can't boot.")
+            : new ImageFile(image.Id, paths.ImageFile(image.Id), format);
     }
 
     /// <summary>The driver reports durations; laid end to end from the start they give each phase a start and finish.</summary>

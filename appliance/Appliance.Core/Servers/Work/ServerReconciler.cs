@@ -18,7 +18,7 @@ public sealed class ServerReconciler(
     ServerDeleter deleter,
     ServerFaults faults,
     InstanceActions actions,
-    DataPaths dataPaths,
+    HypervisorPaths paths,
     ApplianceOptions options,
     ILogger<ServerReconciler> logger)
 {
@@ -30,13 +30,12 @@ public sealed class ServerReconciler(
 
     public async Task ReconcileAsync(CancellationToken cancellationToken = default)
     {
-        var paths = new HypervisorPaths(dataPaths.Root);
         Dictionary<Guid, GuestStatus> guests;
         try
         {
             guests = driver.ListGuests().ToDictionary(g => g.Uuid);
         }
-        catch (Exception e) when (e is HypervisorUnavailableException or HypervisorOperationException or LibvirtException)
+        catch (HypervisorOperationException e)
         {
             // Serving the API (and /healthz's 503) beats refusing to start; the power sync settles states once libvirt is back.
             logger.LogError("Reconcile skipped: the hypervisor does not answer ({Message})", e.Message);
@@ -84,7 +83,7 @@ public sealed class ServerReconciler(
             }
         }
 
-        await ReapOrphansAsync(paths, guests, cancellationToken);
+        await ReapOrphansAsync(guests, cancellationToken);
     }
 
     /// <summary>
@@ -198,7 +197,7 @@ public sealed class ServerReconciler(
     };
 
     /// <summary>Guests and instance dirs of deleted servers, or of servers this data dir never recorded, are removed.</summary>
-    private async Task ReapOrphansAsync(HypervisorPaths paths, Dictionary<Guid, GuestStatus> guests, CancellationToken cancellationToken)
+    private async Task ReapOrphansAsync(Dictionary<Guid, GuestStatus> guests, CancellationToken cancellationToken)
     {
         var live = await servers.AllUuidsAsync(deleted: false, cancellationToken);
         var deleted = await servers.AllUuidsAsync(deleted: true, cancellationToken);

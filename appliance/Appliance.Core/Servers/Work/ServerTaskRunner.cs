@@ -29,8 +29,6 @@ public sealed class ServerTaskRunner(ApplianceOptions options, ILogger<ServerTas
         }
     }
 
-    public bool IsBusy(string uuid) => _lanes.TryGetValue(uuid, out var lane) && lane.CurrentCount == 0;
-
     private void Start(string uuid, Func<CancellationToken, Task> work, bool isBuild)
     {
         var token = _stopping.Token;

@@ -25,18 +25,18 @@ public static class FlavorAccessApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, string id, FlavorRepository flavors, FlavorAccessRepository access)
+    private static async Task<IResult> List(HttpContext context, string id, FlavorService flavors)
     {
         context.RequireAdmin("os_compute_api:os-flavor-access");
         var flavor = await Existing(context, id, flavors);
         // A public flavor is everyone's: it has no list to show.
         return flavor.IsPublic
             ? throw new FaultException(Fault.NotFound("Access list not available for public flavors."))
-            : View(id, await access.ProjectsAsync(id, context.RequestAborted));
+            : View(id, await flavors.AccessAsync(id, context.RequestAborted));
     }
 
     private static async Task<IResult> Act(
-        HttpContext context, string id, JsonBody<JsonObject> body, FlavorRepository flavors, FlavorAccessRepository access, ProjectService projects)
+        HttpContext context, string id, JsonBody<JsonObject> body, FlavorService flavors, ProjectService projects)
     {
         var request = FlavorAccessRequests.Read(body.Value);
         if (request.Action == FlavorAccessRequests.Remove)
@@ -44,7 +44,7 @@ public static class FlavorAccessApi
             context.RequireAdmin("os_compute_api:os-flavor-access:remove_tenant_access");
             // Revoking needs no live project: access of a deleted project can still be cleaned up.
             await Existing(context, id, flavors);
-            return View(id, await access.RemoveAsync(id, request.Tenant, context.RequestAborted));
+            return View(id, await flavors.RevokeAccessAsync(id, request.Tenant, context.RequestAborted));
         }
 
         context.RequireAdmin("os_compute_api:os-flavor-access:add_tenant_access");
@@ -59,11 +59,11 @@ public static class FlavorAccessApi
             throw new FaultException(new Fault(409, "Can not add access to a public flavor."));
         }
 
-        return View(id, await access.AddAsync(id, request.Tenant, context.RequestAborted));
+        return View(id, await flavors.GrantAccessAsync(id, request.Tenant, context.RequestAborted));
     }
 
     /// <summary>Any flavor by id, private or disabled too: these routes are the admin's.</summary>
-    private static async Task<Flavor> Existing(HttpContext context, string id, FlavorRepository flavors) =>
+    private static async Task<Flavor> Existing(HttpContext context, string id, FlavorService flavors) =>
         await flavors.FindAsync(id, context.RequestAborted) ?? throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
 
     private static IResult View(string flavorId, IReadOnlyList<string> projects) =>

@@ -14,9 +14,9 @@ public static class FlavorListQuery
     public static FlavorQuery Parse(IQueryCollection query, bool isAdmin)
     {
         var sortKey = query.Last("sort_key") ?? "flavorid";
-        if (!FlavorRepository.SortColumns.ContainsKey(sortKey))
+        if (!FlavorQuery.SortKeys.Contains(sortKey))
         {
-            throw Invalid($"Invalid input for query parameters sort_key. Value: {sortKey}. '{sortKey}' is not one of {string.Join(", ", FlavorRepository.SortColumns.Keys.Order())}");
+            throw Invalid($"Invalid input for query parameters sort_key. Value: {sortKey}. '{sortKey}' is not one of {string.Join(", ", FlavorQuery.SortKeys.Order())}");
         }
 
         var sortDir = query.Last("sort_dir") ?? "asc";

@@ -30,20 +30,20 @@ public static class FlavorsApi
         return routes;
     }
 
-    private static Task<IResult> List(HttpContext context, FlavorRepository flavors) =>
+    private static Task<IResult> List(HttpContext context, FlavorService flavors) =>
         Page(context, flavors, "flavors", FlavorView.Basic);
 
-    private static Task<IResult> Detail(HttpContext context, FlavorRepository flavors) =>
+    private static Task<IResult> Detail(HttpContext context, FlavorService flavors) =>
         Page(context, flavors, "flavors/detail", FlavorView.Show);
 
-    private static async Task<IResult> Show(HttpContext context, string id, FlavorRepository flavors) =>
+    private static async Task<IResult> Show(HttpContext context, string id, FlavorService flavors) =>
         TypedResults.Json(new { flavor = FlavorView.Show(context.Request, await Visible(context, id, flavors)) });
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody<FlavorRequests.CreateBody> body, FlavorRepository flavors)
+    private static async Task<IResult> Create(HttpContext context, JsonBody<FlavorRequests.CreateBody> body, FlavorService flavors)
     {
         context.RequireAdmin("os_compute_api:os-flavor-manage:create");
         var flavor = FlavorRequests.ToFlavor(body.Value.Flavor);
-        if (!await flavors.InsertAsync(flavor, context.RequestAborted))
+        if (!await flavors.CreateAsync(flavor, context.RequestAborted))
         {
             var taken = await flavors.FindAsync(flavor.FlavorId, context.RequestAborted) is not null
                 ? $"Flavor with ID {flavor.FlavorId} already exists."
@@ -54,7 +54,7 @@ public static class FlavorsApi
         return TypedResults.Json(new { flavor = FlavorView.Show(context.Request, flavor) });
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string id, FlavorRepository flavors)
+    private static async Task<IResult> Delete(HttpContext context, string id, FlavorService flavors)
     {
         context.RequireAdmin("os_compute_api:os-flavor-manage:delete");
         return await flavors.DeleteAsync(id, context.RequestAborted)
@@ -62,7 +62,7 @@ public static class FlavorsApi
             : throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
     }
 
-    private static async Task<IResult> AddExtraSpecs(HttpContext context, string id, JsonBody<FlavorRequests.ExtraSpecsBody> body, FlavorRepository flavors)
+    private static async Task<IResult> AddExtraSpecs(HttpContext context, string id, JsonBody<FlavorRequests.ExtraSpecsBody> body, FlavorService flavors)
     {
         context.RequireAdmin("os_compute_api:os-flavor-extra-specs:create");
         await Visible(context, id, flavors);
@@ -71,7 +71,7 @@ public static class FlavorsApi
         return TypedResults.Json(new { extra_specs = specs });
     }
 
-    private static async Task<IResult> SetExtraSpec(HttpContext context, string id, string key, JsonBody<Dictionary<string, string>> body, FlavorRepository flavors)
+    private static async Task<IResult> SetExtraSpec(HttpContext context, string id, string key, JsonBody<Dictionary<string, string>> body, FlavorService flavors)
     {
         context.RequireAdmin("os_compute_api:os-flavor-extra-specs:update");
         await Visible(context, id, flavors);
@@ -90,7 +90,7 @@ public static class FlavorsApi
         return TypedResults.Json(specs);
     }
 
-    private static async Task<IResult> DeleteExtraSpec(HttpContext context, string id, string key, FlavorRepository flavors)
+    private static async Task<IResult> DeleteExtraSpec(HttpContext context, string id, string key, FlavorService flavors)
     {
         context.RequireAdmin("os_compute_api:os-flavor-extra-specs:delete");
         await Visible(context, id, flavors);
@@ -99,13 +99,13 @@ public static class FlavorsApi
             : throw new FaultException(Fault.NotFound($"Flavor {id} has no extra specs with key {key}."));
     }
 
-    private static async Task<IResult> ExtraSpecs(HttpContext context, string id, FlavorRepository flavors)
+    private static async Task<IResult> ExtraSpecs(HttpContext context, string id, FlavorService flavors)
     {
         await Visible(context, id, flavors);
         return TypedResults.Json(new { extra_specs = await flavors.ExtraSpecsAsync(id, context.RequestAborted) });
     }
 
-    private static async Task<IResult> ExtraSpec(HttpContext context, string id, string key, FlavorRepository flavors)
+    private static async Task<IResult> ExtraSpec(HttpContext context, string id, string key, FlavorService flavors)
     {
         await Visible(context, id, flavors);
         return (await flavors.ExtraSpecsAsync(id, context.RequestAborted)).TryGetValue(key, out var value)
@@ -114,7 +114,7 @@ public static class FlavorsApi
     }
 
     /// <summary>The flavor if the caller may use it; 404 with Nova's message otherwise.</summary>
-    private static async Task<Flavor> Visible(HttpContext context, string id, FlavorRepository flavors)
+    private static async Task<Flavor> Visible(HttpContext context, string id, FlavorService flavors)
     {
         var caller = context.Caller();
         var visible = await flavors.ListAsync(new FlavorQuery(IsPublic: null), caller.ProjectId!, caller.IsAdmin, context.RequestAborted);
@@ -129,7 +129,7 @@ public static class FlavorsApi
     }
 
     private static async Task<IResult> Page(
-        HttpContext context, FlavorRepository flavors, string collection, Func<HttpRequest, Flavor, Dictionary<string, object?>> view)
+        HttpContext context, FlavorService flavors, string collection, Func<HttpRequest, Flavor, Dictionary<string, object?>> view)
     {
         var caller = context.Caller();
         var query = FlavorListQuery.Parse(context.Request.Query, caller.IsAdmin);

@@ -26,12 +26,9 @@ public static class RebuildAction
         var rebuilt = await context.RequestServices.GetRequiredService<ServerRebuildService>()
             .RebuildAsync(caller, ServersApi.Operation(context, caller), request.ServerId, rebuild, context.RequestAborted);
 
-        var repository = context.RequestServices.GetRequiredService<ServerRepository>();
-        await using var connection = await repository.OpenAsync(context.RequestAborted);
+        var detail = await context.RequestServices.GetRequiredService<ServerService>().DetailAsync(rebuilt.Server, context.RequestAborted);
         var uuid = rebuilt.Server.Uuid;
-        var metadata = await ServerRepository.MetadataAsync(connection, null, [uuid], context.RequestAborted);
-        var tags = await ServerRepository.TagsAsync(connection, [uuid], context.RequestAborted);
-        var server = new ServerView(context.Request, caller.IsAdmin).Rebuilt(rebuilt.Server, metadata.GetValueOrDefault(uuid), tags.GetValueOrDefault(uuid));
+        var server = new ServerView(context.Request, caller.IsAdmin).Rebuilt(rebuilt.Server, detail.Metadata, detail.Tags);
         if (context.RequestServices.GetRequiredService<ApplianceOptions>().Servers.EnableInstancePassword)
         {
             server["adminPass"] = rebuilt.AdminPass;

@@ -60,23 +60,18 @@ public static class ServersApi
         return TypedResults.Json(body);
     }
 
-    private static async Task<IResult> Show(HttpContext context, string id, ServerService service, ServerRepository repository)
+    private static async Task<IResult> Show(HttpContext context, string id, ServerService service)
     {
         var caller = ServerCaller.From(context.Caller());
-        var server = await service.GetAsync(caller, id, context.RequestAborted);
-        return TypedResults.Json(new { server = await DetailAsync(context, caller, server, repository) });
+        var server = await service.ShowAsync(caller, id, context.RequestAborted);
+        return TypedResults.Json(new { server = DetailView(context, caller, server) });
     }
 
     private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service, QuotaService quotas,
         ApplianceOptions options)
     {
-        var rule = "os_compute_api:servers:create";
         var caller = ServerCaller.From(context.Caller());
-        if (!caller.IsAdmin && !caller.CanWriteOwnProject)
-        {
-            throw new FaultException(new Fault(403, $"Policy doesn't allow {rule} to be performed."));
-        }
-
+        caller.RequireCreate(); // the core checks it again; asked first here so a reader's create is 403 whatever the body says
         var limits = ServerLimits.From(await quotas.GetLimitsAsync(caller.ProjectId, context.RequestAborted));
         var request = ServerCreateValidator.Validate(body.Value.Server, context.ComputeVersion(), limits);
         var created = await service.CreateAsync(caller, Operation(context, caller), request, context.RequestAborted);
@@ -104,7 +99,7 @@ public static class ServersApi
         return TypedResults.Json(new { server }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> Update(HttpContext context, string id, JsonBody<ServerRequests.UpdateBody> body, ServerService service, ServerRepository repository)
+    private static async Task<IResult> Update(HttpContext context, string id, JsonBody<ServerRequests.UpdateBody> body, ServerService service)
     {
         var caller = ServerCaller.From(context.Caller());
         var request = body.Value.Server;
@@ -142,7 +137,7 @@ public static class ServersApi
         }
 
         var server = await service.UpdateAsync(caller, id, changes, context.RequestAborted);
-        return TypedResults.Json(new { server = await DetailAsync(context, caller, server, repository) });
+        return TypedResults.Json(new { server = DetailView(context, caller, await service.DetailAsync(server, context.RequestAborted)) });
     }
 
     private static async Task<IResult> Delete(HttpContext context, string id, ServerService service)
@@ -152,14 +147,8 @@ public static class ServersApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<ServerDetailJson> DetailAsync(HttpContext context, ServerCaller caller, ServerRecord server, ServerRepository repository)
-    {
-        await using var connection = await repository.OpenAsync(context.RequestAborted);
-        var metadata = await ServerRepository.MetadataAsync(connection, null, [server.Uuid], context.RequestAborted);
-        var tags = await ServerRepository.TagsAsync(connection, [server.Uuid], context.RequestAborted);
-        var volumes = await repository.BlockDevicesAsync(server.Uuid, context.RequestAborted);
-        return new ServerView(context.Request, caller.IsAdmin).Detail(server, metadata.GetValueOrDefault(server.Uuid), tags.GetValueOrDefault(server.Uuid), volumes);
-    }
+    private static ServerDetailJson DetailView(HttpContext context, ServerCaller caller, ServerDetail detail) =>
+        new ServerView(context.Request, caller.IsAdmin).Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices);
 
     public static OperationContext Operation(HttpContext context, ServerCaller caller) => new(context.TraceIdentifier, caller.UserId, caller.ProjectId);
 }

@@ -4,8 +4,8 @@ using Appliance.Web.Ui.Session;
 
 namespace Appliance.Web.Ui.Backend;
 
-/// <summary>Images and flavors through the core's image service and flavor store, with Glance's and Nova's visibility rules.</summary>
-public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorRepository flavors) : IImageShelf
+/// <summary>Images and flavors through the core's image and flavor services, with Glance's and Nova's visibility rules.</summary>
+public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorService flavors) : IImageShelf
 {
     public async Task<IReadOnlyList<ImageRow>> ListImagesAsync(CancellationToken cancellationToken = default)
     {

@@ -4,10 +4,10 @@ using Appliance.Core.Flavors;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
 using Appliance.Core.Servers;
-using Appliance.Hypervisor.Driver;
 using Appliance.Web.Compute.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Ui.Session;
+using Microsoft.AspNetCore.Http;
 
 namespace Appliance.Web.Ui.Backend;
 
@@ -18,11 +18,10 @@ public sealed class ServerCatalog(
     ServerPowerService power,
     ServerSnapshotService snapshots,
     ServerListReader reader,
-    ServerRepository repository,
-    InstanceActions actions,
-    IComputeDriver driver,
+    ServerConsole console,
+    InstanceActionHistory history,
     ImageService images,
-    FlavorRepository flavors,
+    FlavorService flavors,
     KeyPairService keypairs) : IServerCatalog
 {
     /// <summary>The buttons that are power operations, and the Compute API action each one is.</summary>
@@ -44,31 +43,24 @@ public sealed class ServerCatalog(
     public async Task<ServerRow?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         var who = await caller.ServerCallerAsync(cancellationToken);
-        var server = await repository.FindAsync(id, cancellationToken: cancellationToken);
-        return server is not null && who.CanRead(server) ? Row(server) : null;
+        return await service.FindAsync(who, id, cancellationToken) is { } server ? Row(server) : null;
     }
 
     public async Task<ServerDetails?> DetailsAsync(string id, CancellationToken cancellationToken = default)
     {
         var who = await caller.ServerCallerAsync(cancellationToken);
-        var server = await repository.FindAsync(id, cancellationToken: cancellationToken);
-        if (server is null || !who.CanRead(server))
+        if (await service.FindAsync(who, id, cancellationToken) is not { } server)
         {
             return null;
         }
 
-        var timeline = new List<ActionTimeline>();
-        foreach (var action in await actions.ListAsync(server.Uuid, cancellationToken))
-        {
-            var events = (await actions.FindAsync(server.Uuid, action.RequestId, cancellationToken))?.Events ?? [];
-            timeline.Add(new ActionTimeline(action.Action, action.RequestId, Timestamps.Parse(action.StartTime), Time(action.FinishTime), action.Message,
-                events.Select(e => new PhaseRow(e.Event, Timestamps.Parse(e.StartTime), Time(e.FinishTime), e.Result, e.Details)).ToList()));
-        }
-
+        var detail = await service.DetailAsync(server, cancellationToken);
+        var timeline = (await history.TimelineAsync(server, cancellationToken)).Select(entry => new ActionTimeline(entry.Action.Action,
+            entry.Action.RequestId, Timestamps.Parse(entry.Action.StartTime), Time(entry.Action.FinishTime), entry.Action.Message,
+            entry.Events.Select(e => new PhaseRow(e.Event, Timestamps.Parse(e.StartTime), Time(e.FinishTime), e.Result, e.Details)).ToList())).ToList();
         var addresses = new[] { server.AccessIpV4, server.AccessIpV6 }.Where(ip => ip.Length > 0).ToList();
         return new ServerDetails(Row(server), server.Vcpus, server.MemoryMb, server.KeyName, server.ConfigDrive, server.Locked,
-            ServerFault.FromJson(server.FaultJson)?.Message, addresses, await DisksAsync(server, cancellationToken),
-            await repository.MetadataAsync(server.Uuid, cancellationToken), timeline, Allowed(server));
+            ServerFault.FromJson(server.FaultJson)?.Message, addresses, Disks(detail), detail.Metadata, timeline, Allowed(server));
     }
 
     public async Task<string> ConsoleTailAsync(string id, int lines, CancellationToken cancellationToken = default)
@@ -86,11 +78,16 @@ public sealed class ServerCatalog(
 
         try
         {
-            return await driver.GetConsoleOutputAsync(server.Id, lines, cancellationToken);
+            // The API's console output, with its rules: the role it takes, and the control characters taken out.
+            return await console.OutputAsync(who, server.Uuid, lines, cancellationToken);
+        }
+        catch (ServerException e) when (e.Status == StatusCodes.Status403Forbidden)
+        {
+            throw new UiException(e.Message, e);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // No guest yet (still building) or gone: the tail is simply empty for now.
+            // Not ready (still building), the guest gone, or the hypervisor away: the tail is simply empty for now.
             return "";
         }
     }
@@ -112,11 +109,6 @@ public sealed class ServerCatalog(
     public async Task<string> CreateAsync(ServerForm form, CancellationToken cancellationToken = default)
     {
         var who = await caller.ServerCallerAsync(cancellationToken);
-        if (!who.IsAdmin && !who.CanWriteOwnProject)
-        {
-            throw new UiException("Your role on this project only lets you read.");
-        }
-
         var request = new NewServer
         {
             Name = form.Name.Trim(),
@@ -198,20 +190,18 @@ public sealed class ServerCatalog(
         server.FlavorId, server.ImageRef, Timestamps.Parse(server.CreatedAt));
 
     /// <summary>
-    /// The actions whose state checks the server passes now, as the core makes them: a power action or a snapshot from
-    /// its vm_states with no task running on a server that has come up once; delete unless it is already deleting.
-    /// The lock and the role are left to the core, whose refusal the page shows.
+    /// The actions whose state checks the server passes now, by the core's own table. The lock and the role are left to the
+    /// core, whose refusal the page shows.
     /// </summary>
     private static IReadOnlySet<ServerAction> Allowed(ServerRecord server)
     {
-        var idle = server.TaskState is null && server.LaunchedAt is not null;
-        var allowed = PowerActions.Where(pair => idle && pair.Value.FromVmStates.Contains(server.VmState)).Select(pair => pair.Key).ToHashSet();
-        if (idle && ServerStateChecks.Resting.Contains(server.VmState)) // createImage's vm_states are the resting ones
+        var allowed = PowerActions.Where(pair => ServerStateChecks.Allows(server, pair.Value)).Select(pair => pair.Key).ToHashSet();
+        if (ServerStateChecks.AllowsSnapshot(server))
         {
             allowed.Add(ServerAction.Snapshot);
         }
 
-        if (server.TaskState != TaskStates.Deleting)
+        if (ServerStateChecks.AllowsDelete(server))
         {
             allowed.Add(ServerAction.Delete);
         }
@@ -221,8 +211,9 @@ public sealed class ServerCatalog(
 
     private static DateTimeOffset? Time(string? stored) => stored is null ? null : Timestamps.Parse(stored);
 
-    private async Task<IReadOnlyList<DiskRow>> DisksAsync(ServerRecord server, CancellationToken cancellationToken)
+    private static IReadOnlyList<DiskRow> Disks(ServerDetail detail)
     {
+        var server = detail.Server;
         var disks = new List<DiskRow>();
         if (server.ImageRef.Length > 0)
         {
@@ -239,7 +230,7 @@ public sealed class ServerCatalog(
             disks.Add(new DiskRow("", "swap", $"{server.SwapMb} MB"));
         }
 
-        foreach (var volume in (await repository.BlockDevicesAsync(server.Uuid, cancellationToken)).Where(m => m.DestinationType == "volume"))
+        foreach (var volume in detail.BlockDevices.Where(m => m.DestinationType == "volume"))
         {
             disks.Add(new DiskRow(volume.DeviceName ?? "", $"volume {volume.VolumeId}", volume.VolumeSize is { } size ? $"{size} GB" : ""));
         }

@@ -1,0 +1,8 @@
+namespace Appliance.Core.Servers;
+
+/// <summary>A server with what its detail view shows beside the row: its metadata, tags and block devices.</summary>
+public sealed record ServerDetail(
+    ServerRecord Server,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<BlockDeviceMapping> BlockDevices);
