@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Appliance.Core;
 using Appliance.Core.Flavors;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
@@ -79,7 +80,7 @@ public sealed class ServerCatalog(
         {
             server = await service.GetAsync(who, id, cancellationToken);
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -133,7 +134,7 @@ public sealed class ServerCatalog(
             var created = await service.CreateAsync(who, Operation(who), request, cancellationToken);
             return created.Servers[0].Uuid;
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -147,7 +148,7 @@ public sealed class ServerCatalog(
         {
             await power.RunAsync(who, Operation(who), id, powerAction, cancellationToken);
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -172,7 +173,7 @@ public sealed class ServerCatalog(
             var imageId = await snapshots.CreateImageAsync(who, Operation(who), id, name, new Dictionary<string, string>(), cancellationToken);
             return ImageRow.From(await images.GetAsync(new ImageCaller(who.ProjectId, who.IsAdmin), imageId, cancellationToken));
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -185,7 +186,7 @@ public sealed class ServerCatalog(
         {
             await service.DeleteAsync(who, Operation(who), id, cancellationToken);
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
