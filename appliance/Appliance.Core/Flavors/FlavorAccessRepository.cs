@@ -15,7 +15,7 @@ public sealed class FlavorAccessRepository(Database database)
         return await Projects(connection, null, flavorId, cancellationToken);
     }
 
-    /// <summary>Grants the project access and returns the flavor's access list; 409 when it already had access.</summary>
+    /// <summary>Grants the project access and returns the flavor's access list; a conflict when it already had access.</summary>
     internal Task<IReadOnlyList<string>> AddAsync(string flavorId, string projectId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -26,10 +26,10 @@ public sealed class FlavorAccessRepository(Database database)
             // Nova names the flavor by its database id here, not by the API's flavor id.
             return added == 1
                 ? await Projects(connection, transaction, flavorId, cancellationToken)
-                : throw new FlavorAccessException(409, $"Flavor access already exists for flavor {id} and project {projectId} combination.");
+                : throw new AlreadyExistsException($"Flavor access already exists for flavor {id} and project {projectId} combination.");
         }, cancellationToken);
 
-    /// <summary>Revokes the project's access and returns the flavor's access list; 404 when it had none.</summary>
+    /// <summary>Revokes the project's access and returns the flavor's access list; not found when it had none.</summary>
     internal Task<IReadOnlyList<string>> RemoveAsync(string flavorId, string projectId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -39,13 +39,13 @@ public sealed class FlavorAccessRepository(Database database)
                 new { id, projectId }, transaction);
             return removed == 1
                 ? await Projects(connection, transaction, flavorId, cancellationToken)
-                : throw new FlavorAccessException(404, $"Flavor access not found for {id} / {projectId} combination.");
+                : throw new NotFoundException($"Flavor access not found for {id} / {projectId} combination.");
         }, cancellationToken);
 
     private static async Task<long> InternalId(SqliteConnection connection, IDbTransaction transaction, string flavorId, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long?>(
             "SELECT id FROM flavors WHERE flavorid = @flavorId", new { flavorId }, transaction)
-        ?? throw new FlavorAccessException(404, $"Flavor {flavorId} could not be found.");
+        ?? throw new NotFoundException($"Flavor {flavorId} could not be found.");
 
     private static async Task<IReadOnlyList<string>> Projects(SqliteConnection connection, IDbTransaction? transaction, string flavorId, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<string>("""

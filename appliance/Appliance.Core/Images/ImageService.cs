@@ -11,17 +11,17 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
         var id = request.Id ?? Guid.NewGuid().ToString();
         if (await images.FindAsync(id, cancellationToken) is not null)
         {
-            throw new ImageException(ImageErrorKind.Conflict, $"Image with identifier {id} already exists!");
+            throw new AlreadyExistsException($"Image with identifier {id} already exists!");
         }
 
         if (request.Owner is not null && request.Owner != caller.ProjectId && !caller.IsAdmin)
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "You are not permitted to create images owned by another project.");
+            throw new ForbiddenException("You are not permitted to create images owned by another project.");
         }
 
         if (request.Visibility == ImageVisibility.Public && !caller.IsAdmin)
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "You are not authorized to complete publicize_image action.");
+            throw new ForbiddenException("You are not authorized to complete publicize_image action.");
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -52,7 +52,7 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
     {
         var image = await images.FindAsync(id, cancellationToken);
         return image is null || image.Status == ImageStatus.Deleted || !caller.CanSee(image)
-            ? throw ImageException.NotFound(id)
+            ? throw new ImageNotFoundException(id)
             : image;
     }
 
@@ -70,7 +70,7 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
             var index = visible.FindIndex(image => image.Id == query.Marker);
             if (index < 0)
             {
-                throw new ImageException(ImageErrorKind.Invalid, $"marker [{query.Marker}] not found");
+                throw new InvalidRequestException($"marker [{query.Marker}] not found");
             }
 
             start = index + 1;
@@ -86,18 +86,18 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
         var image = await GetAsync(caller, id, cancellationToken);
         if (!caller.CanChange(image))
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "You are not permitted to modify this image.");
+            throw new ForbiddenException("You are not permitted to modify this image.");
         }
 
         var changed = change(image) with { UpdatedAt = DateTimeOffset.UtcNow };
         if (changed.Visibility == ImageVisibility.Public && image.Visibility != ImageVisibility.Public && !caller.IsAdmin)
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "You are not authorized to complete publicize_image action.");
+            throw new ForbiddenException("You are not authorized to complete publicize_image action.");
         }
 
         if (image.Status != ImageStatus.Queued && (changed.DiskFormat != image.DiskFormat || changed.ContainerFormat != image.ContainerFormat))
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "Attribute disk_format can be only replaced for a queued image.");
+            throw new ForbiddenException("Attribute disk_format can be only replaced for a queued image.");
         }
 
         await images.UpdateAsync(changed, cancellationToken);
@@ -109,12 +109,12 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
         var image = await GetAsync(caller, id, cancellationToken);
         if (!caller.CanChange(image))
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "You are not permitted to delete this image.");
+            throw new ForbiddenException("You are not permitted to delete this image.");
         }
 
         if (image.Protected)
         {
-            throw new ImageException(ImageErrorKind.Forbidden, $"Image {id} is protected and cannot be deleted.");
+            throw new ForbiddenException($"Image {id} is protected and cannot be deleted.");
         }
 
         await images.MarkDeletedAsync(id, cancellationToken);
@@ -131,21 +131,16 @@ public sealed class ImageService(ImageRepository images, ImageUploader uploader,
         var image = await GetAsync(caller, id, cancellationToken);
         if (!caller.CanChange(image))
         {
-            throw new ImageException(ImageErrorKind.Forbidden, "You are not permitted to upload data for this image.");
+            throw new ForbiddenException("You are not permitted to upload data for this image.");
         }
 
         return await uploader.UploadAsync(image, data, cancellationToken);
     }
 
-    /// <summary>The stored bytes of an active image, for download.</summary>
-    public async Task<(ImageRecord Image, FileStream Data)> OpenDataAsync(ImageCaller caller, string id, CancellationToken cancellationToken = default)
+    /// <summary>The stored bytes of an active image, for download; none (not an error) while the image has no data.</summary>
+    public async Task<(ImageRecord Image, FileStream? Data)> OpenDataAsync(ImageCaller caller, string id, CancellationToken cancellationToken = default)
     {
         var image = await GetAsync(caller, id, cancellationToken);
-        if (image.Status != ImageStatus.Active)
-        {
-            throw new ImageException(ImageErrorKind.NoData, $"The requested image has no data: it is {image.Status}");
-        }
-
-        return (image, File.OpenRead(paths.ImageFile(id)));
+        return (image, image.Status == ImageStatus.Active ? File.OpenRead(paths.ImageFile(id)) : null);
     }
 }

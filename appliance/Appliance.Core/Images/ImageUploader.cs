@@ -20,12 +20,12 @@ public sealed class ImageUploader(
     {
         if (image.DiskFormat is null || image.ContainerFormat is null)
         {
-            throw new ImageException(ImageErrorKind.Invalid, "Properties disk_format, container_format must be set prior to saving data.");
+            throw new InvalidRequestException("Properties disk_format, container_format must be set prior to saving data.");
         }
 
         if (!await images.TransitionAsync(image.Id, ImageStatus.Queued, ImageStatus.Saving, cancellationToken))
         {
-            throw new ImageException(ImageErrorKind.Conflict, $"Image status transition from {image.Status} to saving is not allowed");
+            throw new ConflictException($"Image status transition from {image.Status} to saving is not allowed");
         }
 
         Directory.CreateDirectory(paths.Images);
@@ -42,7 +42,7 @@ public sealed class ImageUploader(
             {
                 // Deleted while uploading: the bytes have no owner any more.
                 File.Delete(paths.ImageFile(image.Id));
-                throw new ImageException(ImageErrorKind.Conflict, "Image was deleted during the upload");
+                throw new ConflictException("Image was deleted during the upload");
             }
 
             finished = true;
@@ -53,7 +53,7 @@ public sealed class ImageUploader(
         {
             await images.TransitionAsync(image.Id, ImageStatus.Saving, ImageStatus.Killed, CancellationToken.None);
             logger.LogWarning("Image {ImageId} refused: {Reason}", image.Id, rejected.Message);
-            throw new ImageException(ImageErrorKind.Invalid, $"Image {image.Id} was refused: {rejected.Message}");
+            throw new InvalidRequestException($"Image {image.Id} was refused: {rejected.Message}");
         }
         finally
         {
@@ -117,7 +117,7 @@ public sealed class ImageUploader(
                 size += filled;
                 if (size > allowance)
                 {
-                    throw new ImageException(ImageErrorKind.QuotaExceeded,
+                    throw new OverQuotaException(
                         "Denying attempt to upload image because it exceeds the quota or the maximum image size");
                 }
 

@@ -33,9 +33,9 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
 
         var fingerprint = type == KeyPairTypes.X509
             ? X509KeyPair.Fingerprint(publicKey)
-                ?? throw new KeyPairException(400, "Keypair data is invalid: failed to generate X509 fingerprint. Error message: no PEM certificate could be read")
+                ?? throw new InvalidRequestException("Keypair data is invalid: failed to generate X509 fingerprint. Error message: no PEM certificate could be read")
             : SshPublicKey.Fingerprint(publicKey)
-                ?? throw new KeyPairException(400, "Keypair data is invalid: failed to generate fingerprint");
+                ?? throw new InvalidRequestException("Keypair data is invalid: failed to generate fingerprint");
         var keyPair = await database.WriteAsync(async (connection, transaction) =>
         {
             // Counting and inserting in one IMMEDIATE transaction: parallel creates cannot pass the quota together.
@@ -44,14 +44,14 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
             var limits = await quotas.GetLimitsAsync(connection, transaction, projectId, cancellationToken);
             if (!QuotaLimits.Allows(limits.KeyPairs, used, 1))
             {
-                throw new KeyPairException(403, "Quota exceeded, too many key pairs.");
+                throw new OverQuotaException("Quota exceeded, too many key pairs.");
             }
 
             var exists = await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction);
             if (exists > 0)
             {
-                throw new KeyPairException(409, $"Key pair '{name}' already exists.");
+                throw new AlreadyExistsException($"Key pair '{name}' already exists.");
             }
 
             return await connection.QuerySingleAsync<Row>($"""
@@ -70,8 +70,8 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
         if (marker is not null && await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM key_pairs WHERE user_id = @userId AND name = @marker", new { userId, marker }) == 0)
         {
-            // Nova answers an unknown marker with 400, not 404: the list itself exists.
-            throw new KeyPairException(400, $"Marker {marker} could not be found.");
+            // Nova calls an unknown marker a bad request, not a missing thing: the list itself exists.
+            throw new InvalidRequestException($"Marker {marker} could not be found.");
         }
 
         var rows = await connection.QueryAsync<Row>($"""
@@ -86,7 +86,7 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
         await using var connection = await database.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(
             $"SELECT {Columns} FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name });
-        return row?.ToKeyPair() ?? throw new KeyPairException(404, $"Keypair {name} not found for user {userId}");
+        return row?.ToKeyPair() ?? throw new NotFoundException($"Keypair {name} not found for user {userId}");
     }
 
     public async Task DeleteAsync(string userId, string name, CancellationToken cancellationToken = default)
@@ -95,7 +95,7 @@ public sealed class KeyPairService(Database database, QuotaService quotas)
             "DELETE FROM key_pairs WHERE user_id = @userId AND name = @name", new { userId, name }, transaction), cancellationToken);
         if (deleted == 0)
         {
-            throw new KeyPairException(404, $"Keypair {name} not found for user {userId}");
+            throw new NotFoundException($"Keypair {name} not found for user {userId}");
         }
     }
 }

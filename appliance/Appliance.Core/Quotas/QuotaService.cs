@@ -63,7 +63,7 @@ public sealed class QuotaService(Database database, TimeProvider clock)
                     var used = usage.InUse(resource);
                     if (!QuotaLimits.Allows(limit, used, 0))
                     {
-                        throw new QuotaUpdateRefusedException(
+                        throw new InvalidRequestException(
                             $"Quota limit {limit} for {resource} must be greater than or equal to already used and reserved {used}.");
                     }
                 }

@@ -1,4 +1,4 @@
-using Appliance.Core.Identity;
+using Appliance.Core;
 
 namespace Appliance.Cli;
 
@@ -12,7 +12,7 @@ public static class IdentityCommandErrors
             await work();
             return 0;
         }
-        catch (IdentityException e)
+        catch (RequestRefusedException e)
         {
             await Console.Error.WriteLineAsync($"appliance: {e.Message}");
             return 1;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Appliance.Core;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,7 +86,7 @@ public static class ImageCommand
             Console.WriteLine($"Imported {active.Name} ({active.Id}): {active.DiskFormat}, {active.Size} bytes, sha512 {active.OsHashValue}");
             return 0;
         }
-        catch (ImageException e)
+        catch (RequestRefusedException e)
         {
             await Console.Error.WriteLineAsync($"appliance: {e.Message}");
             return 1;

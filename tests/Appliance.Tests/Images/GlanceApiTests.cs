@@ -102,6 +102,28 @@ public sealed class GlanceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UploadOverTheProjectQuota_Returns413OverLimit_AsGlance()
+    {
+        var session = new ImageApiSession(options => options.Images.ProjectQuotaBytes = 1 << 20);
+        await session.InitializeAsync();
+        try
+        {
+            var id = await session.CreateImage("""{"name": "big", "disk_format": "raw", "container_format": "bare"}""");
+
+            var response = await session.Send(HttpMethod.Put, $"/image/v2/images/{id}/file", content: ImageApiSession.Bytes(new byte[2 << 20]));
+
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.False(response.Headers.Contains("Retry-After"));
+            JsonAssert.Equal("""{"overLimit": {"code": 413, "message": "Denying attempt to upload image because it exceeds the quota or the maximum image size"}}""",
+                await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task UploadWithAnotherContentType_Returns415()
     {
         var id = await _session.CreateImage("""{"name": "x", "disk_format": "raw", "container_format": "bare"}""");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Appliance.Core;
 using Appliance.Core.Configuration;
 using Appliance.Core.Images;
 using Appliance.Core.Store;
@@ -51,11 +52,11 @@ public sealed class ImageUploadAttackTests : IAsyncLifetime
         Assert.True(process.ExitCode == 0, $"qemu-img {string.Join(' ', args)}: {process.StandardError.ReadToEnd()}");
     }
 
-    private async Task<(ImageException Error, ImageRecord After)> UploadRefused(string file, string diskFormat)
+    private async Task<(RequestRefusedException Error, ImageRecord After)> UploadRefused(string file, string diskFormat)
     {
         var image = await _service.CreateAsync(_caller, new NewImage { Name = "hostile", DiskFormat = diskFormat, ContainerFormat = "bare" });
         await using var data = File.OpenRead(file);
-        var error = await Assert.ThrowsAsync<ImageException>(() => _service.UploadAsync(_caller, image.Id, data));
+        var error = await Assert.ThrowsAnyAsync<RequestRefusedException>(() => _service.UploadAsync(_caller, image.Id, data));
         return (error, (await _repository.FindAsync(image.Id))!);
     }
 
@@ -70,7 +71,7 @@ public sealed class ImageUploadAttackTests : IAsyncLifetime
 
         var (error, after) = await UploadRefused(Scratch("evil.qcow2"), "qcow2");
 
-        Assert.Equal(ImageErrorKind.Invalid, error.Kind);
+        Assert.IsType<InvalidRequestException>(error);
         Assert.Equal($"Image {after.Id} was refused: it has a backing file", error.Message);
         Assert.Equal(ImageStatus.Killed, after.Status);
         AssertNoImageFilesLeft();
@@ -129,7 +130,7 @@ public sealed class ImageUploadAttackTests : IAsyncLifetime
 
         var (error, after) = await UploadRefused(Scratch("big.raw"), "raw");
 
-        Assert.Equal(ImageErrorKind.QuotaExceeded, error.Kind);
+        Assert.IsType<OverQuotaException>(error);
         Assert.Equal(ImageStatus.Queued, after.Status);
         AssertNoImageFilesLeft();
     }
@@ -164,9 +165,7 @@ public sealed class ImageUploadAttackTests : IAsyncLifetime
         }
 
         await using var second = File.OpenRead(Scratch("a.raw"));
-        var error = await Assert.ThrowsAsync<ImageException>(() => _service.UploadAsync(_caller, image.Id, second));
-
-        Assert.Equal(ImageErrorKind.Conflict, error.Kind);
+        await Assert.ThrowsAsync<ConflictException>(() => _service.UploadAsync(_caller, image.Id, second));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using System.Text;
+using Appliance.Core;
+using Appliance.Core.Identity;
+using Appliance.Core.Images;
 using Appliance.Tests.Hosting;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +21,73 @@ public sealed class FaultMiddlewareTests
 
         context.Response.Body.Position = 0;
         return (context.Response.StatusCode, await new StreamReader(context.Response.Body, Encoding.UTF8).ReadToEndAsync());
+    }
+
+    /// <summary>What the middleware answers when a request to <paramref name="path"/> ends in <paramref name="error"/>.</summary>
+    private static async Task<(int Status, string? ContentType, string Body)> Answer(string path, Exception error, Endpoint? endpoint = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        context.SetEndpoint(endpoint);
+        var middleware = new FaultMiddleware(_ => throw error, NullLogger<FaultMiddleware>.Instance);
+
+        await middleware.InvokeAsync(context);
+
+        context.Response.Body.Position = 0;
+        return (context.Response.StatusCode, context.Response.ContentType, await new StreamReader(context.Response.Body, Encoding.UTF8).ReadToEndAsync());
+    }
+
+    public static TheoryData<RequestRefusedException, int, string> ComputeRefusals => new()
+    {
+        { new NotFoundException("gone"), 404, "itemNotFound" },
+        { new ConflictException("busy"), 409, "conflictingRequest" },
+        { new AlreadyExistsException("twice"), 409, "conflictingRequest" },
+        { new InvalidRequestException("wrong"), 400, "badRequest" },
+        { new ForbiddenException("not yours"), 403, "forbidden" },
+        { new OverQuotaException("too many"), 403, "forbidden" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ComputeRefusals))]
+    public async Task CoreRefusal_InCompute_IsANovaFault(RequestRefusedException refusal, int code, string name)
+    {
+        var (status, contentType, body) = await Answer("/v2.1/servers", refusal);
+
+        Assert.Equal(code, status);
+        Assert.Equal("application/json; charset=UTF-8", contentType);
+        JsonAssert.Equal($$$"""{"{{{name}}}": {"code": {{{code}}}, "message": "{{{refusal.Message}}}"}}""", body);
+    }
+
+    [Fact]
+    public async Task OverQuota_InImage_Is413OverLimit_AsGlance()
+    {
+        var (status, _, body) = await Answer("/image/v2/images/x/file", new OverQuotaException("Denying attempt"));
+
+        Assert.Equal(413, status);
+        JsonAssert.Equal("""{"overLimit": {"code": 413, "message": "Denying attempt"}}""", body);
+    }
+
+    [Fact]
+    public async Task IdentityRefusal_IsKeystonesErrorBody()
+    {
+        var (status, contentType, body) = await Answer("/identity/v3/users/u1", new IdentityNotFoundException("user", "u1"));
+
+        Assert.Equal(404, status);
+        Assert.Equal("application/json", contentType);
+        JsonAssert.Equal("""{"error": {"code": 404, "title": "Not Found", "message": "Could not find user: u1."}}""", body);
+    }
+
+    [Fact]
+    public async Task RouteWording_ReplacesTheCoresMessage_ForThatRefusalOnly()
+    {
+        var endpoint = new Endpoint(_ => Task.CompletedTask, new EndpointMetadataCollection(FaultWording.For<ImageNotFoundException>("Image not found.")), "images");
+
+        var (_, _, missing) = await Answer("/v2.1/images/x", new ImageNotFoundException("x"), endpoint);
+        var (_, _, forbidden) = await Answer("/v2.1/images/x", new ForbiddenException("You are not permitted to delete this image."), endpoint);
+
+        JsonAssert.Equal("""{"itemNotFound": {"code": 404, "message": "Image not found."}}""", missing);
+        JsonAssert.Equal("""{"forbidden": {"code": 403, "message": "You are not permitted to delete this image."}}""", forbidden);
     }
 
     [Fact]

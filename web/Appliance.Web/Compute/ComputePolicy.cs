@@ -13,7 +13,7 @@ public static class ComputePolicy
 {
     /// <summary>The caller of a compute route; the auth token middleware has already refused calls without one.</summary>
     public static RequestContext Caller(this HttpContext http) =>
-        http.GetRequestContext() ?? throw new FaultException(new Fault(401, AuthenticationFailedException.Message401));
+        http.GetRequestContext() ?? throw new FaultException(new Fault(401, AuthenticationFailedException.RequiresAuthenticationMessage));
 
     public static RequestContext RequireAdmin(this HttpContext http, string rule)
     {

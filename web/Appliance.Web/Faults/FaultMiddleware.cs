@@ -1,11 +1,14 @@
+using Appliance.Core.Identity;
+using Appliance.Web.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Web.Faults;
 
 /// <summary>
-/// The one exception-to-fault map: client faults keep their code and message; anything else is
-/// logged here and answered with a bare 500, so no stack trace or host path ever leaves the box.
+/// Answers every exception an API request ends in, through the one map (<see cref="FaultMap"/>): client faults keep
+/// their code and message, in the body of the API asked; anything else is logged here and answered with a bare 500,
+/// so no stack trace or host path ever leaves the box.
 /// </summary>
 public sealed class FaultMiddleware(RequestDelegate next, ILogger<FaultMiddleware> logger)
 {
@@ -15,33 +18,37 @@ public sealed class FaultMiddleware(RequestDelegate next, ILogger<FaultMiddlewar
         {
             await next(context);
         }
-        catch (FaultException e) when (!context.Response.HasStarted)
-        {
-            await Answer(context, e.Fault);
-        }
-        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
-        {
-            // Kestrel's own refusals: body over the limit, truncated body, bad framing.
-            var fault = e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? new Fault(413, Fault.RequestTooLargeMessage)
-                : Fault.BadRequest(Fault.MalformedBodyMessage);
-            await Answer(context, fault);
-        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nobody is left to answer.
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            logger.LogError(e, "Unexpected error serving {Method} {Path}", context.Request.Method, context.Request.Path);
-            await Answer(context, Fault.Unexpected());
+            var api = FaultMap.ApiOf(context.Request);
+            if (FaultMap.For(e, api, context.GetEndpoint()) is not { } fault)
+            {
+                logger.LogError(e, "Unexpected error serving {Method} {Path}", context.Request.Method, context.Request.Path);
+                // A computeFault on every API, identity's included.
+                await Answer(context, FaultApi.Compute, Fault.Unexpected());
+                return;
+            }
+
+            if (e is AuthenticationFailedException)
+            {
+                // As Keystone does: operators see failed logins and where from; never the name or password tried.
+                logger.LogWarning("Authorization failed. {Message} from {RemoteAddress}", e.Message, context.Connection.RemoteIpAddress);
+            }
+
+            await Answer(context, api, fault);
         }
     }
 
     /// <summary>Replaces whatever the handler began; headers added OnStarting (request id, version) still go out.</summary>
-    private static Task Answer(HttpContext context, Fault fault)
+    private static Task Answer(HttpContext context, FaultApi api, Fault fault)
     {
         context.Response.Clear();
-        return FaultWriter.WriteAsync(context, fault);
+        return api == FaultApi.Identity
+            ? KeystoneErrorWriter.WriteAsync(context, new KeystoneError(fault.Code, fault.Message))
+            : FaultWriter.WriteAsync(context, fault);
     }
 }

@@ -18,12 +18,4 @@ public static class FaultWriter
 
         await JsonSerializer.SerializeAsync(response.Body, fault.ToBody(), cancellationToken: context.RequestAborted);
     }
-
-    /// <summary>A fault as an endpoint result, for handlers that return typed results.</summary>
-    public static IResult AsResult(this Fault fault) => new FaultResult(fault);
-
-    private sealed class FaultResult(Fault fault) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, fault);
-    }
 }

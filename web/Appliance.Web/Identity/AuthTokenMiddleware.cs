@@ -34,7 +34,7 @@ public sealed class AuthTokenMiddleware(RequestDelegate next, TokenService token
         if (caller?.ProjectId is null)
         {
             context.Response.Headers.WWWAuthenticate = KeystoneChallenge.For(request);
-            await FaultWriter.WriteAsync(context, new Fault(401, AuthenticationFailedException.Message401));
+            await FaultWriter.WriteAsync(context, new Fault(401, AuthenticationFailedException.RequiresAuthenticationMessage));
             return;
         }
 

@@ -14,7 +14,7 @@ public sealed record KeystoneError(int Code, string Message)
 
     public string Title => ReasonPhrases.GetReasonPhrase(Code) is { Length: > 0 } phrase ? phrase : "Error";
 
-    public static KeystoneError Unauthorized() => new(401, AuthenticationFailedException.Message401);
+    public static KeystoneError Unauthorized() => new(401, AuthenticationFailedException.RequiresAuthenticationMessage);
 
     /// <summary>Keystone's ForbiddenAction, naming the policy rule that refused.</summary>
     public static KeystoneError Forbidden(string action) => new(403, $"You are not authorized to perform the requested action: {action}.");

@@ -26,7 +26,7 @@ public static class GlanceApi
         routes.MapGet(Prefix, Versions);
         routes.MapGet(Prefix + "/versions", Versions);
 
-        var images = routes.MapGroup(Prefix + "/v2/images").AddEndpointFilter(new ImageFaults());
+        var images = routes.MapGroup(Prefix + "/v2/images");
         images.MapGet("", List);
         images.MapPost("", Create);
         images.MapGet("/{id}", Show);
@@ -107,20 +107,19 @@ public static class GlanceApi
 
     private static async Task<IResult> Download(HttpContext context, string id, ImageService images)
     {
-        try
+        var (image, data) = await images.OpenDataAsync(context.ImageCaller(), id, context.RequestAborted);
+        if (data is null)
         {
-            var (image, data) = await images.OpenDataAsync(context.ImageCaller(), id, context.RequestAborted);
-            if (image.Checksum is not null)
-            {
-                context.Response.Headers["Content-MD5"] = image.Checksum;
-            }
-
-            return TypedResults.Stream(data, "application/octet-stream");
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.NoData)
-        {
+            // Glance answers 204 for an image that holds no bytes yet.
             return TypedResults.NoContent();
         }
+
+        if (image.Checksum is not null)
+        {
+            context.Response.Headers["Content-MD5"] = image.Checksum;
+        }
+
+        return TypedResults.Stream(data, "application/octet-stream");
     }
 
     private static async Task<IResult> AddTag(HttpContext context, string id, string tag, ImageService images)

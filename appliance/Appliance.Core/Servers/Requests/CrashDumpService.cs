@@ -26,17 +26,17 @@ public sealed class CrashDumpService(
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
             // Checked again under the write lock, where no other operation can slip in.
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, AllowedVmStates, idle: false, Action, uuid);
             if (current.TaskState is { } task)
             {
-                throw new ServerException(409, $"Cannot '{Action}' instance {uuid} while it is in task_state {task}");
+                throw new ConflictException($"Cannot '{Action}' instance {uuid} while it is in task_state {task}");
             }
 
             if (current.PowerState != (int)Appliance.Hypervisor.PowerState.Running && current.PowerState != (int)Appliance.Hypervisor.PowerState.Paused)
             {
-                throw new ServerException(409, $"Instance {uuid} is not running.");
+                throw new ConflictException($"Instance {uuid} is not running.");
             }
 
             return await InstanceActions.StartAsync(connection, transaction, current.Uuid, Action, operation, cancellationToken);

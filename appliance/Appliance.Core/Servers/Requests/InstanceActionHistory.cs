@@ -15,7 +15,7 @@ public sealed class InstanceActionHistory(ServerRepository servers, InstanceActi
         string requestId, bool includeDeleted, CancellationToken cancellationToken = default)
     {
         var server = await ServerAsync(caller, uuid, includeDeleted, cancellationToken);
-        return await actions.FindAsync(server.Uuid, requestId, cancellationToken) ?? throw new ServerException(404, $"Action {requestId} not found");
+        return await actions.FindAsync(server.Uuid, requestId, cancellationToken) ?? throw new NotFoundException($"Action {requestId} not found");
     }
 
     /// <summary>Every action of a server the caller has read, newest first, each with its events: the status page's timeline.</summary>
@@ -34,6 +34,6 @@ public sealed class InstanceActionHistory(ServerRepository servers, InstanceActi
     private async Task<ServerRecord> ServerAsync(ServerCaller caller, string uuid, bool includeDeleted, CancellationToken cancellationToken)
     {
         var server = Guid.TryParse(uuid, out _) ? await servers.FindAsync(uuid, includeDeleted, cancellationToken) : null;
-        return server is not null && caller.CanRead(server) ? server : throw ServerException.NotFound(uuid);
+        return server is not null && caller.CanRead(server) ? server : throw new ServerNotFoundException(uuid);
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class ServerConsole(ServerService servers, IComputeDriver 
         // Nova answers "not ready" while no host holds the instance; here that is until the build has defined the guest.
         if (server.VmState == VmStates.Building)
         {
-            throw new ServerException(409, $"Instance {server.Uuid} is not ready");
+            throw new ConflictException($"Instance {server.Uuid} is not ready");
         }
 
         try
@@ -26,7 +26,7 @@ public sealed partial class ServerConsole(ServerService servers, IComputeDriver 
         }
         catch (InstanceNotFoundException)
         {
-            throw ServerException.NotFound(server.Uuid);
+            throw new ServerNotFoundException(server.Uuid);
         }
     }
 

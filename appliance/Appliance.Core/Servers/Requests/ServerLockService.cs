@@ -19,13 +19,13 @@ public sealed class ServerLockService(Database database, ServerService servers)
         var server = await servers.WritableAsync(caller, uuid, $"os_compute_api:os-lock-server:{action}", cancellationToken);
         await database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             // As Nova: the owner's project locks as "owner", anyone else (an admin) as "admin"; unlocking what another kind
             // locked (or what is not locked at all) needs the admin's override.
             var lockedBy = current.ProjectId == caller.ProjectId ? LockedByOwner : LockedByAdmin;
             if (action == "unlock" && current.LockedBy != lockedBy && !caller.IsAdmin)
             {
-                throw new ServerException(403, "Policy doesn't allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.");
+                throw new ForbiddenException("Policy doesn't allow os_compute_api:os-lock-server:unlock:unlock_override to be performed.");
             }
 
             var columns = action == "lock"

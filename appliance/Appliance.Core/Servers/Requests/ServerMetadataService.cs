@@ -22,7 +22,7 @@ public sealed class ServerMetadataService(Database database, ServerService serve
     }
 
     public async Task<string> GetAsync(ServerCaller caller, string uuid, string key, CancellationToken cancellationToken = default) =>
-        (await ListAsync(caller, uuid, cancellationToken)).TryGetValue(key, out var value) ? value : throw new ServerException(404, NotFoundMessage);
+        (await ListAsync(caller, uuid, cancellationToken)).TryGetValue(key, out var value) ? value : throw new NotFoundException(NotFoundMessage);
 
     /// <summary>POST: adds and overwrites the items given, keeps the rest; returns all items.</summary>
     public Task<IReadOnlyDictionary<string, string>> MergeAsync(ServerCaller caller, string uuid, IReadOnlyDictionary<string, string> items,
@@ -50,26 +50,26 @@ public sealed class ServerMetadataService(Database database, ServerService serve
         caller.RequireWrite(server, Rule("update"));
         if (meta.Count != 1 || !meta.TryGetValue(key, out var value))
         {
-            throw new ServerException(400, "Request body and URI mismatch");
+            throw new InvalidRequestException("Request body and URI mismatch");
         }
 
         await ChangeAsync(caller, uuid, "update", "update metadata",
             current => new Dictionary<string, string>(current, StringComparer.Ordinal) { [key] = value }, cancellationToken);
     }
 
-    /// <summary>DELETE /{key}: a missing key is 404 before lock and state are looked at, as in Nova.</summary>
+    /// <summary>DELETE /{key}: a missing key is not found before lock and state are looked at, as in Nova.</summary>
     public async Task DeleteAsync(ServerCaller caller, string uuid, string key, CancellationToken cancellationToken = default)
     {
         var server = await servers.GetAsync(caller, uuid, cancellationToken);
         caller.RequireWrite(server, Rule("delete"));
         if (!(await ListAsync(caller, uuid, cancellationToken)).ContainsKey(key))
         {
-            throw new ServerException(404, NotFoundMessage);
+            throw new NotFoundException(NotFoundMessage);
         }
 
         await ChangeAsync(caller, uuid, "delete", "delete metadata", current => current.ContainsKey(key)
             ? current.Where(pair => pair.Key != key).ToDictionary(StringComparer.Ordinal)
-            : throw new ServerException(404, NotFoundMessage), cancellationToken);
+            : throw new NotFoundException(NotFoundMessage), cancellationToken);
     }
 
     private static string Rule(string verb) => $"os_compute_api:server-metadata:{verb}";
@@ -82,14 +82,14 @@ public sealed class ServerMetadataService(Database database, ServerService serve
         return await database.WriteAsync(async (connection, transaction) =>
         {
             // Read again under the write lock: a lock, a state change or another writer may have come in between.
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, ServerStateChecks.Resting, idle: true, action, uuid);
             var items = change(await ItemsAsync(connection, transaction, current.Uuid, cancellationToken));
             var limit = (await quotas.GetLimitsAsync(connection, transaction, current.ProjectId, cancellationToken)).MetadataItems;
             if (!QuotaLimits.Allows(limit, 0, items.Count))
             {
-                throw new ServerException(403, $"Maximum number of metadata items exceeds {limit}");
+                throw new OverQuotaException($"Maximum number of metadata items exceeds {limit}");
             }
 
             await connection.ExecuteAsync("DELETE FROM server_metadata WHERE server_uuid = @Uuid", new { current.Uuid }, transaction);

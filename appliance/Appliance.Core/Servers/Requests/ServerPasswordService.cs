@@ -6,7 +6,7 @@ namespace Appliance.Core.Servers;
 
 /// <summary>
 /// changePassword: sets root's password through the guest agent. As Nova (a call, not a cast), the answer waits for the
-/// guest, so a guest without an agent is a 409 to the caller, not a silent failure.
+/// guest, so a guest without an agent is a conflict to the caller, not a silent failure.
 /// </summary>
 public sealed class ServerPasswordService(
     Database database,
@@ -30,7 +30,7 @@ public sealed class ServerPasswordService(
         var server = await servers.WritableAsync(caller, uuid, "os_compute_api:os-admin-password", cancellationToken);
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, AllowedVmStates, idle: true, Action, uuid);
             await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.UpdatingPassword }, cancellationToken);
@@ -55,7 +55,7 @@ public sealed class ServerPasswordService(
         // The work goes on (and cleans up) even if the client leaves; only the wait is given up.
         if (await done.Task.WaitAsync(cancellationToken) is { } failure)
         {
-            throw new ServerException(409, failure);
+            throw new ConflictException(failure);
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class ServerPowerService(
             await database.WriteAsync(async (connection, transaction) =>
             {
                 // Checked again under the write lock, where no other operation can slip in.
-                var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+                var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
                 ServerStateChecks.RequireUnlocked(current, caller);
                 ServerStateChecks.RequireState(current, action.FromVmStates, action.TakesOverFrom, action.Name, uuid);
                 await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = action.TaskState }, cancellationToken);

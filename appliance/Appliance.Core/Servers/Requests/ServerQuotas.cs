@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Appliance.Core.Servers;
 
-/// <summary>The instances, cores and ram quotas at server create and flavor change: what fits, or Nova's 403.</summary>
+/// <summary>The instances, cores and ram quotas at server create and flavor change: what fits, or Nova's over-quota refusal.</summary>
 public sealed class ServerQuotas(QuotaService quotas)
 {
     /// <summary>The number of servers to create, between min and max; inside the caller's write transaction.</summary>
@@ -59,10 +59,10 @@ public sealed class ServerQuotas(QuotaService quotas)
     }
 
     /// <summary>Nova's over-quota message: every resource overrun, sorted, with requested, used and allowed in the same order.</summary>
-    private static ServerException OverQuota(List<(string Name, long Requested, long Used, long Allowed)> overs)
+    private static OverQuotaException OverQuota(List<(string Name, long Requested, long Used, long Allowed)> overs)
     {
         var names = string.Join(", ", overs.Select(o => o.Name));
-        return new ServerException(403,
+        return new OverQuotaException(
             $"Quota exceeded for {names}: Requested {string.Join(", ", overs.Select(o => o.Requested))}, " +
             $"but already used {string.Join(", ", overs.Select(o => o.Used))} of {string.Join(", ", overs.Select(o => o.Allowed))} {names}");
     }

@@ -51,7 +51,7 @@ public sealed class ServerRebuildService(
             var root = (await repository.BlockDevicesAsync(server.Uuid, cancellationToken)).FirstOrDefault(m => m.BootIndex == 0);
             if (root?.ImageId != image.Id)
             {
-                throw new ServerException(400, $"Image {image.Id} is unacceptable: Unable to rebuild with a different image for a volume-backed server.");
+                throw new InvalidRequestException($"Image {image.Id} is unacceptable: Unable to rebuild with a different image for a volume-backed server.");
             }
         }
 
@@ -60,7 +60,7 @@ public sealed class ServerRebuildService(
         var wasStopped = false;
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, AllowedVmStates, idle: true, Action, uuid);
             wasStopped = current.VmState == VmStates.Stopped;
@@ -74,7 +74,7 @@ public sealed class ServerRebuildService(
         }, cancellationToken);
         repository.Announce(server.Uuid);
 
-        var rebuilt = await repository.FindAsync(server.Uuid, cancellationToken: CancellationToken.None) ?? throw ServerException.NotFound(uuid);
+        var rebuilt = await repository.FindAsync(server.Uuid, cancellationToken: CancellationToken.None) ?? throw new ServerNotFoundException(uuid);
         var secrets = new BuildSecrets(adminPass, request.Personality);
         var preserveEphemeral = request.PreserveEphemeral;
         runner.Run(server.Uuid, token => RebuildGuestAsync(server.Uuid, actionId, secrets, wasStopped, preserveEphemeral, token));
@@ -86,10 +86,10 @@ public sealed class ServerRebuildService(
         var image = await images.FindAsync(imageId, cancellationToken);
         if (image is null || image.Status == ImageStatus.Deleted || !new ImageCaller(caller.ProjectId, caller.IsAdmin).CanSee(image))
         {
-            throw new ServerException(400, "Cannot find image for rebuild");
+            throw new InvalidRequestException("Cannot find image for rebuild");
         }
 
-        return image.Status == ImageStatus.Active ? image : throw new ServerException(400, $"Image {image.Id} is not active.");
+        return image.Status == ImageStatus.Active ? image : throw new InvalidRequestException($"Image {image.Id} is not active.");
     }
 
     /// <summary>The columns the request changes, with Nova's rebuild resets: the task, progress, image and its kernel and ramdisk.</summary>

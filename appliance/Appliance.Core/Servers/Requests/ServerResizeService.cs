@@ -60,7 +60,7 @@ public sealed class ServerResizeService(
 
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, ResizeFromVmStates, idle: true, ResizeAction, uuid);
             // Checked and claimed in one transaction: new_flavor_json counts in the usage at once, so two resizes cannot both fit.
@@ -84,7 +84,7 @@ public sealed class ServerResizeService(
     /// <summary>The flavor to resize to, refused with Nova's 400s: unknown, disabled, the same, a disk down or too small for the image.</summary>
     private async Task<StoredFlavor> TargetFlavorAsync(ServerCaller caller, ServerRecord server, string flavorRef, CancellationToken cancellationToken)
     {
-        var notFound = new ServerException(400, $"Flavor {flavorRef} could not be found.");
+        var notFound = new InvalidRequestException($"Flavor {flavorRef} could not be found.");
         var flavor = await flavors.FindAsync(flavorRef, cancellationToken) ?? throw notFound;
         if (!flavor.IsPublic && !caller.IsAdmin && !(await flavorAccess.ProjectsAsync(flavor.FlavorId, cancellationToken)).Contains(caller.ProjectId))
         {
@@ -95,7 +95,7 @@ public sealed class ServerResizeService(
         var volumeBacked = server.ImageRef.Length == 0;
         if (flavor.RootGb == 0 && current.Disk != 0 && !volumeBacked)
         {
-            throw new ServerException(400, "Server disk was unable to be resized because: Resize to zero disk flavor is not allowed.");
+            throw new InvalidRequestException("Server disk was unable to be resized because: Resize to zero disk flavor is not allowed.");
         }
 
         var same = flavor.FlavorId == current.Id;
@@ -106,7 +106,7 @@ public sealed class ServerResizeService(
 
         if (same)
         {
-            throw new ServerException(400, "When resizing, instances must change flavor!");
+            throw new InvalidRequestException("When resizing, instances must change flavor!");
         }
 
         var target = StoredFlavor.From(flavor, await flavors.ExtraSpecsAsync(flavor.FlavorId, cancellationToken));
@@ -121,7 +121,7 @@ public sealed class ServerResizeService(
         // Nova's libvirt driver refuses this once the resize has started ("Resize error: ..."); a single node can say so at once.
         if ((!volumeBacked && target.Disk < current.Disk && target.Disk != 0) || target.Ephemeral < current.Ephemeral)
         {
-            throw new ServerException(400, "Resize error: Unable to resize disk down.");
+            throw new InvalidRequestException("Resize error: Unable to resize disk down.");
         }
 
         return target;
@@ -199,7 +199,7 @@ public sealed class ServerResizeService(
         await done.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>revertResize: 202 at once; the server shows REVERT_RESIZE until the old disks and flavor are back.</summary>
+    /// <summary>revertResize: accepted at once; the server shows REVERT_RESIZE until the old disks and flavor are back.</summary>
     public async Task RevertAsync(ServerCaller caller, OperationContext operation, string uuid, CancellationToken cancellationToken = default)
     {
         var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:revert_resize", cancellationToken);
@@ -212,12 +212,12 @@ public sealed class ServerResizeService(
     {
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, ResolveFromVmStates, idle: true, action, uuid);
             if (current.OldFlavorJson is null)
             {
-                throw new ServerException(400, NotResized);
+                throw new InvalidRequestException(NotResized);
             }
 
             if (checkRevertQuota)

@@ -39,7 +39,7 @@ public sealed class ServerService(
         var keyPair = request.KeyName is null ? null : await KeyPairAsync(caller.UserId, request.KeyName, cancellationToken);
         if (request.AvailabilityZone is { } zone && zone != "nova")
         {
-            throw new ServerException(400, "The requested availability zone is not available");
+            throw new InvalidRequestException("The requested availability zone is not available");
         }
 
         var adminPass = request.AdminPass ?? AdminPasswords.Generate(options.Servers.AdminPassword);
@@ -120,7 +120,7 @@ public sealed class ServerService(
 
     /// <summary>A server the caller may read; another project's is "not found", never "forbidden".</summary>
     public async Task<ServerRecord> GetAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default) =>
-        await FindAsync(caller, uuid, cancellationToken) ?? throw ServerException.NotFound(uuid);
+        await FindAsync(caller, uuid, cancellationToken) ?? throw new ServerNotFoundException(uuid);
 
     /// <summary>A server the caller may read, or null: none with this id, or another project's.</summary>
     public async Task<ServerRecord?> FindAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default)
@@ -149,7 +149,7 @@ public sealed class ServerService(
 
         if (columns.Count > 0 && !await servers.UpdateAsync(server.Uuid, columns, cancellationToken))
         {
-            throw ServerException.NotFound(uuid);
+            throw new ServerNotFoundException(uuid);
         }
 
         return await GetAsync(caller, uuid, cancellationToken);
@@ -161,14 +161,14 @@ public sealed class ServerService(
         var server = await WritableAsync(caller, uuid, "os_compute_api:servers:delete", cancellationToken);
         if (server.Locked && !caller.IsAdmin)
         {
-            throw new ServerException(409, $"Instance {server.Uuid} is locked");
+            throw new ConflictException($"Instance {server.Uuid} is locked");
         }
 
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
             if (!await ServerRepository.UpdateAsync(connection, transaction, server.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.Deleting }, cancellationToken))
             {
-                throw ServerException.NotFound(uuid);
+                throw new ServerNotFoundException(uuid);
             }
 
             return await InstanceActions.StartAsync(connection, transaction, server.Uuid, "delete", operation, cancellationToken);
@@ -177,7 +177,7 @@ public sealed class ServerService(
         runner.Run(server.Uuid, token => deleter.DeleteAsync(server.Uuid, actionId, token));
     }
 
-    /// <summary>A server the caller may change; a reader gets Nova's 403 naming the policy rule of what was asked.</summary>
+    /// <summary>A server the caller may change; a reader is forbidden, naming the policy rule of what was asked.</summary>
     public async Task<ServerRecord> WritableAsync(ServerCaller caller, string uuid, string rule, CancellationToken cancellationToken)
     {
         var server = await GetAsync(caller, uuid, cancellationToken);
@@ -187,7 +187,7 @@ public sealed class ServerService(
 
     private async Task<Flavor> UsableFlavorAsync(ServerCaller caller, string flavorRef, CancellationToken cancellationToken)
     {
-        var flavor = await flavors.FindAsync(flavorRef, cancellationToken) ?? throw new ServerException(400, "Invalid flavorRef provided.");
+        var flavor = await flavors.FindAsync(flavorRef, cancellationToken) ?? throw new InvalidRequestException("Invalid flavorRef provided.");
         if (!flavor.IsPublic && !caller.IsAdmin)
         {
             await using var connection = await database.OpenAsync(cancellationToken);
@@ -196,11 +196,11 @@ public sealed class ServerService(
                 """, new { flavorRef, caller.ProjectId });
             if (shared == 0)
             {
-                throw new ServerException(400, "Invalid flavorRef provided.");
+                throw new InvalidRequestException("Invalid flavorRef provided.");
             }
         }
 
-        return flavor.Disabled ? throw new ServerException(400, "Flavor is disabled.") : flavor;
+        return flavor.Disabled ? throw new InvalidRequestException("Flavor is disabled.") : flavor;
     }
 
     private async Task<ImageRecord> UsableImageAsync(ServerCaller caller, string imageId, CancellationToken cancellationToken)
@@ -208,17 +208,17 @@ public sealed class ServerService(
         var image = await images.FindAsync(imageId, cancellationToken);
         if (image is null || image.Status == ImageStatus.Deleted || !new ImageCaller(caller.ProjectId, caller.IsAdmin).CanSee(image))
         {
-            throw new ServerException(400, "Can not find requested image");
+            throw new InvalidRequestException("Can not find requested image");
         }
 
-        return image.Status == ImageStatus.Active ? image : throw new ServerException(400, $"Image {imageId} is not active.");
+        return image.Status == ImageStatus.Active ? image : throw new InvalidRequestException($"Image {imageId} is not active.");
     }
 
     private static void CheckFlavorFitsImage(Flavor flavor, ImageRecord image, bool bootsFromVolume)
     {
         if (image.MinRam > flavor.MemoryMb)
         {
-            throw new ServerException(400, "Flavor's memory is too small for requested image.");
+            throw new InvalidRequestException("Flavor's memory is too small for requested image.");
         }
 
         // A root disk of 0 means "the image's size"; a volume-backed server's root is the volume.
@@ -230,12 +230,12 @@ public sealed class ServerService(
         var flavorBytes = (long)flavor.RootGb << 30;
         if (image.MinDisk > flavor.RootGb)
         {
-            throw new ServerException(400, "Flavor's disk is too small for requested image.");
+            throw new InvalidRequestException("Flavor's disk is too small for requested image.");
         }
 
         if ((image.VirtualSize ?? image.Size ?? 0) > flavorBytes)
         {
-            throw new ServerException(400, $"Flavor's disk is too small for requested image. Flavor disk is {flavorBytes} bytes, image is {image.VirtualSize ?? image.Size} bytes.");
+            throw new InvalidRequestException($"Flavor's disk is too small for requested image. Flavor disk is {flavorBytes} bytes, image is {image.VirtualSize ?? image.Size} bytes.");
         }
     }
 
@@ -245,9 +245,9 @@ public sealed class ServerService(
         {
             return await keypairs.GetAsync(userId, name, cancellationToken);
         }
-        catch (KeyPairException)
+        catch (NotFoundException)
         {
-            throw new ServerException(400, "Invalid key_name provided.");
+            throw new InvalidRequestException("Invalid key_name provided.");
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class ServerSnapshotService(
         var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:create_image", cancellationToken);
         var actionId = await database.WriteAsync(async (connection, transaction) =>
         {
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireUnlocked(current, caller);
             ServerStateChecks.RequireState(current, AllowedVmStates, idle: true, Action, uuid);
             await ServerRepository.UpdateAsync(connection, transaction, current.Uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.ImageSnapshot }, cancellationToken);

@@ -27,7 +27,7 @@ public sealed class ServerTagService(Database database, ServerService servers)
         {
             if (ServerTagRules.Problem(tag) is { } problem)
             {
-                throw new ServerException(400, $"Tag '{tag}' is invalid. It must be a non empty string without characters '/' and ','. " +
+                throw new InvalidRequestException($"Tag '{tag}' is invalid. It must be a non empty string without characters '/' and ','. " +
                     $"Validation error message: {problem}");
             }
 
@@ -35,7 +35,7 @@ public sealed class ServerTagService(Database database, ServerService servers)
             // Nova counts before it looks for the tag: a full server refuses even a tag it has.
             if (tags.Count >= ServerTagRules.MaxPerServer)
             {
-                throw new ServerException(400, $"The number of tags exceeded the per-server limit {ServerTagRules.MaxPerServer}");
+                throw new InvalidRequestException($"The number of tags exceeded the per-server limit {ServerTagRules.MaxPerServer}");
             }
 
             if (tags.Contains(tag, StringComparer.Ordinal))
@@ -67,7 +67,7 @@ public sealed class ServerTagService(Database database, ServerService servers)
         {
             var deleted = await connection.ExecuteAsync("DELETE FROM server_tags WHERE server_uuid = @Uuid AND tag = @tag",
                 new { server.Uuid, tag }, transaction);
-            return deleted > 0 ? deleted : throw new ServerException(404, $"Instance {server.Uuid} has no tag '{tag}'");
+            return deleted > 0 ? deleted : throw new NotFoundException($"Instance {server.Uuid} has no tag '{tag}'");
         }, cancellationToken);
 
     public Task DeleteAllAsync(ServerCaller caller, string uuid, CancellationToken cancellationToken = default) =>
@@ -82,7 +82,7 @@ public sealed class ServerTagService(Database database, ServerService servers)
         return await database.WriteAsync(async (connection, transaction) =>
         {
             // Read again under the write lock, so the state checked is the state written under.
-            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw ServerException.NotFound(uuid);
+            var current = await ServerRepository.FindAsync(connection, transaction, server.Uuid, false, cancellationToken) ?? throw new ServerNotFoundException(uuid);
             ServerStateChecks.RequireState(current, ServerStateChecks.Resting, idle: false, action, uuid);
             return await change(connection, transaction, current);
         }, cancellationToken);

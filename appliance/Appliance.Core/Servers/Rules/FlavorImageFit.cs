@@ -2,7 +2,7 @@ using Appliance.Core.Images;
 
 namespace Appliance.Core.Servers;
 
-/// <summary>Nova's flavor-against-image checks for rebuild (the new image) and resize (the new flavor), with its messages (400).</summary>
+/// <summary>Nova's flavor-against-image checks for rebuild (the new image) and resize (the new flavor), with its messages (invalid requests).</summary>
 public static class FlavorImageFit
 {
     /// <param name="volumeBacked">The root is a volume: only memory is checked, the flavor's disk plays no part.</param>
@@ -10,7 +10,7 @@ public static class FlavorImageFit
     {
         if (image.MinRam > flavor.Ram)
         {
-            throw new ServerException(400, "Flavor's memory is too small for requested image.");
+            throw new InvalidRequestException("Flavor's memory is too small for requested image.");
         }
 
         // A root disk of 0 means "the image's size" (Nova's legacy zero-disk flavors).
@@ -24,12 +24,12 @@ public static class FlavorImageFit
         var imageBytes = image.VirtualSize ?? image.Size ?? 0;
         if (imageBytes > flavorBytes)
         {
-            throw new ServerException(400, $"Flavor's disk is too small for requested image. Flavor disk is {flavorBytes} bytes, image is {imageBytes} bytes.");
+            throw new InvalidRequestException($"Flavor's disk is too small for requested image. Flavor disk is {flavorBytes} bytes, image is {imageBytes} bytes.");
         }
 
         if ((long)image.MinDisk << 30 > flavorBytes)
         {
-            throw new ServerException(400,
+            throw new InvalidRequestException(
                 $"Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is {flavorBytes} bytes, minimum size is {(long)image.MinDisk << 30} bytes.");
         }
     }

@@ -13,10 +13,10 @@ public sealed record PowerAction(
     string FinalVmState,
     Func<IComputeDriver, Guid, CancellationToken, Task> Apply)
 {
-    /// <summary>Tasks this action may interrupt instead of answering 409; an interrupted soft reboot stops waiting for its guest.</summary>
+    /// <summary>Tasks this action may interrupt instead of refusing as a conflict; an interrupted soft reboot stops waiting for its guest.</summary>
     public IReadOnlySet<string> TakesOverFrom { get; init; } = States();
 
-    /// <summary>Nova's policy rule for the action, named in its 403.</summary>
+    /// <summary>Nova's policy rule for the action, named when it forbids it.</summary>
     public string PolicyRule => Name switch
     {
         "pause" or "unpause" => $"os_compute_api:os-pause-server:{Name}",

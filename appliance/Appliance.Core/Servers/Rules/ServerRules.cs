@@ -10,16 +10,16 @@ public static class ServerRules
     {
         if (!caller.IsAdmin && !caller.CanWriteOwnProject)
         {
-            throw new ServerException(403, $"Policy doesn't allow {CreateRule} to be performed.");
+            throw new ForbiddenException($"Policy doesn't allow {CreateRule} to be performed.");
         }
     }
 
-    /// <summary>Readers of the server's project may look but not change; the rule's name goes into Nova's 403 message.</summary>
+    /// <summary>Readers of the server's project may look but not change; the rule's name goes into Nova's refusal.</summary>
     public static void RequireWrite(this ServerCaller caller, ServerRecord server, string rule)
     {
         if (!caller.CanWrite(server))
         {
-            throw new ServerException(403, $"Policy doesn't allow {rule} to be performed.");
+            throw new ForbiddenException($"Policy doesn't allow {rule} to be performed.");
         }
     }
 }

@@ -12,7 +12,7 @@ public static class ServerStateChecks
     {
         if (server.Locked && !caller.IsAdmin)
         {
-            throw new ServerException(409, $"Instance {server.Uuid} is locked");
+            throw new ConflictException($"Instance {server.Uuid} is locked");
         }
     }
 
@@ -61,6 +61,6 @@ public static class ServerStateChecks
     private static bool IdleFor(ServerRecord server, IReadOnlySet<string> takesOverFrom) =>
         server.TaskState is not { } task || !takesOverFrom.Contains(task);
 
-    private static ServerException Conflict(string action, string serverId, string attribute, string state) =>
-        new(409, $"Cannot '{action}' instance {serverId} while it is in {attribute} {state}");
+    private static ConflictException Conflict(string action, string serverId, string attribute, string state) =>
+        new($"Cannot '{action}' instance {serverId} while it is in {attribute} {state}");
 }

@@ -62,7 +62,7 @@ public static class ServerStatus
         [VmStates.ShelvedOffloaded] = new(StringComparer.Ordinal) { [Default] = "SHELVED_OFFLOADED" },
     };
 
-    /// <summary>Every status the API can show; a filter on anything else matches nothing (or is 400 from 2.38).</summary>
+    /// <summary>Every status the API can show; a filter on anything else matches nothing (or is an invalid request from 2.38).</summary>
     public static readonly IReadOnlySet<string> Known =
         StateMap.Values.SelectMany(tasks => tasks.Values).Append("UNKNOWN").ToHashSet(StringComparer.Ordinal);
 

@@ -31,7 +31,7 @@ public sealed class ServerListReader(ServerRepository servers)
             var at = ordered.FindIndex(key => string.Equals(key.Uuid, query.Marker, StringComparison.OrdinalIgnoreCase));
             if (at < 0)
             {
-                throw new MarkerNotFoundException(query.Marker);
+                throw new InvalidRequestException($"marker [{query.Marker}] not found");
             }
 
             page = ordered.GetRange(at + 1, Math.Min(query.Limit + 1, ordered.Count - at - 1));
@@ -214,9 +214,3 @@ public sealed record ServerPage(
     IReadOnlyDictionary<string, List<string>> Tags,
     IReadOnlyDictionary<string, IReadOnlyList<BlockDeviceMapping>> Volumes,
     bool More);
-
-/// <summary>The list marker names no server in the filtered list.</summary>
-public sealed class MarkerNotFoundException(string marker) : Exception($"marker [{marker}] not found")
-{
-    public string Marker { get; } = marker;
-}

@@ -10,7 +10,7 @@ public static class ServerRegex
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
     private static readonly BoundedMemo<string, Regex> Compiled = new(pattern => new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout), 256);
 
-    /// <summary>True when the pattern compiles; the API refuses others with 400 before any query runs.</summary>
+    /// <summary>True when the pattern compiles; the API refuses others as invalid before any query runs.</summary>
     public static bool IsValid(string pattern)
     {
         try

@@ -52,7 +52,7 @@ public sealed class ResizeAutoConfirm(ServerRepository servers, ServerResizeServ
                 confirmed++;
                 logger.LogInformation("Server {Uuid}: resize confirmed automatically after {Window}", uuid, window);
             }
-            catch (ServerException e)
+            catch (RequestRefusedException e)
             {
                 // Confirmed, reverted or deleted meanwhile by its owner: nothing left to do.
                 logger.LogInformation("Server {Uuid}: automatic resize confirm skipped: {Message}", uuid, e.Message);

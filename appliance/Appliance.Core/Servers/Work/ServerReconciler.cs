@@ -37,7 +37,7 @@ public sealed class ServerReconciler(
         }
         catch (HypervisorOperationException e)
         {
-            // Serving the API (and /healthz's 503) beats refusing to start; the power sync settles states once libvirt is back.
+            // Serving the API (and /healthz saying it is unhealthy) beats refusing to start; the power sync settles states once libvirt is back.
             logger.LogError("Reconcile skipped: the hypervisor does not answer ({Message})", e.Message);
             return;
         }

@@ -17,7 +17,7 @@ public static class FlavorAccessApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var flavors = ComputeApiGroups.Group(routes, version, "/flavors").AddEndpointFilter(new FlavorAccessFaults());
+            var flavors = ComputeApiGroups.Group(routes, version, "/flavors");
             flavors.MapGet("/{id}/os-flavor-access", List);
             flavors.MapPost("/{id}/action", Act);
         }
@@ -68,20 +68,4 @@ public static class FlavorAccessApi
 
     private static IResult View(string flavorId, IReadOnlyList<string> projects) =>
         TypedResults.Json(new { flavor_access = projects.Select(project => new { flavor_id = flavorId, tenant_id = project }) });
-
-    /// <summary>The access store's refusals as faults with Nova's codes.</summary>
-    private sealed class FlavorAccessFaults : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (FlavorAccessException e)
-            {
-                throw new FaultException(new Fault(e.Status, e.Message));
-            }
-        }
-    }
 }

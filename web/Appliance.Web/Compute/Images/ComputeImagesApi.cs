@@ -1,4 +1,5 @@
 using System.Globalization;
+using Appliance.Core;
 using Appliance.Core.Images;
 using Appliance.Web.Faults;
 using Appliance.Web.Image;
@@ -20,12 +21,13 @@ public static class ComputeImagesApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var images = ComputeApiGroups.Group(routes, version, "/images", ComputeMicroversions.ImageProxyRemoved);
+            var images = ComputeApiGroups.Group(routes, version, "/images", ComputeMicroversions.ImageProxyRemoved).WithMetadata(ImageNotFound);
             images.MapGet("", List);
             images.MapGet("/detail", Detail);
             images.MapGet("/{id}", Show);
-            images.MapDelete("/{id}", Delete);
-            ImageMetadataApi.Map(ComputeApiGroups.Group(routes, version, "/images/{imageId}/metadata", ComputeMicroversions.ImageMetadataProxyRemoved));
+            images.MapDelete("/{id}", Delete).WithMetadata(FaultWording.For<ForbiddenException>("You are not allowed to delete the image."));
+            ImageMetadataApi.Map(ComputeApiGroups.Group(routes, version, "/images/{imageId}/metadata", ComputeMicroversions.ImageMetadataProxyRemoved)
+                .WithMetadata(ImageNotFound));
         }
 
         return routes;
@@ -42,50 +44,21 @@ public static class ComputeImagesApi
 
     private static async Task<IResult> Delete(HttpContext context, string id, ImageService images)
     {
-        try
-        {
-            await images.DeleteAsync(context.ImageCaller(), id, context.RequestAborted);
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
-        {
-            throw NotFound();
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.Forbidden)
-        {
-            throw new FaultException(new Fault(403, "You are not allowed to delete the image."));
-        }
-
+        await images.DeleteAsync(context.ImageCaller(), id, context.RequestAborted);
         return TypedResults.NoContent();
     }
 
-    /// <summary>The image, or Nova's 404 "Image not found." for missing and foreign ones alike.</summary>
-    internal static async Task<ImageRecord> Find(HttpContext context, ImageService images, string id)
-    {
-        try
-        {
-            return await images.GetAsync(context.ImageCaller(), id, context.RequestAborted);
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
-        {
-            throw NotFound();
-        }
-    }
+    /// <summary>The image; a missing or foreign one is Nova's "Image not found." (<see cref="ImageNotFound"/>).</summary>
+    internal static Task<ImageRecord> Find(HttpContext context, ImageService images, string id) =>
+        images.GetAsync(context.ImageCaller(), id, context.RequestAborted);
 
-    /// <summary>Nova's 404 for an image that is missing or not the caller's.</summary>
-    internal static FaultException NotFound() => new(Fault.NotFound("Image not found."));
+    /// <summary>Nova's proxy words a missing image, or one not the caller's, its own way.</summary>
+    private static readonly FaultWording ImageNotFound = FaultWording.For<ImageNotFoundException>("Image not found.");
 
     private static async Task<IResult> Page(HttpContext context, ImageService images, Func<HttpRequest, ImageRecord, Dictionary<string, object?>> view)
     {
         var query = ComputeImageQuery.Parse(context.Request.Query);
-        IReadOnlyList<ImageRecord> page;
-        try
-        {
-            (page, _) = await images.ListAsync(context.ImageCaller(), query, context.RequestAborted);
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.Invalid)
-        {
-            throw new FaultException(Fault.BadRequest(e.Message));
-        }
+        var (page, _) = await images.ListAsync(context.ImageCaller(), query, context.RequestAborted);
 
         var body = new Dictionary<string, object?> { ["images"] = page.Select(image => view(context.Request, image)).ToList() };
         // Nova links the next page whenever a page came back full.

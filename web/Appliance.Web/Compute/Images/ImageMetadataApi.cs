@@ -96,24 +96,13 @@ public static partial class ImageMetadataApi
     private static async Task<ImageRecord> Change(
         HttpContext context, ImageService images, string imageId, Func<ImageRecord, Dictionary<string, string>> change)
     {
-        try
+        return await images.UpdateAsync(context.ImageCaller(), imageId, current =>
         {
-            return await images.UpdateAsync(context.ImageCaller(), imageId, current =>
-            {
-                var properties = change(current);
-                return properties.Count > DefaultQuotas.MetadataItems
-                    ? throw new FaultException(new Fault(403, "Image metadata limit exceeded"))
-                    : current with { Properties = properties };
-            }, context.RequestAborted);
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
-        {
-            throw ComputeImagesApi.NotFound();
-        }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.Forbidden)
-        {
-            throw new FaultException(new Fault(403, e.Message));
-        }
+            var properties = change(current);
+            return properties.Count > DefaultQuotas.MetadataItems
+                ? throw new FaultException(new Fault(403, "Image metadata limit exceeded"))
+                : current with { Properties = properties };
+        }, context.RequestAborted);
     }
 
     /// <summary>Nova's metadata schema: keys of 1-255 of [a-zA-Z0-9-_:. ], string values of at most 255.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Appliance.Core.Keypairs;
-using Appliance.Web.Faults;
 using Appliance.Web.Json;
 using Appliance.Web.Microversions;
 using Appliance.Web.Pipeline;
@@ -20,7 +19,7 @@ public static class KeypairsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var keypairs = ComputeApiGroups.Group(routes, version, "/os-keypairs").AddEndpointFilter(new KeyPairFaults());
+            var keypairs = ComputeApiGroups.Group(routes, version, "/os-keypairs");
             keypairs.MapGet("", List);
             keypairs.MapPost("", Create);
             keypairs.MapGet("/{name}", Show);
@@ -78,21 +77,5 @@ public static class KeypairsApi
         return TypedResults.StatusCode(context.ComputeVersion() >= ComputeMicroversions.KeypairType
             ? StatusCodes.Status204NoContent
             : StatusCodes.Status202Accepted);
-    }
-
-    /// <summary>The key pair store's refusals as faults with Nova's codes.</summary>
-    private sealed class KeyPairFaults : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (KeyPairException e)
-            {
-                throw new FaultException(new Fault(e.Status, e.Message));
-            }
-        }
     }
 }

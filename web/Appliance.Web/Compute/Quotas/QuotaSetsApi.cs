@@ -22,7 +22,7 @@ public static class QuotaSetsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var quotas = ComputeApiGroups.Group(routes, version, "/os-quota-sets").AddEndpointFilter(new QuotaFaults());
+            var quotas = ComputeApiGroups.Group(routes, version, "/os-quota-sets");
             quotas.MapGet("/{projectId}", Show);
             quotas.MapGet("/{projectId}/detail", Detail);
             quotas.MapGet("/{projectId}/defaults", Defaults);
@@ -95,22 +95,6 @@ public static class QuotaSetsApi
         if (context.Request.Query.ContainsKey("user_id"))
         {
             throw new FaultException(Fault.BadRequest("Quotas per user are not supported; quotas apply to the whole project."));
-        }
-    }
-
-    /// <summary>The quota store's refusal (a limit below usage) as Nova's 400.</summary>
-    private sealed class QuotaFaults : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (QuotaUpdateRefusedException e)
-            {
-                throw new FaultException(Fault.BadRequest(e.Message));
-            }
         }
     }
 }

@@ -13,7 +13,7 @@ public static class InstanceActionsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var actions = ComputeApiGroups.Group(routes, version, "/servers/{id}/os-instance-actions").AddEndpointFilter(new ServerFaultsFilter());
+            var actions = ComputeApiGroups.Group(routes, version, "/servers/{id}/os-instance-actions");
             actions.MapGet("", List);
             actions.MapGet("/{requestId}", Show);
         }

@@ -17,7 +17,7 @@ public static class ServerActionsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            ComputeApiGroups.Group(routes, version, "/servers/{id}/action").AddEndpointFilter(new ServerFaultsFilter()).MapPost("", Dispatch);
+            ComputeApiGroups.Group(routes, version, "/servers/{id}/action").MapPost("", Dispatch);
         }
 
         return routes;

@@ -13,7 +13,7 @@ public static class ServerIpsApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var ips = ComputeApiGroups.Group(routes, version, "/servers/{id}/ips").AddEndpointFilter(new ServerFaultsFilter());
+            var ips = ComputeApiGroups.Group(routes, version, "/servers/{id}/ips");
             ips.MapGet("", List);
             ips.MapGet("/{label}", Show);
         }

@@ -20,7 +20,7 @@ public static class ServerMetadataApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var metadata = ComputeApiGroups.Group(routes, version, "/servers/{id}/metadata").AddEndpointFilter(new ServerFaultsFilter());
+            var metadata = ComputeApiGroups.Group(routes, version, "/servers/{id}/metadata");
             metadata.MapGet("", List);
             metadata.MapPost("", Merge);
             metadata.MapPut("", Replace);

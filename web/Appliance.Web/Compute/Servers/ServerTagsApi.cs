@@ -20,8 +20,7 @@ public static class ServerTagsApi
         foreach (var version in ComputeApiGroups.Versions)
         {
             var tags = ComputeApiGroups.Group(routes, version, "/servers/{id}/tags")
-                .AvailableFrom(ComputeMicroversions.ServerTags)
-                .AddEndpointFilter(new ServerFaultsFilter());
+                .AvailableFrom(ComputeMicroversions.ServerTags);
             tags.MapGet("", List);
             tags.MapPut("", Replace);
             tags.MapDelete("", DeleteAll);

@@ -19,7 +19,7 @@ public static class ServersApi
     {
         foreach (var version in ComputeApiGroups.Versions)
         {
-            var servers = ComputeApiGroups.Group(routes, version, "/servers").AddEndpointFilter(new ServerFaultsFilter());
+            var servers = ComputeApiGroups.Group(routes, version, "/servers");
             servers.MapGet("", List);
             servers.MapGet("/detail", Detail);
             servers.MapPost("", Create);
@@ -151,24 +151,4 @@ public static class ServersApi
         new ServerView(context.Request, caller.IsAdmin).Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices);
 
     public static OperationContext Operation(HttpContext context, ServerCaller caller) => new(context.TraceIdentifier, caller.UserId, caller.ProjectId);
-}
-
-/// <summary>The server core's refusals as faults with Nova's codes.</summary>
-public sealed class ServerFaultsFilter : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        try
-        {
-            return await next(context);
-        }
-        catch (ServerException e)
-        {
-            throw new FaultException(new Fault(e.Status, e.Message));
-        }
-        catch (MarkerNotFoundException e)
-        {
-            throw new FaultException(Fault.BadRequest(e.Message));
-        }
-    }
 }

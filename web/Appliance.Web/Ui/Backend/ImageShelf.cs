@@ -1,3 +1,4 @@
+using Appliance.Core;
 using Appliance.Core.Flavors;
 using Appliance.Core.Images;
 using Appliance.Web.Ui.Session;
@@ -21,7 +22,7 @@ public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorServi
         {
             return ImageRow.From(await images.GetAsync(who, id, cancellationToken));
         }
-        catch (ImageException e) when (e.Kind == ImageErrorKind.NotFound)
+        catch (ImageNotFoundException)
         {
             return null;
         }
@@ -45,7 +46,7 @@ public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorServi
             }, cancellationToken);
             return ImageRow.From(await images.UploadAsync(who, image.Id, data, cancellationToken));
         }
-        catch (ImageException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }

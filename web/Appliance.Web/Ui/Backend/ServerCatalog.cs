@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Appliance.Core;
 using Appliance.Core.Flavors;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
@@ -71,7 +72,7 @@ public sealed class ServerCatalog(
         {
             server = await service.GetAsync(who, id, cancellationToken);
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -81,7 +82,7 @@ public sealed class ServerCatalog(
             // The API's console output, with its rules: the role it takes, and the control characters taken out.
             return await console.OutputAsync(who, server.Uuid, lines, cancellationToken);
         }
-        catch (ServerException e) when (e.Status == StatusCodes.Status403Forbidden)
+        catch (ForbiddenException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -125,7 +126,7 @@ public sealed class ServerCatalog(
             var created = await service.CreateAsync(who, Operation(who), request, cancellationToken);
             return created.Servers[0].Uuid;
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -139,7 +140,7 @@ public sealed class ServerCatalog(
         {
             await power.RunAsync(who, Operation(who), id, powerAction, cancellationToken);
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -164,7 +165,7 @@ public sealed class ServerCatalog(
             var imageId = await snapshots.CreateImageAsync(who, Operation(who), id, name, new Dictionary<string, string>(), cancellationToken);
             return ImageRow.From(await images.GetAsync(new ImageCaller(who.ProjectId, who.IsAdmin), imageId, cancellationToken));
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
@@ -177,7 +178,7 @@ public sealed class ServerCatalog(
         {
             await service.DeleteAsync(who, Operation(who), id, cancellationToken);
         }
-        catch (ServerException e)
+        catch (RequestRefusedException e)
         {
             throw new UiException(e.Message, e);
         }
