@@ -58,6 +58,7 @@ public static class CoreServices
         services.AddSingleton<ServerQuotas>();
         services.AddSingleton<ServerFaults>();
         services.AddSingleton<ServerTaskRunner>();
+        services.AddSingleton<ServerOperations>();
         services.AddSingleton<ServerBuilder>();
         services.AddSingleton<ServerDeleter>();
         services.AddSingleton<ServerService>();

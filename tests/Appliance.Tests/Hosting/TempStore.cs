@@ -8,7 +8,7 @@ namespace Appliance.Tests.Hosting;
 /// A data dir of the test's own for the appliance's SQLite file. Disposing drops SQLite's pooled connections first (they
 /// would hold the file open), then removes the dir.
 /// </summary>
-public sealed class TempStore : IDisposable
+internal sealed class TempStore : IDisposable
 {
     private readonly TempDataDir _dir = new();
 

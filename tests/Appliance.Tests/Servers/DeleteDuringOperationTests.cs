@@ -88,6 +88,39 @@ public sealed class DeleteDuringOperationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SnapshotEndingAfterADelete_LeavesTaskStateDeleting_ThenTheServerIsGone()
+    {
+        var id = await _session.CreateServerAsync("deleted-mid-snapshot");
+        await _session.WaitForStatusAsync(id, ["ACTIVE"]);
+        await _session.Runner.WhenIdleAsync();
+        var driver = _driver();
+        var snapshot = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        driver.HoldSnapshot = snapshot;
+        var (imaged, imageBody, imageResponse) = await _session.Send(HttpMethod.Post, $"/v2.1/servers/{id}/action",
+            """{"createImage": {"name": "deleted-mid-snapshot-image"}}""");
+        Assert.True(imaged == HttpStatusCode.Accepted, imageBody);
+        await driver.SnapshotWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        driver.HoldDestroy = hold;
+        var (deleted, deleteBody, _) = await _session.Send(HttpMethod.Delete, $"/v2.1/servers/{id}");
+        Assert.True(deleted == HttpStatusCode.NoContent, deleteBody);
+        snapshot.SetResult();
+
+        // The snapshot has ended (its event is recorded with its state change) and the delete now waits in DestroyAsync.
+        await WaitForEventsAsync(imageResponse.Headers.GetValues("X-OpenStack-Request-ID").Single());
+        var (shown, showBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
+        Assert.Equal(HttpStatusCode.OK, shown);
+        var server = JsonDocument.Parse(showBody).RootElement.GetProperty("server");
+        Assert.Equal(("deleting", "active"), (server.GetProperty("OS-EXT-STS:task_state").GetString(), server.GetProperty("OS-EXT-STS:vm_state").GetString()));
+
+        hold.SetResult();
+        await _session.Runner.WhenIdleAsync();
+        var (gone, goneBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
+        Assert.True(gone == HttpStatusCode.NotFound, goneBody);
+    }
+
+    [Fact]
     public async Task FailedDelete_IsErrorWithNoTask_AndASecondDeleteGoesThrough()
     {
         var id = await _session.CreateServerAsync("delete-fails-once");
@@ -122,7 +155,7 @@ public sealed class DeleteDuringOperationTests : IAsyncLifetime
                    "SELECT COUNT(*) FROM instance_action_events e JOIN instance_actions a ON a.id = e.action_id WHERE a.request_id = @requestId",
                    new { requestId }) == 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the reboot {requestId} never ended");
+            Assert.True(DateTime.UtcNow < deadline, $"the operation of request {requestId} never ended");
             await Task.Delay(20);
         }
     }

@@ -8,7 +8,7 @@ namespace Appliance.Tests.Servers;
 /// <summary>
 /// The real driver, except that its guests ignore ACPI: a soft reboot waits (until cancelled) as for a guest that never
 /// shuts down. test:///default stops a domain at once, so a soft reboot could never be caught in progress otherwise.
-/// Gates on spawn and destroy likewise hold a build or a delete where a test wants to look.
+/// Gates on spawn, snapshot and destroy likewise hold a build, a snapshot or a delete where a test wants to look.
 /// </summary>
 public class UnresponsiveGuestDriver : DispatchProxy
 {
@@ -22,6 +22,11 @@ public class UnresponsiveGuestDriver : DispatchProxy
 
     /// <summary>While set and not completed, DestroyAsync (a delete's first step) waits for it.</summary>
     public TaskCompletionSource? HoldDestroy { get; set; }
+
+    /// <summary>While set and not completed, SnapshotAsync waits for it (SnapshotWaiting completes when it starts to).</summary>
+    public TaskCompletionSource? HoldSnapshot { get; set; }
+
+    public TaskCompletionSource SnapshotWaiting { get; } = NewSignal();
 
     /// <summary>While set, SpawnAsync waits for it and then fails with the exception it completes with.</summary>
     public TaskCompletionSource<Exception>? FailSpawn { get; set; }
@@ -54,6 +59,11 @@ public class UnresponsiveGuestDriver : DispatchProxy
             return FailAfterAsync(failure.Task, (CancellationToken)args![1]!);
         }
 
+        if (targetMethod.Name == nameof(IComputeDriver.SnapshotAsync) && HoldSnapshot is { } snapshotHold)
+        {
+            return SnapshotAfterAsync(snapshotHold.Task, (Guid)args![0]!, (string)args[1]!, (CancellationToken)args[2]!);
+        }
+
         if (targetMethod.Name == nameof(IComputeDriver.DestroyAsync) && HoldDestroy is { } hold)
         {
             return DestroyAfterAsync(hold.Task, (Guid)args![0]!, (CancellationToken)args[1]!);
@@ -81,6 +91,13 @@ public class UnresponsiveGuestDriver : DispatchProxy
 
     private static async Task<SpawnReport> FailAfterAsync(Task<Exception> failure, CancellationToken cancellationToken) =>
         throw await failure.WaitAsync(cancellationToken);
+
+    private async Task SnapshotAfterAsync(Task hold, Guid uuid, string targetPath, CancellationToken cancellationToken)
+    {
+        SnapshotWaiting.TrySetResult();
+        await hold.WaitAsync(cancellationToken);
+        await _inner.SnapshotAsync(uuid, targetPath, cancellationToken);
+    }
 
     private async Task DestroyAfterAsync(Task hold, Guid uuid, CancellationToken cancellationToken)
     {

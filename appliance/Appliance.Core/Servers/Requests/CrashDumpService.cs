@@ -1,6 +1,5 @@
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Driver;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
@@ -8,10 +7,8 @@ namespace Appliance.Core.Servers;
 public sealed class CrashDumpService(
     Database database,
     ServerService servers,
-    ServerTaskRunner runner,
-    IComputeDriver driver,
-    InstanceActions actions,
-    ILogger<CrashDumpService> logger)
+    ServerOperations operations,
+    IComputeDriver driver)
 {
     public const string Action = "trigger_crash_dump";
 
@@ -42,22 +39,17 @@ public sealed class CrashDumpService(
             return await InstanceActions.StartAsync(connection, transaction, current.Uuid, Action, operation, cancellationToken);
         }, cancellationToken);
 
-        runner.Run(server.Uuid, async token =>
+        operations.Run(new ServerOperation(server, actionId, Action, "compute_trigger_crash_dump")
         {
-            var started = DateTimeOffset.UtcNow;
-            try
+            // No task_state: the NMI leaves the server's row as it is, only the action records it.
+            Work = async run =>
             {
-                await driver.InjectNmiAsync(server.Id, token);
-                await actions.RecordEventAsync(actionId, "compute_trigger_crash_dump", started, DateTimeOffset.UtcNow, InstanceActions.Success, cancellationToken: CancellationToken.None);
-                await actions.FinishAsync(actionId, cancellationToken: CancellationToken.None);
-            }
-            catch (Exception e) when (e is HypervisorOperationException or InstanceNotFoundException)
-            {
-                logger.LogWarning("trigger_crash_dump on server {Uuid} failed: {Message}", server.Uuid, e.Message);
-                await actions.RecordEventAsync(actionId, "compute_trigger_crash_dump", started, DateTimeOffset.UtcNow, InstanceActions.Error,
-                    "The hypervisor could not send the interrupt.", CancellationToken.None);
-                await actions.FinishAsync(actionId, InstanceActions.Error, CancellationToken.None);
-            }
+                await driver.InjectNmiAsync(run.Server.Id, run.Token);
+                return OperationEnd.Succeeded(null);
+            },
+            OnFailure = (_, e) => e is HypervisorOperationException or InstanceNotFoundException
+                ? OperationEnd.Failed("The hypervisor could not send the interrupt.", null)
+                : null,
         });
     }
 }

@@ -1,6 +1,5 @@
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Driver;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
@@ -12,10 +11,8 @@ public sealed class ServerPasswordService(
     Database database,
     ServerService servers,
     ServerRepository repository,
-    ServerTaskRunner runner,
-    IComputeDriver driver,
-    InstanceActions actions,
-    ILogger<ServerPasswordService> logger)
+    ServerOperations operations,
+    IComputeDriver driver)
 {
     public const string Action = "changePassword";
     public const string EventName = "compute_set_admin_password";
@@ -38,50 +35,26 @@ public sealed class ServerPasswordService(
         }, cancellationToken);
         repository.Announce(server.Uuid); // the task state just written, for the status page
 
-        var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        runner.Run(server.Uuid, async token =>
+        var done = operations.RunAndWaitAsync(new ServerOperation(server, actionId, Action, EventName)
         {
-            try
+            Work = async run =>
             {
-                done.SetResult(await SetAsync(server, password, actionId, token));
-            }
-            catch (Exception e)
+                await driver.SetAdminPasswordAsync(run.Server.Id, GuestUser, password, run.Token);
+                return OperationEnd.Succeeded(OperationEnd.TaskOnly);
+            },
+            OnFailure = (run, e) => e switch
             {
-                done.TrySetException(e);
-                throw;
-            }
+                GuestAgentUnavailableException => OperationEnd.Failed("QEMU guest agent is not enabled", OperationEnd.TaskOnly),
+                HypervisorOperationException or InstanceNotFoundException =>
+                    OperationEnd.Failed($"Failed to set admin password on {run.Uuid} because error setting admin password", OperationEnd.TaskOnly),
+                _ => null,
+            },
         });
 
         // The work goes on (and cleans up) even if the client leaves; only the wait is given up.
-        if (await done.Task.WaitAsync(cancellationToken) is { } failure)
+        if (await done.WaitAsync(cancellationToken) is { Failure: { } failure })
         {
             throw new ConflictException(failure);
         }
-    }
-
-    private async Task<string?> SetAsync(ServerRecord server, string password, long actionId, CancellationToken token)
-    {
-        var started = DateTimeOffset.UtcNow;
-        string? failure = null;
-        try
-        {
-            await driver.SetAdminPasswordAsync(server.Id, GuestUser, password, token);
-        }
-        catch (GuestAgentUnavailableException e)
-        {
-            logger.LogInformation("changePassword of server {Uuid}: {Message}", server.Uuid, e.Message);
-            failure = "QEMU guest agent is not enabled";
-        }
-        catch (Exception e) when (e is HypervisorOperationException or InstanceNotFoundException)
-        {
-            logger.LogWarning("changePassword of server {Uuid} failed: {Message}", server.Uuid, e.Message);
-            failure = $"Failed to set admin password on {server.Uuid} because error setting admin password";
-        }
-
-        await repository.UpdateAsync(server.Uuid, new Dictionary<string, object?> { ["task_state"] = null }, CancellationToken.None);
-        await actions.RecordEventAsync(actionId, EventName, started, DateTimeOffset.UtcNow, failure is null ? InstanceActions.Success : InstanceActions.Error,
-            failure, CancellationToken.None);
-        await actions.FinishAsync(actionId, failure is null ? null : InstanceActions.Error, CancellationToken.None);
-        return failure;
     }
 }

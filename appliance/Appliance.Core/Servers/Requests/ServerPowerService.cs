@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Appliance.Core.Store;
 using Appliance.Hypervisor;
 using Appliance.Hypervisor.Driver;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
@@ -16,9 +15,8 @@ public sealed class ServerPowerService(
     Database database,
     ServerService servers,
     ServerRepository repository,
-    ServerTaskRunner runner,
-    IComputeDriver driver,
-    ILogger<ServerPowerService> logger)
+    ServerOperations operations,
+    IComputeDriver driver)
 {
     public const string AbandonedDetails = "Abandoned: a hard reboot took over.";
 
@@ -60,7 +58,14 @@ public sealed class ServerPowerService(
             await superseded.Abandon.CancelAsync();
         }
 
-        runner.Run(server.Uuid, token => ApplyAsync(server, mine!, token));
+        var task = mine!;
+        operations.Run(new ServerOperation(server, task.ActionId, action.Name, action.EventName)
+        {
+            Work = run => ApplyAsync(run, task),
+            OnFailure = (run, e) => Failed(run, task, e),
+            // A task that was taken over leaves the server's state to its successor and only records how it ended.
+            HoldsServer = () => _owners.TryRemove(KeyValuePair.Create(server.Uuid, task)),
+        });
     }
 
     private void RestoreOwner(string uuid, PowerTask mine, PowerTask? previous)
@@ -75,57 +80,32 @@ public sealed class ServerPowerService(
         }
     }
 
-    private async Task ApplyAsync(ServerRecord server, PowerTask task, CancellationToken stopping)
+    private async Task<OperationEnd> ApplyAsync(OperationRun run, PowerTask task)
     {
-        var action = task.Action;
-        var started = DateTimeOffset.UtcNow;
-        string? failure = null;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, task.Abandon.Token);
-        try
+        // Superseded while it queued: not even the ACPI request goes out.
+        task.Abandon.Token.ThrowIfCancellationRequested();
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Token, task.Abandon.Token))
         {
-            // Superseded while it queued: not even the ACPI request goes out.
-            task.Abandon.Token.ThrowIfCancellationRequested();
-            await action.Apply(driver, server.Id, linked.Token);
-        }
-        catch (OperationCanceledException) when (task.Abandon.IsCancellationRequested && !stopping.IsCancellationRequested)
-        {
-            logger.LogInformation("{Action} of server {Uuid} abandoned: a hard reboot took over", action.Name, server.Uuid);
-            failure = AbandonedDetails;
-        }
-        catch (Exception e) when (e is HypervisorOperationException or InstanceNotFoundException)
-        {
-            logger.LogWarning("{Action} of server {Uuid} failed: {Message}", action.Name, server.Uuid, e.Message);
-            failure = $"The hypervisor could not {action.Name} the server.";
+            await task.Action.Apply(driver, run.Server.Id, linked.Token);
         }
 
-        var finished = DateTimeOffset.UtcNow;
-        var powerState = (int)CurrentPower(server.Id);
-        var rested = await database.WriteAsync(async (connection, transaction) =>
+        return OperationEnd.Succeeded(new Dictionary<string, object?>
         {
-            // A task that was taken over leaves the server's state to its successor and only records how it ended.
-            var owns = _owners.TryRemove(KeyValuePair.Create(server.Uuid, task));
-            if (owns)
-            {
-                // As Nova: a failed power operation leaves the vm_state as it was and only clears the task; a delete
-                // accepted meanwhile keeps its task_state.
-                var columns = new Dictionary<string, object?> { ["power_state"] = powerState };
-                if (failure is null)
-                {
-                    columns["vm_state"] = action.FinalVmState;
-                }
+            ["power_state"] = (int)CurrentPower(run.Server.Id),
+            ["vm_state"] = task.Action.FinalVmState,
+        });
+    }
 
-                await ServerRepository.FinishTaskAsync(connection, transaction, server.Uuid, columns, CancellationToken.None);
-            }
-
-            var result = failure is null ? InstanceActions.Success : InstanceActions.Error;
-            await InstanceActions.RecordAndFinishAsync(connection, transaction, task.ActionId,
-                [new InstanceActionEvent(action.EventName, started, finished, result, failure)], failure is null ? null : InstanceActions.Error, CancellationToken.None);
-            return owns;
-        }, CancellationToken.None);
-        if (rested)
+    /// <summary>As Nova: a failed power operation leaves the vm_state as it was and only ends the task.</summary>
+    private OperationEnd? Failed(OperationRun run, PowerTask task, Exception error)
+    {
+        var failure = error switch
         {
-            repository.Announce(server.Uuid);
-        }
+            OperationCanceledException when task.Abandon.IsCancellationRequested => AbandonedDetails,
+            HypervisorOperationException or InstanceNotFoundException => $"The hypervisor could not {task.Action.Name} the server.",
+            _ => null,
+        };
+        return failure is null ? null : OperationEnd.Failed(failure, new Dictionary<string, object?> { ["power_state"] = (int)CurrentPower(run.Server.Id) });
     }
 
     private PowerState CurrentPower(Guid id)

@@ -4,7 +4,6 @@ using Appliance.Core.Store;
 using Appliance.Hypervisor;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
@@ -19,13 +18,11 @@ public sealed class ServerRebuildService(
     ServerRepository repository,
     ImageRepository images,
     ServerBuilder builder,
-    ServerTaskRunner runner,
+    ServerOperations operations,
     IComputeDriver driver,
-    InstanceActions actions,
     ServerFaults faults,
     HypervisorPaths paths,
-    ApplianceOptions options,
-    ILogger<ServerRebuildService> logger)
+    ApplianceOptions options)
 {
     public const string Action = "rebuild";
     public const string EventName = "compute_rebuild_instance";
@@ -77,7 +74,14 @@ public sealed class ServerRebuildService(
         var rebuilt = await repository.FindAsync(server.Uuid, cancellationToken: CancellationToken.None) ?? throw new ServerNotFoundException(uuid);
         var secrets = new BuildSecrets(adminPass, request.Personality);
         var preserveEphemeral = request.PreserveEphemeral;
-        runner.Run(server.Uuid, token => RebuildGuestAsync(server.Uuid, actionId, secrets, wasStopped, preserveEphemeral, token));
+        operations.Run(new ServerOperation(server, actionId, Action, EventName)
+        {
+            StartsWhen = current => current.TaskState == TaskStates.Rebuilding,
+            Work = run => RebuildGuestAsync(run, secrets, wasStopped, preserveEphemeral),
+            OnFailure = (run, e) => OperationEnd.Faulted(e is BuildRefusedException
+                ? faults.From(e, run.Uuid)
+                : faults.From(e, run.Uuid) with { Message = $"Rebuild of instance {run.Uuid} aborted: the hypervisor could not make the new guest." }),
+        });
         return new RebuiltServer(rebuilt, adminPass);
     }
 
@@ -132,68 +136,30 @@ public sealed class ServerRebuildService(
         return columns;
     }
 
-    private async Task RebuildGuestAsync(string uuid, long actionId, BuildSecrets secrets, bool wasStopped, bool preserveEphemeral, CancellationToken token)
+    private async Task<OperationEnd> RebuildGuestAsync(OperationRun run, BuildSecrets secrets, bool wasStopped, bool preserveEphemeral)
     {
-        var started = DateTimeOffset.UtcNow;
-        var server = await repository.FindAsync(uuid, cancellationToken: token);
-        if (server is null || server.TaskState != TaskStates.Rebuilding)
+        // As at create, a given password that fails the policy fails the operation with a fault saying why.
+        if (AdminPasswords.Problem(secrets.AdminPass, options.Servers.AdminPassword) is { } problem)
         {
-            return; // a delete claimed it before its turn came
+            throw new BuildRefusedException(problem);
         }
 
-        try
+        await run.SetTaskAsync(TaskStates.RebuildSpawning);
+        var request = await builder.SpawnRequestAsync(run.Server, Volumes(run.Server, await repository.BlockDevicesAsync(run.Uuid, run.Token)), secrets, run.Token);
+        var report = await driver.RebuildAsync(request, preserveEphemeral, run.Token);
+        if (wasStopped)
         {
-            // As at create, a given password that fails the policy fails the operation with a fault saying why.
-            if (AdminPasswords.Problem(secrets.AdminPass, options.Servers.AdminPassword) is { } problem)
-            {
-                throw new BuildRefusedException(problem);
-            }
-
-            await repository.UpdateAsync(uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.RebuildSpawning }, token);
-            var request = await builder.SpawnRequestAsync(server, Volumes(server, await repository.BlockDevicesAsync(uuid, token)), secrets, token);
-            var report = await driver.RebuildAsync(request, preserveEphemeral, token);
-            if (wasStopped)
-            {
-                // As Nova: a server rebuilt while stopped is stopped again.
-                await driver.PowerOffAsync(server.Id, token);
-            }
-
-            var events = ServerBuilder.Phases(started, report.Phases)
-                .Append(new InstanceActionEvent(EventName, started, DateTimeOffset.UtcNow, InstanceActions.Success)).ToList();
-            var columns = new Dictionary<string, object?>
-            {
-                ["vm_state"] = wasStopped ? VmStates.Stopped : VmStates.Active,
-                ["power_state"] = (int)(wasStopped ? PowerState.Shutdown : PowerState.Running),
-                ["launched_at"] = Timestamps.Now(),
-                ["fault_json"] = null,
-            };
-            await database.WriteAsync(async (connection, transaction) =>
-            {
-                await ServerRepository.FinishTaskAsync(connection, transaction, uuid, columns, CancellationToken.None);
-                await InstanceActions.RecordAndFinishAsync(connection, transaction, actionId, events, null, CancellationToken.None);
-                return 0;
-            }, CancellationToken.None);
-            repository.Announce(uuid);
-            logger.LogInformation("Server {Uuid} rebuilt from image {Image} in {Milliseconds} ms", uuid, server.ImageRef,
-                (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
+            // As Nova: a server rebuilt while stopped is stopped again.
+            await driver.PowerOffAsync(run.Server.Id, run.Token);
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+
+        return OperationEnd.Succeeded(new Dictionary<string, object?>
         {
-            throw; // shutting down: the reconciler fails this rebuild at the next start
-        }
-        catch (Exception e)
-        {
-            var fault = faults.From(e, uuid);
-            if (e is not BuildRefusedException)
-            {
-                fault = fault with { Message = $"Rebuild of instance {uuid} aborted: the hypervisor could not make the new guest." };
-            }
-
-            logger.LogWarning("Rebuild of server {Uuid} failed: {Message}", uuid, fault.Details ?? fault.Message);
-            await faults.SetErrorAsync(uuid, fault);
-            await actions.RecordEventAsync(actionId, EventName, started, DateTimeOffset.UtcNow, InstanceActions.Error, fault.Message, CancellationToken.None);
-            await actions.FinishAsync(actionId, InstanceActions.Error, CancellationToken.None);
-        }
+            ["vm_state"] = wasStopped ? VmStates.Stopped : VmStates.Active,
+            ["power_state"] = (int)(wasStopped ? PowerState.Shutdown : PowerState.Running),
+            ["launched_at"] = Timestamps.Now(),
+            ["fault_json"] = null,
+        }) with { Phases = report.Phases };
     }
 
     /// <summary>The server's volumes as they are on disk, boot volume first: a rebuild keeps them.</summary>

@@ -4,7 +4,6 @@ using Appliance.Core.Store;
 using Appliance.Hypervisor;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
@@ -21,11 +20,9 @@ public sealed class ServerResizeService(
     FlavorAccessRepository flavorAccess,
     ImageRepository images,
     ServerQuotas quotas,
-    ServerTaskRunner runner,
+    ServerOperations operations,
     IComputeDriver driver,
-    InstanceActions actions,
-    ServerFaults faults,
-    ILogger<ServerResizeService> logger)
+    ServerFaults faults)
 {
     public const string ResizeAction = "resize";
     public const string ConfirmAction = "confirmResize";
@@ -78,7 +75,15 @@ public sealed class ServerResizeService(
             return await InstanceActions.StartAsync(connection, transaction, current.Uuid, ResizeAction, operation, cancellationToken);
         }, cancellationToken);
         repository.Announce(server.Uuid);
-        runner.Run(server.Uuid, token => ResizeGuestAsync(server.Uuid, actionId, target, token));
+        operations.Run(new ServerOperation(server, actionId, ResizeAction, ResizeEvent)
+        {
+            StartsWhen = current => current.TaskState == TaskStates.ResizePrep,
+            Work = run => ResizeGuestAsync(run, target),
+            OnFailure = (run, e) => e is InvalidDiskImageException
+                // Refused before the guest was touched: as Nova's rollback, the server is as it was, the action says why.
+                ? OperationEnd.Failed("Resize error: Unable to resize disk down.", RolledBackColumns(driver, run.Server))
+                : Faulted(run, e, $"Resize of instance {run.Uuid} failed: the hypervisor could not resize the guest."),
+        });
     }
 
     /// <summary>The flavor to resize to, refused with Nova's 400s: unknown, disabled, the same, a disk down or too small for the image.</summary>
@@ -127,52 +132,24 @@ public sealed class ServerResizeService(
         return target;
     }
 
-    private async Task ResizeGuestAsync(string uuid, long actionId, StoredFlavor target, CancellationToken token)
+    private async Task<OperationEnd> ResizeGuestAsync(OperationRun run, StoredFlavor target)
     {
-        var started = DateTimeOffset.UtcNow;
-        var server = await repository.FindAsync(uuid, cancellationToken: token);
-        if (server is null || server.TaskState != TaskStates.ResizePrep)
-        {
-            return; // a delete claimed it before its turn came
-        }
+        await run.SetTaskAsync(TaskStates.ResizeMigrating);
+        var phases = await driver.ResizeAsync(run.Server.Id, new FlavorSize(target.Ram, target.Vcpus, target.Disk, target.Swap, target.Ephemeral), run.Token);
+        var columns = ServerRepository.FlavorColumns(target);
+        columns["vm_state"] = VmStates.Resized;
+        columns["power_state"] = (int)ServerPower.Of(driver, run.Server.Id);
+        columns["resized_at"] = Timestamps.Now();
+        return OperationEnd.Succeeded(columns) with { Phases = phases, PhasePrefix = "resize" };
+    }
 
-        try
-        {
-            await repository.UpdateAsync(uuid, new Dictionary<string, object?> { ["task_state"] = TaskStates.ResizeMigrating }, token);
-            var phases = await driver.ResizeAsync(server.Id, new FlavorSize(target.Ram, target.Vcpus, target.Disk, target.Swap, target.Ephemeral), token);
-            var events = ServerBuilder.Phases(started, phases, "resize")
-                .Append(new InstanceActionEvent(ResizeEvent, started, DateTimeOffset.UtcNow, InstanceActions.Success)).ToList();
-            var columns = ServerRepository.FlavorColumns(target);
-            columns["vm_state"] = VmStates.Resized;
-            columns["power_state"] = (int)ServerPower.Of(driver, server.Id);
-            columns["resized_at"] = Timestamps.Now();
-            await database.WriteAsync(async (connection, transaction) =>
-            {
-                await ServerRepository.FinishTaskAsync(connection, transaction, uuid, columns, CancellationToken.None);
-                await InstanceActions.RecordAndFinishAsync(connection, transaction, actionId, events, null, CancellationToken.None);
-                return 0;
-            }, CancellationToken.None);
-            repository.Announce(uuid);
-            logger.LogInformation("Server {Uuid} resized to flavor {Flavor} in {Milliseconds} ms; waiting for confirm or revert", uuid, target.Id,
-                (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            throw; // shutting down: the reconciler rolls this resize back at the next start
-        }
-        catch (InvalidDiskImageException refused)
-        {
-            // Refused before the guest was touched: as Nova's rollback, the server is as it was, the action says why.
-            logger.LogWarning("Resize of server {Uuid} refused: {Message}", uuid, refused.Message);
-            var columns = ClosedResize();
-            columns["vm_state"] = server.OldVmState ?? VmStates.Active;
-            columns["power_state"] = (int)ServerPower.Of(driver, server.Id);
-            await CloseAsync(uuid, actionId, ResizeEvent, started, columns, "Resize error: Unable to resize disk down.");
-        }
-        catch (Exception e)
-        {
-            await FailAsync(uuid, actionId, ResizeEvent, started, e, $"Resize of instance {uuid} failed: the hypervisor could not resize the guest.");
-        }
+    /// <summary>A resize refused before it began: the resize closed, the vm_state it had before.</summary>
+    private static Dictionary<string, object?> RolledBackColumns(IComputeDriver driver, ServerRecord server)
+    {
+        var columns = ClosedResize();
+        columns["vm_state"] = server.OldVmState ?? VmStates.Active;
+        columns["power_state"] = (int)ServerPower.Of(driver, server.Id);
+        return columns;
     }
 
     /// <summary>confirmResize: answered once the kept disks are gone and the server is ACTIVE (or SHUTOFF when its guest is off).</summary>
@@ -180,23 +157,18 @@ public sealed class ServerResizeService(
     {
         var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:confirm_resize", cancellationToken);
         var actionId = await StartResolveAsync(caller, operation, server, uuid, ConfirmAction, TaskStates.ResizeConfirming, checkRevertQuota: false, cancellationToken);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        runner.Run(server.Uuid, async token =>
+        var done = operations.RunAndWaitAsync(new ServerOperation(server, actionId, ConfirmAction, ConfirmEvent)
         {
-            try
+            Work = async run =>
             {
-                await ConfirmGuestAsync(server.Uuid, actionId, token);
-                done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-                throw;
-            }
+                await driver.ConfirmResizeAsync(run.Server.Id, run.Token);
+                return OperationEnd.Succeeded(ConfirmedColumns(driver, run.Server.Id));
+            },
+            OnFailure = (run, e) => Faulted(run, e, $"Confirm of the resize of instance {run.Uuid} failed."),
         });
 
         // Dropping the kept copy takes a moment; the answer waits for it so the next request sees the server at rest.
-        await done.Task.WaitAsync(cancellationToken);
+        await done.WaitAsync(cancellationToken);
     }
 
     /// <summary>revertResize: accepted at once; the server shows REVERT_RESIZE until the old disks and flavor are back.</summary>
@@ -204,7 +176,12 @@ public sealed class ServerResizeService(
     {
         var server = await servers.WritableAsync(caller, uuid, "os_compute_api:servers:revert_resize", cancellationToken);
         var actionId = await StartResolveAsync(caller, operation, server, uuid, RevertAction, TaskStates.ResizeReverting, checkRevertQuota: true, cancellationToken);
-        runner.Run(server.Uuid, token => RevertGuestAsync(server.Uuid, actionId, token));
+        operations.Run(new ServerOperation(server, actionId, RevertAction, RevertEvent)
+        {
+            StartsWhen = current => current.TaskState == TaskStates.ResizeReverting,
+            Work = RevertGuestAsync,
+            OnFailure = (run, e) => Faulted(run, e, $"Revert of the resize of instance {run.Uuid} failed."),
+        });
     }
 
     private async Task<long> StartResolveAsync(ServerCaller caller, OperationContext operation, ServerRecord server, string uuid, string action,
@@ -234,20 +211,6 @@ public sealed class ServerResizeService(
         return actionId;
     }
 
-    private async Task ConfirmGuestAsync(string uuid, long actionId, CancellationToken token)
-    {
-        var started = DateTimeOffset.UtcNow;
-        try
-        {
-            await driver.ConfirmResizeAsync(Guid.Parse(uuid), token);
-            await CloseAsync(uuid, actionId, ConfirmEvent, started, ConfirmedColumns(driver, Guid.Parse(uuid)), null);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-        {
-            await FailAsync(uuid, actionId, ConfirmEvent, started, e, $"Confirm of the resize of instance {uuid} failed.");
-        }
-    }
-
     /// <summary>After a confirm: as Nova, SHUTOFF when the guest is off (it was stopped before the resize), else ACTIVE; the resize closed.</summary>
     public static Dictionary<string, object?> ConfirmedColumns(IComputeDriver driver, Guid id)
     {
@@ -258,32 +221,14 @@ public sealed class ServerResizeService(
         return columns;
     }
 
-    private async Task RevertGuestAsync(string uuid, long actionId, CancellationToken token)
+    private async Task<OperationEnd> RevertGuestAsync(OperationRun run)
     {
-        var started = DateTimeOffset.UtcNow;
-        var server = await repository.FindAsync(uuid, cancellationToken: token);
-        if (server is null || server.TaskState != TaskStates.ResizeReverting)
+        if (!await driver.RevertResizeAsync(run.Server.Id, run.Server.OldVmState != VmStates.Stopped, run.Token))
         {
-            return;
+            throw new HypervisorOperationException($"instance {run.Uuid} has no disks kept by its resize");
         }
 
-        try
-        {
-            if (!await driver.RevertResizeAsync(server.Id, server.OldVmState != VmStates.Stopped, token))
-            {
-                throw new HypervisorOperationException($"instance {uuid} has no disks kept by its resize");
-            }
-
-            await CloseAsync(uuid, actionId, RevertEvent, started, RevertedColumns(driver, server), null);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            throw; // shutting down: the reconciler finishes this revert at the next start
-        }
-        catch (Exception e)
-        {
-            await FailAsync(uuid, actionId, RevertEvent, started, e, $"Revert of the resize of instance {uuid} failed.");
-        }
+        return OperationEnd.Succeeded(RevertedColumns(driver, run.Server));
     }
 
     /// <summary>After a revert: the old flavor and vm_state back, the resize closed.</summary>
@@ -310,27 +255,7 @@ public sealed class ServerResizeService(
         ["progress"] = 0,
     };
 
-    private async Task CloseAsync(string uuid, long actionId, string eventName, DateTimeOffset started, IReadOnlyDictionary<string, object?> columns,
-        string? failure)
-    {
-        var events = new[] { new InstanceActionEvent(eventName, started, DateTimeOffset.UtcNow, failure is null ? InstanceActions.Success : InstanceActions.Error, failure) };
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            await ServerRepository.FinishTaskAsync(connection, transaction, uuid, columns, CancellationToken.None);
-            await InstanceActions.RecordAndFinishAsync(connection, transaction, actionId, events, failure is null ? null : InstanceActions.Error, CancellationToken.None);
-            return 0;
-        }, CancellationToken.None);
-        repository.Announce(uuid);
-    }
-
     /// <summary>As Nova's error path: the server goes to ERROR with a fault (the driver has put the guest back as well as it could).</summary>
-    private async Task FailAsync(string uuid, long actionId, string eventName, DateTimeOffset started, Exception error, string message)
-    {
-        var fault = faults.From(error, uuid) with { Message = message };
-        logger.LogWarning("{Message} {Details}", message, fault.Details);
-        await faults.SetErrorAsync(uuid, fault);
-        await repository.UpdateAsync(uuid, ClosedResize(), CancellationToken.None);
-        await actions.RecordEventAsync(actionId, eventName, started, DateTimeOffset.UtcNow, InstanceActions.Error, message, CancellationToken.None);
-        await actions.FinishAsync(actionId, InstanceActions.Error, CancellationToken.None);
-    }
+    private OperationEnd Faulted(OperationRun run, Exception error, string message) =>
+        OperationEnd.Faulted(faults.From(error, run.Uuid) with { Message = message }, ClosedResize());
 }

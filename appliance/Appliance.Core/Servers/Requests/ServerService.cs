@@ -111,7 +111,7 @@ public sealed class ServerService(
         {
             servers.Announce(server.Uuid);
             var actionId = actionIds[server.Uuid];
-            runner.RunBuild(server.Uuid, token => builder.BuildAsync(server.Uuid, actionId, secrets, token));
+            builder.Start(server, actionId, secrets);
         }
 
         logger.LogInformation("Accepted {Count} server(s) {Uuids} for project {ProjectId}", created.Count, string.Join(", ", created.Select(s => s.Uuid)), caller.ProjectId);

@@ -4,7 +4,6 @@ using Appliance.Core.Images;
 using Appliance.Core.Store;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Images;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
@@ -19,10 +18,8 @@ public sealed class ServerSnapshotService(
     ImageRepository images,
     ImageInspector inspector,
     DataPaths paths,
-    ServerTaskRunner runner,
-    IComputeDriver driver,
-    InstanceActions actions,
-    ILogger<ServerSnapshotService> logger)
+    ServerOperations operations,
+    IComputeDriver driver)
 {
     public const string Action = "createImage";
     public const string EventName = "compute_snapshot_instance";
@@ -79,46 +76,47 @@ public sealed class ServerSnapshotService(
             Properties = properties,
         }, CancellationToken.None);
 
-        runner.Run(server.Uuid, token => SnapshotAsync(server, imageId, actionId, token));
+        operations.Run(new ServerOperation(server, actionId, Action, EventName)
+        {
+            Work = run => SnapshotAsync(run, imageId),
+            // As Nova: a failed snapshot only ends the task, the server stays as it was.
+            OnFailure = (_, e) => IsSnapshotFailure(e) ? OperationEnd.Failed("The hypervisor could not take the snapshot.", OperationEnd.TaskOnly) : null,
+        });
         return imageId;
     }
 
-    private async Task SnapshotAsync(ServerRecord server, string imageId, long actionId, CancellationToken token)
+    private async Task<OperationEnd> SnapshotAsync(OperationRun run, string imageId)
     {
-        var started = DateTimeOffset.UtcNow;
-        Directory.CreateDirectory(paths.Images);
         // The upload prefix: a file left by a crash is removed at the next start, like an interrupted upload.
         var partial = Path.Combine(paths.Images, $"{ImageUploader.PartialPrefix}{imageId}-snapshot");
-        string? failure = null;
         try
         {
-            await driver.SnapshotAsync(server.Id, partial, token);
-            var (size, md5, sha512) = await HashAsync(partial, token);
-            var facts = await inspector.InspectAsync(partial, "qcow2", token);
+            Directory.CreateDirectory(paths.Images);
+            await driver.SnapshotAsync(run.Server.Id, partial, run.Token);
+            var (size, md5, sha512) = await HashAsync(partial, run.Token);
+            var facts = await inspector.InspectAsync(partial, "qcow2", run.Token);
             File.Move(partial, paths.ImageFile(imageId), overwrite: true);
             if (!await images.ActivateAsync(imageId, size, facts.VirtualSizeBytes, md5, "sha512", sha512, CancellationToken.None))
             {
                 // The image was deleted while it was saving: its bytes have no owner.
                 File.Delete(paths.ImageFile(imageId));
-                failure = "The image was deleted while the snapshot was taken.";
+                return OperationEnd.Failed("The image was deleted while the snapshot was taken.", OperationEnd.TaskOnly);
             }
+
+            return OperationEnd.Succeeded(OperationEnd.TaskOnly);
         }
-        catch (Exception e) when (e is HypervisorOperationException or InstanceNotFoundException or IOException)
+        catch (Exception e) when (IsSnapshotFailure(e))
         {
-            logger.LogWarning("Snapshot of server {Uuid} into image {ImageId} failed: {Message}", server.Uuid, imageId, e.Message);
-            failure = "The hypervisor could not take the snapshot.";
             await images.MarkDeletedAsync(imageId, CancellationToken.None);
+            throw;
         }
         finally
         {
             File.Delete(partial);
         }
-
-        await repository.UpdateAsync(server.Uuid, new Dictionary<string, object?> { ["task_state"] = null }, CancellationToken.None);
-        await actions.RecordEventAsync(actionId, EventName, started, DateTimeOffset.UtcNow, failure is null ? InstanceActions.Success : InstanceActions.Error,
-            failure, CancellationToken.None);
-        await actions.FinishAsync(actionId, failure is null ? null : InstanceActions.Error, CancellationToken.None);
     }
+
+    private static bool IsSnapshotFailure(Exception e) => e is HypervisorOperationException or InstanceNotFoundException or IOException;
 
     private static async Task<(long Size, string Md5, string Sha512)> HashAsync(string path, CancellationToken token)
     {

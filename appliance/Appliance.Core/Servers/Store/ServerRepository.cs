@@ -121,16 +121,6 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
             return unchanged == 1 && await UpdateAsync(connection, transaction, uuid, columns, cancellationToken);
         }, cancellationToken));
 
-    /// <summary>A build's end: ACTIVE and launched, its task cleared unless a delete has already claimed the server.</summary>
-    internal static Task MarkBuiltAsync(SqliteConnection connection, IDbTransaction transaction, string uuid, int powerState, CancellationToken cancellationToken)
-    {
-        var now = Timestamps.Now();
-        return connection.ExecuteAsync(
-            "UPDATE servers SET vm_state = 'active', task_state = CASE WHEN task_state = 'deleting' THEN task_state END, power_state = @powerState, " +
-            "progress = 0, launched_at = @now, updated_at = @now WHERE uuid = @uuid AND deleted = 0",
-            new { uuid, powerState, now }, transaction);
-    }
-
     internal async Task<bool> HasVolumeMappingsAsync(string uuid, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

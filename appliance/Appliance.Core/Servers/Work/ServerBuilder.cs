@@ -1,81 +1,57 @@
 using System.Text.Json;
 using Appliance.Core.Configuration;
 using Appliance.Core.Images;
-using Appliance.Core.Store;
 using Appliance.Hypervisor.ConfigDrive;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Images;
-using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
 /// <summary>Turns a BUILD server into a running guest: volumes, config drive, spawn; ACTIVE, or ERROR with a fault.</summary>
 public sealed class ServerBuilder(
-    Database database,
     ServerRepository servers,
     ImageRepository images,
     DataPaths paths,
     IComputeDriver driver,
-    InstanceActions actions,
+    ServerOperations operations,
     ServerFaults faults,
-    ApplianceOptions options,
-    ILogger<ServerBuilder> logger)
+    ApplianceOptions options)
 {
+    public const string Action = "create";
     public const string BuildEvent = "compute__do_build_and_run_instance";
 
-    public async Task BuildAsync(string uuid, long actionId, BuildSecrets secrets, CancellationToken cancellationToken)
+    /// <summary>Queues the build of a server just accepted; it waits for a build slot, then for the server's lane.</summary>
+    public void Start(ServerRecord server, long actionId, BuildSecrets secrets) => operations.RunBuild(new ServerOperation(server, actionId, Action, BuildEvent)
     {
-        var started = DateTimeOffset.UtcNow;
-        var server = await servers.FindAsync(uuid, cancellationToken: cancellationToken);
-        if (server is null || server.VmState != VmStates.Building || server.TaskState == TaskStates.Deleting)
+        StartsWhen = current => current.VmState == VmStates.Building && current.TaskState != TaskStates.Deleting,
+        Work = run => BuildAsync(run, secrets),
+        OnFailure = (run, e) => OperationEnd.Faulted(faults.From(e, run.Uuid)),
+    });
+
+    private async Task<OperationEnd> BuildAsync(OperationRun run, BuildSecrets secrets)
+    {
+        if (AdminPasswords.Problem(secrets.AdminPass, options.Servers.AdminPassword) is { } problem)
         {
-            return; // deleted (or being deleted) before its turn came
+            throw new BuildRefusedException(problem);
         }
 
-        try
+        if (await servers.HasVolumeMappingsAsync(run.Uuid, run.Token))
         {
-            if (AdminPasswords.Problem(secrets.AdminPass, options.Servers.AdminPassword) is { } problem)
-            {
-                throw new BuildRefusedException(problem);
-            }
-
-            if (await servers.HasVolumeMappingsAsync(uuid, cancellationToken))
-            {
-                await SetTaskAsync(uuid, TaskStates.BlockDeviceMapping, cancellationToken);
-            }
-
-            var volumes = await CreateVolumesAsync(server, cancellationToken);
-            await SetTaskAsync(uuid, TaskStates.Spawning, cancellationToken);
-            var request = await SpawnRequestAsync(server, volumes, secrets, cancellationToken);
-            var report = await driver.SpawnAsync(request, cancellationToken);
-
-            // The server turns ACTIVE, and the action gets every phase and its close, in one commit.
-            var events = Phases(started, report.Phases).Append(new InstanceActionEvent(BuildEvent, started, DateTimeOffset.UtcNow, InstanceActions.Success)).ToList();
-            await database.WriteAsync(async (connection, transaction) =>
-            {
-                await ServerRepository.MarkBuiltAsync(connection, transaction, uuid, (int)Appliance.Hypervisor.PowerState.Running, CancellationToken.None);
-                await InstanceActions.RecordAndFinishAsync(connection, transaction, actionId, events, null, CancellationToken.None);
-                return 0;
-            }, CancellationToken.None);
-            servers.Announce(uuid);
-            logger.LogInformation("Server {Uuid} is ACTIVE after {Milliseconds} ms", uuid, (int)(DateTimeOffset.UtcNow - started).TotalMilliseconds);
+            await run.SetTaskAsync(TaskStates.BlockDeviceMapping);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        var volumes = await CreateVolumesAsync(run.Server, run.Token);
+        await run.SetTaskAsync(TaskStates.Spawning);
+        var request = await SpawnRequestAsync(run.Server, volumes, secrets, run.Token);
+        var report = await driver.SpawnAsync(request, run.Token);
+        return OperationEnd.Succeeded(new Dictionary<string, object?>
         {
-            throw; // shutting down: the reconciler fails this build at the next start
-        }
-        catch (Exception e)
-        {
-            var fault = faults.From(e, uuid);
-            logger.LogWarning("Build of server {Uuid} failed: {Message}", uuid, fault.Details ?? fault.Message);
-            await faults.SetErrorAsync(uuid, fault);
-            await actions.RecordEventAsync(actionId, BuildEvent, started, DateTimeOffset.UtcNow, InstanceActions.Error, fault.Message, CancellationToken.None);
-            await actions.FinishAsync(actionId, InstanceActions.Error, CancellationToken.None);
-        }
+            ["vm_state"] = VmStates.Active,
+            ["power_state"] = (int)Appliance.Hypervisor.PowerState.Running,
+            ["progress"] = 0,
+            ["launched_at"] = Timestamps.Now(),
+        }) with { Phases = report.Phases };
     }
-
-    private Task SetTaskAsync(string uuid, string taskState, CancellationToken cancellationToken) =>
-        servers.UpdateAsync(uuid, new Dictionary<string, object?> { ["task_state"] = taskState }, cancellationToken);
 
     /// <summary>The volumes the block device mappings ask for (from an image or blank), boot volume first.</summary>
     private async Task<List<VolumeFile>> CreateVolumesAsync(ServerRecord server, CancellationToken cancellationToken)
@@ -159,17 +135,6 @@ public sealed class ServerBuilder(
         return format is null
             ? throw new BuildRefusedException($"Image {imageId} has disk format {image.DiskFormat}, which this host can't boot.")
             : new ImageFile(image.Id, paths.ImageFile(image.Id), format);
-    }
-
-    /// <summary>The driver reports durations; laid end to end from the start they give each phase a start and finish.</summary>
-    internal static IEnumerable<InstanceActionEvent> Phases(DateTimeOffset started, IEnumerable<SpawnPhase> phases, string prefix = "spawn")
-    {
-        var at = started;
-        foreach (var phase in phases)
-        {
-            yield return new InstanceActionEvent($"{prefix}: {phase.Name}", at, at + phase.Duration, InstanceActions.Success);
-            at += phase.Duration;
-        }
     }
 }
 
