@@ -107,3 +107,22 @@ public class UnresponsiveGuestDriver : DispatchProxy
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>Tests each on a <see cref="ServerApiSession"/> of their own whose compute driver is an <see cref="UnresponsiveGuestDriver"/>.</summary>
+public abstract class UnresponsiveGuestTests : IAsyncLifetime
+{
+    private Func<UnresponsiveGuestDriver> _driver = null!;
+
+    protected ServerApiSession Session { get; private set; } = null!;
+
+    /// <summary>The wrapper around the session's driver (resolved once the session has started).</summary>
+    protected UnresponsiveGuestDriver Driver => _driver();
+
+    public Task InitializeAsync()
+    {
+        Session = new ServerApiSession { ConfigureServices = services => _driver = UnresponsiveGuestDriver.Wrap(services) };
+        return Session.InitializeAsync();
+    }
+
+    public Task DisposeAsync() => Session.DisposeAsync();
+}
