@@ -79,33 +79,33 @@ public sealed class DeleteDuringOperationTests : UnresponsiveGuestTests
     [Fact]
     public async Task SnapshotEndingAfterADelete_LeavesTaskStateDeleting_ThenTheServerIsGone()
     {
-        var id = await _session.CreateServerAsync("deleted-mid-snapshot");
-        await _session.WaitForStatusAsync(id, ["ACTIVE"]);
-        await _session.Runner.WhenIdleAsync();
-        var driver = _driver();
+        var id = await Session.CreateServerAsync("deleted-mid-snapshot");
+        await Session.WaitForStatusAsync(id, ["ACTIVE"]);
+        await Session.Runner.WhenIdleAsync();
+        var driver = Driver;
         var snapshot = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         driver.HoldSnapshot = snapshot;
-        var (imaged, imageBody, imageResponse) = await _session.Send(HttpMethod.Post, $"/v2.1/servers/{id}/action",
+        var (imaged, imageBody, imageResponse) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{id}/action",
             """{"createImage": {"name": "deleted-mid-snapshot-image"}}""");
         Assert.True(imaged == HttpStatusCode.Accepted, imageBody);
         await driver.SnapshotWaiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         driver.HoldDestroy = hold;
-        var (deleted, deleteBody, _) = await _session.Send(HttpMethod.Delete, $"/v2.1/servers/{id}");
+        var (deleted, deleteBody, _) = await Session.Send(HttpMethod.Delete, $"/v2.1/servers/{id}");
         Assert.True(deleted == HttpStatusCode.NoContent, deleteBody);
         snapshot.SetResult();
 
         // The snapshot has ended (its event is recorded with its state change) and the delete now waits in DestroyAsync.
         await WaitForEventsAsync(imageResponse.Headers.GetValues("X-OpenStack-Request-ID").Single());
-        var (shown, showBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
+        var (shown, showBody, _) = await Session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
         Assert.Equal(HttpStatusCode.OK, shown);
         var server = JsonDocument.Parse(showBody).RootElement.GetProperty("server");
         Assert.Equal(("deleting", "active"), (server.GetProperty("OS-EXT-STS:task_state").GetString(), server.GetProperty("OS-EXT-STS:vm_state").GetString()));
 
         hold.SetResult();
-        await _session.Runner.WhenIdleAsync();
-        var (gone, goneBody, _) = await _session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
+        await Session.Runner.WhenIdleAsync();
+        var (gone, goneBody, _) = await Session.Send(HttpMethod.Get, $"/v2.1/servers/{id}");
         Assert.True(gone == HttpStatusCode.NotFound, goneBody);
     }
 
