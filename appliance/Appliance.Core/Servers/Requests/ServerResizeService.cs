@@ -212,7 +212,7 @@ public sealed class ServerResizeService(
     }
 
     /// <summary>After a confirm: as Nova, SHUTOFF when the guest is off (it was stopped before the resize), else ACTIVE; the resize closed.</summary>
-    public static Dictionary<string, object?> ConfirmedColumns(IComputeDriver driver, Guid id)
+    internal static Dictionary<string, object?> ConfirmedColumns(IComputeDriver driver, Guid id)
     {
         var power = ServerPower.Of(driver, id);
         var columns = ClosedResize();
@@ -232,7 +232,7 @@ public sealed class ServerResizeService(
     }
 
     /// <summary>After a revert: the old flavor and vm_state back, the resize closed.</summary>
-    public static Dictionary<string, object?> RevertedColumns(IComputeDriver driver, ServerRecord server)
+    internal static Dictionary<string, object?> RevertedColumns(IComputeDriver driver, ServerRecord server)
     {
         var columns = server.OldFlavorJson is { } old ? ServerRepository.FlavorColumns(StoredFlavor.FromJson(old)) : [];
         foreach (var (column, value) in ClosedResize())

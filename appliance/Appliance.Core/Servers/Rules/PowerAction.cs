@@ -6,13 +6,29 @@ namespace Appliance.Core.Servers;
 /// A power operation as Nova's compute API defines it: the vm_states it may start from (with no task running), the
 /// task_state it shows while it runs, the hypervisor call, and the vm_state it leaves behind.
 /// </summary>
-public sealed record PowerAction(
-    string Name,
-    IReadOnlySet<string> FromVmStates,
-    string TaskState,
-    string FinalVmState,
-    Func<IComputeDriver, Guid, CancellationToken, Task> Apply)
+public sealed record PowerAction
 {
+    private PowerAction(string name, IReadOnlySet<string> fromVmStates, string taskState, string finalVmState,
+        Func<IComputeDriver, Guid, CancellationToken, Task> apply)
+    {
+        Name = name;
+        FromVmStates = fromVmStates;
+        TaskState = taskState;
+        FinalVmState = finalVmState;
+        Apply = apply;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlySet<string> FromVmStates { get; }
+
+    public string TaskState { get; }
+
+    public string FinalVmState { get; }
+
+    /// <summary>The hypervisor call: the core's own, so the driver stays out of sight of web and the CLI.</summary>
+    internal Func<IComputeDriver, Guid, CancellationToken, Task> Apply { get; }
+
     /// <summary>Tasks this action may interrupt instead of refusing as a conflict; an interrupted soft reboot stops waiting for its guest.</summary>
     public IReadOnlySet<string> TakesOverFrom { get; init; } = States();
 
