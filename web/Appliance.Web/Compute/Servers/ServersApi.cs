@@ -152,6 +152,4 @@ public static class ServersApi
 
     private static ServerDetailJson DetailView(ServerRequestServices services, ServerDetail detail) =>
         new ServerView(services.Request, services.Caller.IsAdmin).Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices);
-
-    public static OperationContext Operation(HttpContext context, ServerCaller caller) => new(context.TraceIdentifier, caller.UserId, caller.ProjectId);
 }
