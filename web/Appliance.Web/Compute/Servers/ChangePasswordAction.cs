@@ -2,14 +2,14 @@ using System.Text.Json;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
 /// <summary>{"changePassword": {"adminPass": "..."}}: 202 once the guest agent has set it; 409 when the guest has no agent.</summary>
 public static class ChangePasswordAction
 {
-    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
+    public static async Task<Accepted> InvokeAsync(ServerActionRequest request)
     {
         var arguments = request.Arguments;
         var password = ServerFields.OnlyMember(arguments, "changePassword", "adminPass");
@@ -24,10 +24,8 @@ public static class ChangePasswordAction
             throw ServerFields.Invalid("changePassword/adminPass", "must be a string");
         }
 
-        var context = request.Context;
-        var caller = ServerCaller.From(context.Caller());
-        await context.RequestServices.GetRequiredService<ServerPasswordService>()
-            .ChangeAsync(caller, ServersApi.Operation(context, caller), request.ServerId, password.GetString()!, context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        var services = request.Services;
+        await services.Passwords.ChangeAsync(services.Caller, services.Operation, request.ServerId, password.GetString()!, services.Aborted);
+        return TypedResults.Accepted((string?)null);
     }
 }

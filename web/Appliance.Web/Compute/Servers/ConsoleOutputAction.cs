@@ -1,22 +1,25 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
 /// <summary>{"os-getConsoleOutput": {"length": N}}: the last N lines of the serial console log as {"output": "..."}.</summary>
 public static partial class ConsoleOutputAction
 {
-    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
+    public sealed record Output([property: JsonPropertyName("output")] string Text);
+
+    public static async Task<Ok<Output>> InvokeAsync(ServerActionRequest request)
     {
         var lines = Length(request.Arguments);
-        var console = request.Context.RequestServices.GetRequiredService<ServerConsole>();
-        var output = await console.OutputAsync(ServerCaller.From(request.Context.Caller()), request.ServerId, lines, request.Context.RequestAborted);
-        return TypedResults.Json(new { output });
+        var services = request.Services;
+        var output = await services.Console.OutputAsync(services.Caller, request.ServerId, lines, services.Aborted);
+        return TypedResults.Ok(new Output(output));
     }
 
     /// <summary>Nova's schema: an integer of at least -1, the same as a string of digits, or null; -1 and null mean the whole log.</summary>

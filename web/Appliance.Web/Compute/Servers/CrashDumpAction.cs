@@ -3,17 +3,17 @@ using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
 /// <summary>{"trigger_crash_dump": null} from 2.17: 202, the NMI is sent in the background.</summary>
 public static class CrashDumpAction
 {
-    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
+    public static async Task<Accepted> InvokeAsync(ServerActionRequest request)
     {
-        var context = request.Context;
-        if (context.ComputeVersion() < ComputeMicroversions.TriggerCrashDump)
+        var services = request.Services;
+        if (services.Version < ComputeMicroversions.TriggerCrashDump)
         {
             // As Nova: below its microversion the action does not exist.
             throw new FaultException(Fault.NotFound());
@@ -24,9 +24,7 @@ public static class CrashDumpAction
             throw ServerFields.Invalid(CrashDumpService.Action, "must be null");
         }
 
-        var caller = ServerCaller.From(context.Caller());
-        await context.RequestServices.GetRequiredService<CrashDumpService>()
-            .TriggerAsync(caller, ServersApi.Operation(context, caller), request.ServerId, context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        await services.CrashDumps.TriggerAsync(services.Caller, services.Operation, request.ServerId, services.Aborted);
+        return TypedResults.Accepted((string?)null);
     }
 }

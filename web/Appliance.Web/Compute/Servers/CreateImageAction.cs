@@ -1,10 +1,11 @@
 using Appliance.Core.Quotas;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
@@ -13,7 +14,10 @@ namespace Appliance.Web.Compute.Servers;
 /// </summary>
 public static class CreateImageAction
 {
-    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
+    /// <summary>The answer from 2.45: the snapshot's image id in the body.</summary>
+    public sealed record ImageId([property: JsonPropertyName("image_id")] string Id);
+
+    public static async Task<Results<Accepted, Accepted<ImageId>>> InvokeAsync(ServerActionRequest request)
     {
         var arguments = request.Arguments;
         if (arguments.ValueKind != JsonValueKind.Object)
@@ -34,16 +38,14 @@ public static class CreateImageAction
 
         var imageName = ServerFields.Name(name, "name");
         var properties = ServerFields.Metadata(metadata, "metadata", DefaultQuotas.MetadataItems);
-        var context = request.Context;
-        var caller = ServerCaller.From(context.Caller());
-        var imageId = await context.RequestServices.GetRequiredService<ServerSnapshotService>()
-            .CreateImageAsync(caller, ServersApi.Operation(context, caller), request.ServerId, imageName, properties, context.RequestAborted);
-        if (context.ComputeVersion() >= ComputeMicroversions.ImageIdInBody)
+        var services = request.Services;
+        var imageId = await services.Snapshots.CreateImageAsync(services.Caller, services.Operation, request.ServerId, imageName, properties, services.Aborted);
+        if (services.Version >= ComputeMicroversions.ImageIdInBody)
         {
-            return TypedResults.Json(new { image_id = imageId }, statusCode: StatusCodes.Status202Accepted);
+            return TypedResults.Accepted((string?)null, new ImageId(imageId));
         }
 
-        context.Response.Headers.Location = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/image/v2/images/{imageId}";
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        var http = services.Request;
+        return TypedResults.Accepted($"{http.Scheme}://{http.Host}{http.PathBase}/image/v2/images/{imageId}");
     }
 }

@@ -1,7 +1,8 @@
-using Appliance.Core.Servers;
+using System.Text.Json.Serialization;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Servers;
@@ -21,25 +22,29 @@ public static class InstanceActionsApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, string id, InstanceActionHistory history)
+    public sealed record Many([property: JsonPropertyName("instanceActions")] List<Dictionary<string, object?>> InstanceActions);
+
+    public sealed record One([property: JsonPropertyName("instanceAction")] Dictionary<string, object?> InstanceAction);
+
+    private static async Task<Ok<Many>> List(string id, [AsParameters] ServerRequestServices services)
     {
-        var actions = await history.ListAsync(ServerCaller.From(context.Caller()), id, IncludeDeleted(context), context.RequestAborted);
-        return TypedResults.Json(new { instanceActions = actions.Select(InstanceActionView.Action).ToList() });
+        var actions = await services.History.ListAsync(services.Caller, id, IncludeDeleted(services), services.Aborted);
+        return TypedResults.Ok(new Many(actions.Select(InstanceActionView.Action).ToList()));
     }
 
-    private static async Task<IResult> Show(HttpContext context, string id, string requestId, InstanceActionHistory history)
+    private static async Task<Ok<One>> Show(string id, string requestId, [AsParameters] ServerRequestServices services)
     {
-        var caller = ServerCaller.From(context.Caller());
-        var (action, events) = await history.GetAsync(caller, id, requestId, IncludeDeleted(context), context.RequestAborted);
+        var caller = services.Caller;
+        var (action, events) = await services.History.GetAsync(caller, id, requestId, IncludeDeleted(services), services.Aborted);
         var view = InstanceActionView.Action(action);
         // Before 2.51 only admins see events; from 2.51 owners see them too, but the traceback stays an admin's.
-        if (caller.IsAdmin || context.ComputeVersion() >= ComputeMicroversions.InstanceActionEventsForOwners)
+        if (caller.IsAdmin || services.Version >= ComputeMicroversions.InstanceActionEventsForOwners)
         {
             view["events"] = events.Select(e => InstanceActionView.Event(e, showTraceback: caller.IsAdmin)).ToList();
         }
 
-        return TypedResults.Json(new { instanceAction = view });
+        return TypedResults.Ok(new One(view));
     }
 
-    private static bool IncludeDeleted(HttpContext context) => context.ComputeVersion() >= ComputeMicroversions.InstanceActionsOfDeletedServers;
+    private static bool IncludeDeleted(ServerRequestServices services) => services.Version >= ComputeMicroversions.InstanceActionsOfDeletedServers;
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
@@ -12,17 +12,15 @@ namespace Appliance.Web.Compute.Servers;
 /// </summary>
 public static class PowerActions
 {
-    public static ServerActionHandler For(PowerAction action) => request => RunAsync(request, action);
+    public static ServerActionHandler For(PowerAction action) => async request => await RunAsync(request, action);
 
-    public static Task<IResult> RebootAsync(ServerActionRequest request) => RunAsync(request, RebootKind(request.Arguments));
+    public static Task<Accepted> RebootAsync(ServerActionRequest request) => RunAsync(request, RebootKind(request.Arguments));
 
-    private static async Task<IResult> RunAsync(ServerActionRequest request, PowerAction action)
+    private static async Task<Accepted> RunAsync(ServerActionRequest request, PowerAction action)
     {
-        var context = request.Context;
-        var caller = ServerCaller.From(context.Caller());
-        await context.RequestServices.GetRequiredService<ServerPowerService>()
-            .RunAsync(caller, ServersApi.Operation(context, caller), request.ServerId, action, context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        var services = request.Services;
+        await services.Power.RunAsync(services.Caller, services.Operation, request.ServerId, action, services.Aborted);
+        return TypedResults.Accepted((string?)null);
     }
 
     private static PowerAction RebootKind(JsonElement arguments)

@@ -1,12 +1,13 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Appliance.Core.Configuration;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Appliance.Core.Quotas;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
@@ -17,25 +18,26 @@ namespace Appliance.Web.Compute.Servers;
 /// </summary>
 public static class RebuildAction
 {
-    public static async Task<IResult> InvokeAsync(ServerActionRequest request)
-    {
-        var context = request.Context;
-        var caller = ServerCaller.From(context.Caller());
-        var limits = ServerLimits.From(await context.RequestServices.GetRequiredService<QuotaService>().GetLimitsAsync(caller.ProjectId, context.RequestAborted));
-        var rebuild = Parse(request.Arguments, context.ComputeVersion(), limits);
-        var rebuilt = await context.RequestServices.GetRequiredService<ServerRebuildService>()
-            .RebuildAsync(caller, ServersApi.Operation(context, caller), request.ServerId, rebuild, context.RequestAborted);
+    /// <summary>Rebuild's answer: Nova's rebuild view of the server.</summary>
+    public sealed record Rebuilt([property: JsonPropertyName("server")] JsonObject Server);
 
-        var detail = await context.RequestServices.GetRequiredService<ServerService>().DetailAsync(rebuilt.Server, context.RequestAborted);
+    public static async Task<Accepted<Rebuilt>> InvokeAsync(ServerActionRequest request)
+    {
+        var services = request.Services;
+        var caller = services.Caller;
+        var limits = ServerLimits.From(await services.Quotas.GetLimitsAsync(caller.ProjectId, services.Aborted));
+        var rebuild = Parse(request.Arguments, services.Version, limits);
+        var rebuilt = await services.Rebuilds.RebuildAsync(caller, services.Operation, request.ServerId, rebuild, services.Aborted);
+
+        var detail = await services.Servers.DetailAsync(rebuilt.Server, services.Aborted);
         var uuid = rebuilt.Server.Uuid;
-        var server = new ServerView(context.Request, caller.IsAdmin).Rebuilt(rebuilt.Server, detail.Metadata, detail.Tags);
-        if (context.RequestServices.GetRequiredService<ApplianceOptions>().Servers.EnableInstancePassword)
+        var server = new ServerView(services.Request, caller.IsAdmin).Rebuilt(rebuilt.Server, detail.Metadata, detail.Tags);
+        if (services.Options.Servers.EnableInstancePassword)
         {
             server["adminPass"] = rebuilt.AdminPass;
         }
 
-        context.Response.Headers.Location = ComputeLinks.Self(context.Request, "servers", uuid);
-        return TypedResults.Json(new { server }, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Accepted(ComputeLinks.Self(services.Request, "servers", uuid), new Rebuilt(server));
     }
 
     /// <summary>Nova's rebuild schema for the version: imageRef required, nothing but the known fields, description from 2.19.</summary>

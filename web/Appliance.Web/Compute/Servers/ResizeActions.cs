@@ -3,7 +3,7 @@ using System.Text.Json;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Appliance.Web.Compute.Servers;
 
@@ -13,26 +13,26 @@ namespace Appliance.Web.Compute.Servers;
 /// </summary>
 public static class ResizeActions
 {
-    public static async Task<IResult> ResizeAsync(ServerActionRequest request)
+    public static async Task<Accepted> ResizeAsync(ServerActionRequest request)
     {
         var (flavorRef, diskConfig) = Parse(request.Arguments);
-        var (service, caller, operation) = Resolve(request.Context);
-        await service.ResizeAsync(caller, operation, request.ServerId, flavorRef, diskConfig, request.Context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        var services = request.Services;
+        await services.Resizes.ResizeAsync(services.Caller, services.Operation, request.ServerId, flavorRef, diskConfig, services.Aborted);
+        return TypedResults.Accepted((string?)null);
     }
 
-    public static async Task<IResult> ConfirmAsync(ServerActionRequest request)
+    public static async Task<NoContent> ConfirmAsync(ServerActionRequest request)
     {
-        var (service, caller, operation) = Resolve(request.Context);
-        await service.ConfirmAsync(caller, operation, request.ServerId, request.Context.RequestAborted);
+        var services = request.Services;
+        await services.Resizes.ConfirmAsync(services.Caller, services.Operation, request.ServerId, services.Aborted);
         return TypedResults.NoContent();
     }
 
-    public static async Task<IResult> RevertAsync(ServerActionRequest request)
+    public static async Task<Accepted> RevertAsync(ServerActionRequest request)
     {
-        var (service, caller, operation) = Resolve(request.Context);
-        await service.RevertAsync(caller, operation, request.ServerId, request.Context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        var services = request.Services;
+        await services.Resizes.RevertAsync(services.Caller, services.Operation, request.ServerId, services.Aborted);
+        return TypedResults.Accepted((string?)null);
     }
 
     /// <summary>Nova's resize schema: flavorRef (a non-empty string or an integer, taken as it is) and an optional diskConfig.</summary>
@@ -62,11 +62,5 @@ public static class ResizeActions
             _ => throw ServerFields.Invalid("flavorRef", "must be a flavor id"),
         };
         return (flavor, ServerFields.DiskConfig(diskConfig));
-    }
-
-    private static (ServerResizeService Service, ServerCaller Caller, OperationContext Operation) Resolve(HttpContext context)
-    {
-        var caller = ServerCaller.From(context.Caller());
-        return (context.RequestServices.GetRequiredService<ServerResizeService>(), caller, ServersApi.Operation(context, caller));
     }
 }

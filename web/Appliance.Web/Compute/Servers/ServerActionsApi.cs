@@ -3,6 +3,7 @@ using Appliance.Web.Faults;
 using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Servers;
@@ -23,7 +24,8 @@ public static class ServerActionsApi
         return routes;
     }
 
-    private static Task<IResult> Dispatch(HttpContext context, string id, JsonBody<Dictionary<string, JsonElement>> body)
+    private static Task<Results<Accepted, NoContent, Ok<ConsoleOutputAction.Output>, Accepted<RebuildAction.Rebuilt>, Accepted<CreateImageAction.ImageId>>> Dispatch(
+        string id, JsonBody<Dictionary<string, JsonElement>> body, [AsParameters] ServerRequestServices services)
     {
         if (body.Value.Count != 1)
         {
@@ -32,7 +34,7 @@ public static class ServerActionsApi
 
         var (name, arguments) = body.Value.First();
         return ServerActionRegistry.Handlers.TryGetValue(name, out var handler)
-            ? handler(new ServerActionRequest(context, id, arguments))
+            ? handler(new ServerActionRequest(services, id, arguments))
             : throw new FaultException(Fault.BadRequest($"There is no such action: {name}"));
     }
 }

@@ -1,7 +1,8 @@
-using Appliance.Core.Servers;
+using System.Text.Json.Serialization;
 using Appliance.Web.Faults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Servers;
@@ -21,15 +22,19 @@ public static class ServerIpsApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, string id, ServerService servers)
+    /// <summary>A server's addresses by network label; always empty here.</summary>
+    public sealed record Addresses([property: JsonPropertyName("addresses")] Dictionary<string, object> ByNetwork);
+
+    private static async Task<Ok<Addresses>> List(string id, [AsParameters] ServerRequestServices services)
     {
-        await servers.GetAsync(ServerCaller.From(context.Caller()), id, context.RequestAborted);
-        return TypedResults.Json(new { addresses = new Dictionary<string, object>() });
+        await services.Servers.GetAsync(services.Caller, id, services.Aborted);
+        return TypedResults.Ok(new Addresses(new Dictionary<string, object>()));
     }
 
-    private static async Task<IResult> Show(HttpContext context, string id, ServerService servers)
+    /// <summary>No answer of its own: with no networks every label is unknown, a 404 fault like a missing server's.</summary>
+    private static async Task Show(string id, [AsParameters] ServerRequestServices services)
     {
-        await servers.GetAsync(ServerCaller.From(context.Caller()), id, context.RequestAborted);
+        await services.Servers.GetAsync(services.Caller, id, services.Aborted);
         throw new FaultException(Fault.NotFound("Instance is not a member of specified network"));
     }
 }

@@ -5,6 +5,7 @@ using Appliance.Web.Faults;
 using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Servers;
@@ -32,28 +33,34 @@ public static class ServerMetadataApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, string id, ServerMetadataService metadata) =>
-        TypedResults.Json(new { metadata = await metadata.ListAsync(Caller(context), id, context.RequestAborted) });
+    /// <summary>A server's metadata, as list, merge and replace answer.</summary>
+    public sealed record MetadataItems([property: JsonPropertyName("metadata")] IReadOnlyDictionary<string, string> Metadata);
 
-    private static async Task<IResult> Merge(HttpContext context, string id, JsonBody<MetadataBody> body, ServerMetadataService metadata)
+    /// <summary>One metadata item, as show and set answer.</summary>
+    public sealed record MetaItem([property: JsonPropertyName("meta")] IReadOnlyDictionary<string, string> Meta);
+
+    private static async Task<Ok<MetadataItems>> List(string id, [AsParameters] ServerRequestServices services) =>
+        TypedResults.Ok(new MetadataItems(await services.Metadata.ListAsync(services.Caller, id, services.Aborted)));
+
+    private static async Task<Ok<MetadataItems>> Merge(string id, JsonBody<MetadataBody> body, [AsParameters] ServerRequestServices services)
     {
         var items = Items(body.Value.Metadata, "metadata");
-        return TypedResults.Json(new { metadata = await metadata.MergeAsync(Caller(context), id, items, context.RequestAborted) });
+        return TypedResults.Ok(new MetadataItems(await services.Metadata.MergeAsync(services.Caller, id, items, services.Aborted)));
     }
 
-    private static async Task<IResult> Replace(HttpContext context, string id, JsonBody<MetadataBody> body, ServerMetadataService metadata)
+    private static async Task<Ok<MetadataItems>> Replace(string id, JsonBody<MetadataBody> body, [AsParameters] ServerRequestServices services)
     {
         var items = Items(body.Value.Metadata, "metadata");
-        return TypedResults.Json(new { metadata = await metadata.ReplaceAsync(Caller(context), id, items, context.RequestAborted) });
+        return TypedResults.Ok(new MetadataItems(await services.Metadata.ReplaceAsync(services.Caller, id, items, services.Aborted)));
     }
 
-    private static async Task<IResult> Show(HttpContext context, string id, string key, ServerMetadataService metadata)
+    private static async Task<Ok<MetaItem>> Show(string id, string key, [AsParameters] ServerRequestServices services)
     {
-        var value = await metadata.GetAsync(Caller(context), id, key, context.RequestAborted);
-        return TypedResults.Json(new { meta = new Dictionary<string, string> { [key] = value } });
+        var value = await services.Metadata.GetAsync(services.Caller, id, key, services.Aborted);
+        return TypedResults.Ok(new MetaItem(new Dictionary<string, string> { [key] = value }));
     }
 
-    private static async Task<IResult> Set(HttpContext context, string id, string key, JsonBody<MetaBody> body, ServerMetadataService metadata)
+    private static async Task<Ok<MetaItem>> Set(string id, string key, JsonBody<MetaBody> body, [AsParameters] ServerRequestServices services)
     {
         var meta = Items(body.Value.Meta, "meta");
         if (meta.Count > 1)
@@ -61,17 +68,15 @@ public static class ServerMetadataApi
             throw new FaultException(Fault.BadRequest("Request body contains too many items"));
         }
 
-        await metadata.SetAsync(Caller(context), id, key, meta, context.RequestAborted);
-        return TypedResults.Json(new { meta });
+        await services.Metadata.SetAsync(services.Caller, id, key, meta, services.Aborted);
+        return TypedResults.Ok(new MetaItem(meta));
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string id, string key, ServerMetadataService metadata)
+    private static async Task<NoContent> Delete(string id, string key, [AsParameters] ServerRequestServices services)
     {
-        await metadata.DeleteAsync(Caller(context), id, key, context.RequestAborted);
+        await services.Metadata.DeleteAsync(services.Caller, id, key, services.Aborted);
         return TypedResults.NoContent();
     }
-
-    private static ServerCaller Caller(HttpContext context) => ServerCaller.From(context.Caller());
 
     /// <summary>Nova's metadata schema; the metadata_items limit is checked against the server's total when it is written.</summary>
     private static Dictionary<string, string> Items(JsonElement value, string field) => ServerFields.Metadata(value, field, limit: -1);

@@ -6,6 +6,7 @@ using Appliance.Web.Json;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Servers;
@@ -32,49 +33,50 @@ public static class ServerTagsApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, string id, ServerTagService tags) =>
-        TypedResults.Json(new { tags = await tags.ListAsync(Caller(context), id, context.RequestAborted) });
+    /// <summary>A server's tags, as list and replace answer.</summary>
+    public sealed record TagList([property: JsonPropertyName("tags")] IReadOnlyList<string> Tags);
 
-    private static async Task<IResult> Replace(HttpContext context, string id, JsonBody<TagsBody> body, ServerTagService tags)
+    private static async Task<Ok<TagList>> List(string id, [AsParameters] ServerRequestServices services) =>
+        TypedResults.Ok(new TagList(await services.Tags.ListAsync(services.Caller, id, services.Aborted)));
+
+    private static async Task<Ok<TagList>> Replace(string id, JsonBody<TagsBody> body, [AsParameters] ServerRequestServices services)
     {
         var requested = Tags(body.Value.Tags);
-        return TypedResults.Json(new { tags = await tags.ReplaceAsync(Caller(context), id, requested, context.RequestAborted) });
+        return TypedResults.Ok(new TagList(await services.Tags.ReplaceAsync(services.Caller, id, requested, services.Aborted)));
     }
 
-    private static async Task<IResult> DeleteAll(HttpContext context, string id, ServerTagService tags)
+    private static async Task<NoContent> DeleteAll(string id, [AsParameters] ServerRequestServices services)
     {
-        await tags.DeleteAllAsync(Caller(context), id, context.RequestAborted);
+        await services.Tags.DeleteAllAsync(services.Caller, id, services.Aborted);
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> Show(HttpContext context, string id, string tag, ServerTagService tags)
+    private static async Task<NoContent> Show(string id, string tag, [AsParameters] ServerRequestServices services)
     {
         tag = Unescaped(tag);
-        return await tags.HasAsync(Caller(context), id, tag, context.RequestAborted)
+        return await services.Tags.HasAsync(services.Caller, id, tag, services.Aborted)
             ? TypedResults.NoContent()
             : throw new FaultException(Fault.NotFound($"Server {id} has no tag '{tag}'"));
     }
 
-    private static async Task<IResult> Add(HttpContext context, string id, string tag, ServerTagService tags)
+    /// <summary>201 with the tag's URL when it is new, 204 when the server had it already.</summary>
+    private static async Task<Results<Created, NoContent>> Add(string id, string tag, [AsParameters] ServerRequestServices services)
     {
-        await RequireNoBodyAsync(context);
+        await RequireNoBodyAsync(services.Http);
         tag = Unescaped(tag);
-        if (!await tags.AddAsync(Caller(context), id, tag, context.RequestAborted))
+        if (!await services.Tags.AddAsync(services.Caller, id, tag, services.Aborted))
         {
             return TypedResults.NoContent();
         }
 
-        context.Response.Headers.Location = $"{ComputeLinks.Self(context.Request, "servers", id)}/tags/{Uri.EscapeDataString(tag)}";
-        return TypedResults.StatusCode(StatusCodes.Status201Created);
+        return TypedResults.Created($"{ComputeLinks.Self(services.Request, "servers", id)}/tags/{Uri.EscapeDataString(tag)}");
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string id, string tag, ServerTagService tags)
+    private static async Task<NoContent> Delete(string id, string tag, [AsParameters] ServerRequestServices services)
     {
-        await tags.DeleteAsync(Caller(context), id, Unescaped(tag), context.RequestAborted);
+        await services.Tags.DeleteAsync(services.Caller, id, Unescaped(tag), services.Aborted);
         return TypedResults.NoContent();
     }
-
-    private static ServerCaller Caller(HttpContext context) => ServerCaller.From(context.Caller());
 
     /// <summary>Nova's schema for the list: at most 50 strings, each 1-60 characters without '/' or ','.</summary>
     private static List<string> Tags(JsonElement value)

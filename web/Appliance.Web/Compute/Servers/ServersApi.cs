@@ -1,13 +1,13 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Appliance.Core.Configuration;
-using Appliance.Core.Quotas;
+using System.Text.Json.Serialization;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Json;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Servers;
@@ -31,77 +31,81 @@ public static class ServersApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, ServerListReader reader)
+    /// <summary>A list or detail page: the servers, and a "next" link when the page was cut short.</summary>
+    public sealed record Page<TView>(
+        [property: JsonPropertyName("servers")] List<TView> Servers,
+        [property: JsonPropertyName("servers_links"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ComputeLinks.Link[]? Links);
+
+    public sealed record One([property: JsonPropertyName("server")] ServerDetailJson Server);
+
+    /// <summary>Create's answer: the new server's id, links and what the request decided, not its full view.</summary>
+    public sealed record CreatedSummary([property: JsonPropertyName("server")] Dictionary<string, object?> Server);
+
+    /// <summary>Create's answer when the request asked for return_reservation_id.</summary>
+    public sealed record Reservation([property: JsonPropertyName("reservation_id")] string ReservationId);
+
+    private static async Task<Ok<Page<Dictionary<string, object?>>>> List([AsParameters] ServerRequestServices services)
     {
-        var caller = ServerCaller.From(context.Caller());
-        var page = await reader.ListAsync(ServerListQueryParser.Parse(context, caller), context.RequestAborted);
-        var view = new ServerView(context.Request, caller.IsAdmin);
-        return Page(context, "servers", page.Servers.Select(view.Basic).ToList(), page);
+        var caller = services.Caller;
+        var page = await services.Lists.ListAsync(ServerListQueryParser.Parse(services.Http, caller), services.Aborted);
+        var view = new ServerView(services.Request, caller.IsAdmin);
+        return TypedResults.Ok(PageOf(services.Request, "servers", page.Servers.Select(view.Basic).ToList(), page));
     }
 
-    private static async Task<IResult> Detail(HttpContext context, ServerListReader reader)
+    private static async Task<Ok<Page<ServerDetailJson>>> Detail([AsParameters] ServerRequestServices services)
     {
-        var caller = ServerCaller.From(context.Caller());
-        var page = await reader.ListAsync(ServerListQueryParser.Parse(context, caller), context.RequestAborted);
-        var view = new ServerView(context.Request, caller.IsAdmin);
+        var caller = services.Caller;
+        var page = await services.Lists.ListAsync(ServerListQueryParser.Parse(services.Http, caller), services.Aborted);
+        var view = new ServerView(services.Request, caller.IsAdmin);
         var servers = page.Servers.Select(server => view.Detail(server, page.Metadata.GetValueOrDefault(server.Uuid),
             page.Tags.GetValueOrDefault(server.Uuid), page.Volumes.GetValueOrDefault(server.Uuid))).ToList();
-        return Page(context, "servers/detail", servers, page);
+        return TypedResults.Ok(PageOf(services.Request, "servers/detail", servers, page));
     }
 
-    private static IResult Page<TView>(HttpContext context, string collection, List<TView> servers, ServerPage page)
-    {
-        var body = new Dictionary<string, object> { ["servers"] = servers };
-        if (page.More && servers.Count > 0)
-        {
-            body["servers_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, collection, page.Servers[^1].Uuid)) };
-        }
+    private static Page<TView> PageOf<TView>(HttpRequest request, string collection, List<TView> servers, ServerPage page) =>
+        new(servers, page.More && servers.Count > 0
+            ? [new ComputeLinks.Link("next", ComputeLinks.Next(request, collection, page.Servers[^1].Uuid))]
+            : null);
 
-        return TypedResults.Json(body);
+    private static async Task<Ok<One>> Show(string id, [AsParameters] ServerRequestServices services)
+    {
+        var server = await services.Servers.ShowAsync(services.Caller, id, services.Aborted);
+        return TypedResults.Ok(new One(DetailView(services, server)));
     }
 
-    private static async Task<IResult> Show(HttpContext context, string id, ServerService service)
+    private static async Task<Results<Accepted<CreatedSummary>, Accepted<Reservation>>> Create(
+        JsonBody<ServerRequests.CreateBody> body, [AsParameters] ServerRequestServices services)
     {
-        var caller = ServerCaller.From(context.Caller());
-        var server = await service.ShowAsync(caller, id, context.RequestAborted);
-        return TypedResults.Json(new { server = DetailView(context, caller, server) });
-    }
-
-    private static async Task<IResult> Create(HttpContext context, JsonBody<ServerRequests.CreateBody> body, ServerService service, QuotaService quotas,
-        ApplianceOptions options)
-    {
-        var caller = ServerCaller.From(context.Caller());
+        var caller = services.Caller;
         caller.RequireCreate(); // the core checks it again; asked first here so a reader's create is 403 whatever the body says
-        var limits = ServerLimits.From(await quotas.GetLimitsAsync(caller.ProjectId, context.RequestAborted));
-        var request = ServerCreateValidator.Validate(body.Value.Server, context.ComputeVersion(), limits);
-        var created = await service.CreateAsync(caller, Operation(context, caller), request, context.RequestAborted);
+        var limits = ServerLimits.From(await services.Quotas.GetLimitsAsync(caller.ProjectId, services.Aborted));
+        var request = ServerCreateValidator.Validate(body.Value.Server, services.Version, limits);
+        var created = await services.Servers.CreateAsync(caller, services.Operation, request, services.Aborted);
         if (body.Value.Server.ReturnReservationId.ValueKind == JsonValueKind.True)
         {
-            return TypedResults.Json(new { reservation_id = created.ReservationId }, statusCode: StatusCodes.Status202Accepted);
+            return TypedResults.Accepted((string?)null, new Reservation(created.ReservationId));
         }
 
         var first = created.Servers[0];
-        var view = new ServerView(context.Request, caller.IsAdmin);
-        var links = view.Links(first.Uuid);
-        context.Response.Headers.Location = ComputeLinks.Self(context.Request, "servers", first.Uuid);
+        var view = new ServerView(services.Request, caller.IsAdmin);
         var server = new Dictionary<string, object?>
         {
             ["id"] = first.Uuid,
-            ["links"] = links,
+            ["links"] = view.Links(first.Uuid),
             ["OS-DCF:diskConfig"] = first.DiskConfig,
             ["security_groups"] = request.SecurityGroups.Select(name => new { name }).ToList(),
         };
-        if (options.Servers.EnableInstancePassword)
+        if (services.Options.Servers.EnableInstancePassword)
         {
             server["adminPass"] = created.AdminPass;
         }
 
-        return TypedResults.Json(new { server }, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Accepted(ComputeLinks.Self(services.Request, "servers", first.Uuid), new CreatedSummary(server));
     }
 
-    private static async Task<IResult> Update(HttpContext context, string id, JsonBody<ServerRequests.UpdateBody> body, ServerService service)
+    private static async Task<Ok<One>> Update(string id, JsonBody<ServerRequests.UpdateBody> body, [AsParameters] ServerRequestServices services)
     {
-        var caller = ServerCaller.From(context.Caller());
+        var caller = services.Caller;
         var request = body.Value.Server;
         var changes = new Dictionary<string, object?>();
         if (request.Name.ValueKind != JsonValueKind.Undefined)
@@ -126,7 +130,7 @@ public static class ServersApi
 
         if (request.Description.ValueKind != JsonValueKind.Undefined)
         {
-            if (context.ComputeVersion() < ComputeMicroversions.ServerDescription)
+            if (services.Version < ComputeMicroversions.ServerDescription)
             {
                 throw new FaultException(Fault.BadRequest("Additional properties are not allowed ('description' was unexpected)"));
             }
@@ -136,19 +140,16 @@ public static class ServersApi
                 : ServerFields.OptionalString(request.Description, "description", 0, 255);
         }
 
-        var server = await service.UpdateAsync(caller, id, changes, context.RequestAborted);
-        return TypedResults.Json(new { server = DetailView(context, caller, await service.DetailAsync(server, context.RequestAborted)) });
+        var server = await services.Servers.UpdateAsync(caller, id, changes, services.Aborted);
+        return TypedResults.Ok(new One(DetailView(services, await services.Servers.DetailAsync(server, services.Aborted))));
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string id, ServerService service)
+    private static async Task<NoContent> Delete(string id, [AsParameters] ServerRequestServices services)
     {
-        var caller = ServerCaller.From(context.Caller());
-        await service.DeleteAsync(caller, Operation(context, caller), id, context.RequestAborted);
+        await services.Servers.DeleteAsync(services.Caller, services.Operation, id, services.Aborted);
         return TypedResults.NoContent();
     }
 
-    private static ServerDetailJson DetailView(HttpContext context, ServerCaller caller, ServerDetail detail) =>
-        new ServerView(context.Request, caller.IsAdmin).Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices);
-
-    public static OperationContext Operation(HttpContext context, ServerCaller caller) => new(context.TraceIdentifier, caller.UserId, caller.ProjectId);
+    private static ServerDetailJson DetailView(ServerRequestServices services, ServerDetail detail) =>
+        new ServerView(services.Request, services.Caller.IsAdmin).Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices);
 }
