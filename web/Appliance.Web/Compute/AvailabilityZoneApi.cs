@@ -45,11 +45,11 @@ public static class AvailabilityZoneApi
         return routes;
     }
 
-    private static Ok<ZoneList> Detail(HttpContext http, TimeProvider clock)
+    private static Ok<ZoneList> Detail([AsParameters] ComputeRequestServices services)
     {
-        http.RequireAdmin("os-availability-zone:detail");
+        services.RequireAdmin("os-availability-zone:detail");
         // This process is every service, so each is up as of this answer; Nova's format has microseconds and no zone.
-        var now = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
+        var now = services.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture);
         var up = new ServiceState(true, true, now);
         var host = Environment.MachineName;
         return TypedResults.Ok(new ZoneList(

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using Appliance.Core.Flavors;
-using Appliance.Core.Identity;
 using Appliance.Web.Faults;
 using Appliance.Web.Json;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Flavors;
@@ -25,47 +25,46 @@ public static class FlavorAccessApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, string id, FlavorService flavors)
+    private static async Task<Ok<FlavorView.AccessList>> List(string id, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin("os_compute_api:os-flavor-access");
-        var flavor = await Existing(context, id, flavors);
+        services.RequireAdmin("os_compute_api:os-flavor-access");
+        var flavor = await Existing(services, id);
         // A public flavor is everyone's: it has no list to show.
         return flavor.IsPublic
             ? throw new FaultException(Fault.NotFound("Access list not available for public flavors."))
-            : View(id, await flavors.AccessAsync(id, context.RequestAborted));
+            : View(id, await services.Flavors.AccessAsync(id, services.Aborted));
     }
 
-    private static async Task<IResult> Act(
-        HttpContext context, string id, JsonBody<JsonObject> body, FlavorService flavors, ProjectService projects)
+    private static async Task<Ok<FlavorView.AccessList>> Act(string id, JsonBody<JsonObject> body, [AsParameters] ComputeRequestServices services)
     {
         var request = FlavorAccessRequests.Read(body.Value);
         if (request.Action == FlavorAccessRequests.Remove)
         {
-            context.RequireAdmin("os_compute_api:os-flavor-access:remove_tenant_access");
+            services.RequireAdmin("os_compute_api:os-flavor-access:remove_tenant_access");
             // Revoking needs no live project: access of a deleted project can still be cleaned up.
-            await Existing(context, id, flavors);
-            return View(id, await flavors.RevokeAccessAsync(id, request.Tenant, context.RequestAborted));
+            await Existing(services, id);
+            return View(id, await services.Flavors.RevokeAccessAsync(id, request.Tenant, services.Aborted));
         }
 
-        context.RequireAdmin("os_compute_api:os-flavor-access:add_tenant_access");
-        if (await projects.GetAsync(request.Tenant, context.RequestAborted) is null)
+        services.RequireAdmin("os_compute_api:os-flavor-access:add_tenant_access");
+        if (await services.Projects.GetAsync(request.Tenant, services.Aborted) is null)
         {
             throw new FaultException(Fault.BadRequest($"Project ID {request.Tenant} is not a valid project."));
         }
 
-        var flavor = await Existing(context, id, flavors);
-        if (flavor.IsPublic && context.ComputeVersion() >= ComputeMicroversions.FlavorAccessPublicConflict)
+        var flavor = await Existing(services, id);
+        if (flavor.IsPublic && services.Version >= ComputeMicroversions.FlavorAccessPublicConflict)
         {
             throw new FaultException(new Fault(409, "Can not add access to a public flavor."));
         }
 
-        return View(id, await flavors.GrantAccessAsync(id, request.Tenant, context.RequestAborted));
+        return View(id, await services.Flavors.GrantAccessAsync(id, request.Tenant, services.Aborted));
     }
 
     /// <summary>Any flavor by id, private or disabled too: these routes are the admin's.</summary>
-    private static async Task<Flavor> Existing(HttpContext context, string id, FlavorService flavors) =>
-        await flavors.FindAsync(id, context.RequestAborted) ?? throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
+    private static async Task<Flavor> Existing(ComputeRequestServices services, string id) =>
+        await services.Flavors.FindAsync(id, services.Aborted) ?? throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
 
-    private static IResult View(string flavorId, IReadOnlyList<string> projects) =>
-        TypedResults.Json(new { flavor_access = projects.Select(project => new { flavor_id = flavorId, tenant_id = project }) });
+    private static Ok<FlavorView.AccessList> View(string flavorId, IReadOnlyList<string> projects) =>
+        TypedResults.Ok(new FlavorView.AccessList(projects.Select(project => new FlavorView.Access(flavorId, project))));
 }

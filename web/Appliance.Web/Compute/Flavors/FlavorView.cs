@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Appliance.Core.Flavors;
 using Microsoft.AspNetCore.Http;
 
@@ -6,6 +7,19 @@ namespace Appliance.Web.Compute.Flavors;
 /// <summary>Nova's flavor views (views/flavors.py): basic for the list, full for detail and show.</summary>
 public static class FlavorView
 {
+    /// <summary>{"flavor": ...}: show and create.</summary>
+    public sealed record One([property: JsonPropertyName("flavor")] Dictionary<string, object?> Flavor);
+
+    /// <summary>{"extra_specs": ...}: a flavor's extra specs, listed or just added.</summary>
+    public sealed record ExtraSpecs([property: JsonPropertyName("extra_specs")] IReadOnlyDictionary<string, string> Specs);
+
+    /// <summary>{"flavor_access": [...]}: the projects that may use a private flavor.</summary>
+    public sealed record AccessList([property: JsonPropertyName("flavor_access")] IEnumerable<Access> FlavorAccess);
+
+    public sealed record Access(
+        [property: JsonPropertyName("flavor_id")] string FlavorId,
+        [property: JsonPropertyName("tenant_id")] string TenantId);
+
     public static Dictionary<string, object?> Basic(HttpRequest request, Flavor flavor) => new()
     {
         ["id"] = flavor.FlavorId,

@@ -3,6 +3,7 @@ using Appliance.Web.Faults;
 using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Flavors;
@@ -30,51 +31,53 @@ public static class FlavorsApi
         return routes;
     }
 
-    private static Task<IResult> List(HttpContext context, FlavorService flavors) =>
-        Page(context, flavors, "flavors", FlavorView.Basic);
+    private static Task<Ok<Dictionary<string, object?>>> List([AsParameters] ComputeRequestServices services) =>
+        Page(services, "flavors", FlavorView.Basic);
 
-    private static Task<IResult> Detail(HttpContext context, FlavorService flavors) =>
-        Page(context, flavors, "flavors/detail", FlavorView.Show);
+    private static Task<Ok<Dictionary<string, object?>>> Detail([AsParameters] ComputeRequestServices services) =>
+        Page(services, "flavors/detail", FlavorView.Show);
 
-    private static async Task<IResult> Show(HttpContext context, string id, FlavorService flavors) =>
-        TypedResults.Json(new { flavor = FlavorView.Show(context.Request, await Visible(context, id, flavors)) });
+    private static async Task<Ok<FlavorView.One>> Show(string id, [AsParameters] ComputeRequestServices services) =>
+        TypedResults.Ok(new FlavorView.One(FlavorView.Show(services.Request, await Visible(services, id))));
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody<FlavorRequests.CreateBody> body, FlavorService flavors)
+    private static async Task<Ok<FlavorView.One>> Create(JsonBody<FlavorRequests.CreateBody> body, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin("os_compute_api:os-flavor-manage:create");
+        services.RequireAdmin("os_compute_api:os-flavor-manage:create");
         var flavor = FlavorRequests.ToFlavor(body.Value.Flavor);
-        if (!await flavors.CreateAsync(flavor, context.RequestAborted))
+        if (!await services.Flavors.CreateAsync(flavor, services.Aborted))
         {
-            var taken = await flavors.FindAsync(flavor.FlavorId, context.RequestAborted) is not null
+            var taken = await services.Flavors.FindAsync(flavor.FlavorId, services.Aborted) is not null
                 ? $"Flavor with ID {flavor.FlavorId} already exists."
                 : $"Flavor with name {flavor.Name} already exists.";
             throw new FaultException(new Fault(409, taken));
         }
 
-        return TypedResults.Json(new { flavor = FlavorView.Show(context.Request, flavor) });
+        return TypedResults.Ok(new FlavorView.One(FlavorView.Show(services.Request, flavor)));
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string id, FlavorService flavors)
+    private static async Task<Accepted> Delete(string id, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin("os_compute_api:os-flavor-manage:delete");
-        return await flavors.DeleteAsync(id, context.RequestAborted)
-            ? TypedResults.StatusCode(StatusCodes.Status202Accepted)
+        services.RequireAdmin("os_compute_api:os-flavor-manage:delete");
+        return await services.Flavors.DeleteAsync(id, services.Aborted)
+            ? TypedResults.Accepted((string?)null)
             : throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
     }
 
-    private static async Task<IResult> AddExtraSpecs(HttpContext context, string id, JsonBody<FlavorRequests.ExtraSpecsBody> body, FlavorService flavors)
+    private static async Task<Ok<FlavorView.ExtraSpecs>> AddExtraSpecs(
+        string id, JsonBody<FlavorRequests.ExtraSpecsBody> body, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin("os_compute_api:os-flavor-extra-specs:create");
-        await Visible(context, id, flavors);
+        services.RequireAdmin("os_compute_api:os-flavor-extra-specs:create");
+        await Visible(services, id);
         var specs = FlavorRequests.Validated(body.Value.ExtraSpecs);
-        await flavors.SetExtraSpecsAsync(id, specs, context.RequestAborted);
-        return TypedResults.Json(new { extra_specs = specs });
+        await services.Flavors.SetExtraSpecsAsync(id, specs, services.Aborted);
+        return TypedResults.Ok(new FlavorView.ExtraSpecs(specs));
     }
 
-    private static async Task<IResult> SetExtraSpec(HttpContext context, string id, string key, JsonBody<Dictionary<string, string>> body, FlavorService flavors)
+    private static async Task<Ok<Dictionary<string, string>>> SetExtraSpec(
+        string id, string key, JsonBody<Dictionary<string, string>> body, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin("os_compute_api:os-flavor-extra-specs:update");
-        await Visible(context, id, flavors);
+        services.RequireAdmin("os_compute_api:os-flavor-extra-specs:update");
+        await Visible(services, id);
         var specs = FlavorRequests.Validated(body.Value);
         if (specs.Count != 1)
         {
@@ -86,40 +89,40 @@ public static class FlavorsApi
             throw new FaultException(Fault.BadRequest("Request body and URI mismatch"));
         }
 
-        await flavors.SetExtraSpecsAsync(id, specs, context.RequestAborted);
-        return TypedResults.Json(specs);
+        await services.Flavors.SetExtraSpecsAsync(id, specs, services.Aborted);
+        return TypedResults.Ok(specs);
     }
 
-    private static async Task<IResult> DeleteExtraSpec(HttpContext context, string id, string key, FlavorService flavors)
+    private static async Task<Ok> DeleteExtraSpec(string id, string key, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin("os_compute_api:os-flavor-extra-specs:delete");
-        await Visible(context, id, flavors);
-        return await flavors.DeleteExtraSpecAsync(id, key, context.RequestAborted)
+        services.RequireAdmin("os_compute_api:os-flavor-extra-specs:delete");
+        await Visible(services, id);
+        return await services.Flavors.DeleteExtraSpecAsync(id, key, services.Aborted)
             ? TypedResults.Ok()
             : throw new FaultException(Fault.NotFound($"Flavor {id} has no extra specs with key {key}."));
     }
 
-    private static async Task<IResult> ExtraSpecs(HttpContext context, string id, FlavorService flavors)
+    private static async Task<Ok<FlavorView.ExtraSpecs>> ExtraSpecs(string id, [AsParameters] ComputeRequestServices services)
     {
-        await Visible(context, id, flavors);
-        return TypedResults.Json(new { extra_specs = await flavors.ExtraSpecsAsync(id, context.RequestAborted) });
+        await Visible(services, id);
+        return TypedResults.Ok(new FlavorView.ExtraSpecs(await services.Flavors.ExtraSpecsAsync(id, services.Aborted)));
     }
 
-    private static async Task<IResult> ExtraSpec(HttpContext context, string id, string key, FlavorService flavors)
+    private static async Task<Ok<Dictionary<string, string>>> ExtraSpec(string id, string key, [AsParameters] ComputeRequestServices services)
     {
-        await Visible(context, id, flavors);
-        return (await flavors.ExtraSpecsAsync(id, context.RequestAborted)).TryGetValue(key, out var value)
-            ? TypedResults.Json(new Dictionary<string, string> { [key] = value })
+        await Visible(services, id);
+        return (await services.Flavors.ExtraSpecsAsync(id, services.Aborted)).TryGetValue(key, out var value)
+            ? TypedResults.Ok(new Dictionary<string, string> { [key] = value })
             : throw new FaultException(Fault.NotFound($"Flavor {id} has no extra specs with key {key}."));
     }
 
     /// <summary>The flavor if the caller may use it; 404 with Nova's message otherwise.</summary>
-    private static async Task<Flavor> Visible(HttpContext context, string id, FlavorService flavors)
+    private static async Task<Flavor> Visible(ComputeRequestServices services, string id)
     {
-        var caller = context.Caller();
-        var visible = await flavors.ListAsync(new FlavorQuery(IsPublic: null), caller.ProjectId!, caller.IsAdmin, context.RequestAborted);
+        var caller = services.Caller;
+        var visible = await services.Flavors.ListAsync(new FlavorQuery(IsPublic: null), caller.ProjectId!, caller.IsAdmin, services.Aborted);
         var flavor = visible.FirstOrDefault(candidate => candidate.FlavorId == id);
-        if (flavor is null && await flavors.FindAsync(id, context.RequestAborted) is { Disabled: true, IsPublic: true } disabled)
+        if (flavor is null && await services.Flavors.FindAsync(id, services.Aborted) is { Disabled: true, IsPublic: true } disabled)
         {
             // Disabled flavors still show by id, as in Nova, so servers built from them keep a valid link.
             flavor = disabled;
@@ -128,12 +131,12 @@ public static class FlavorsApi
         return flavor ?? throw new FaultException(Fault.NotFound($"Flavor {id} could not be found."));
     }
 
-    private static async Task<IResult> Page(
-        HttpContext context, FlavorService flavors, string collection, Func<HttpRequest, Flavor, Dictionary<string, object?>> view)
+    private static async Task<Ok<Dictionary<string, object?>>> Page(
+        ComputeRequestServices services, string collection, Func<HttpRequest, Flavor, Dictionary<string, object?>> view)
     {
-        var caller = context.Caller();
-        var query = FlavorListQuery.Parse(context.Request.Query, caller.IsAdmin);
-        var all = (await flavors.ListAsync(query, caller.ProjectId!, caller.IsAdmin, context.RequestAborted)).ToList();
+        var caller = services.Caller;
+        var query = FlavorListQuery.Parse(services.Query, caller.IsAdmin);
+        var all = (await services.Flavors.ListAsync(query, caller.ProjectId!, caller.IsAdmin, services.Aborted)).ToList();
         var start = 0;
         if (query.Marker is not null)
         {
@@ -142,13 +145,13 @@ public static class FlavorsApi
         }
 
         var page = all.Skip(start).Take(query.Limit).ToList();
-        var body = new Dictionary<string, object?> { ["flavors"] = page.Select(flavor => view(context.Request, flavor)).ToList() };
+        var body = new Dictionary<string, object?> { ["flavors"] = page.Select(flavor => view(services.Request, flavor)).ToList() };
         // Nova links the next page whenever a page came back full.
         if (page.Count > 0 && page.Count == query.Limit)
         {
-            body["flavors_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, collection, page[^1].FlavorId)) };
+            body["flavors_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(services.Request, collection, page[^1].FlavorId)) };
         }
 
-        return TypedResults.Json(body);
+        return TypedResults.Ok(body);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Appliance.Core.Images;
 using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Http;
@@ -8,6 +9,15 @@ namespace Appliance.Web.Compute.Images;
 /// <summary>Nova's image views (views/images.py): basic for lists, full for show and detail.</summary>
 public static class ComputeImageView
 {
+    /// <summary>{"image": ...}: show.</summary>
+    public sealed record One([property: JsonPropertyName("image")] Dictionary<string, object?> Image);
+
+    /// <summary>{"metadata": ...}: an image's properties.</summary>
+    public sealed record Metadata([property: JsonPropertyName("metadata")] IReadOnlyDictionary<string, string> Items);
+
+    /// <summary>{"meta": ...}: one of an image's properties.</summary>
+    public sealed record Meta([property: JsonPropertyName("meta")] IReadOnlyDictionary<string, string> Item);
+
     public static Dictionary<string, object?> Basic(HttpRequest request, ImageRecord image) => new()
     {
         ["id"] = image.Id,

@@ -7,6 +7,7 @@ using Appliance.Web.Microversions;
 using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Images;
@@ -33,42 +34,43 @@ public static class ComputeImagesApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, ImageService images) =>
-        await Page(context, images, (request, image) => ComputeImageView.Basic(request, image));
+    private static Task<Ok<Dictionary<string, object?>>> List([AsParameters] ComputeRequestServices services) =>
+        Page(services, (request, image) => ComputeImageView.Basic(request, image));
 
-    private static async Task<IResult> Detail(HttpContext context, ImageService images) =>
-        await Page(context, images, (request, image) => ComputeImageView.Show(request, image));
+    private static Task<Ok<Dictionary<string, object?>>> Detail([AsParameters] ComputeRequestServices services) =>
+        Page(services, (request, image) => ComputeImageView.Show(request, image));
 
-    private static async Task<IResult> Show(HttpContext context, string id, ImageService images) =>
-        TypedResults.Json(new { image = ComputeImageView.Show(context.Request, await Find(context, images, id)) });
+    private static async Task<Ok<ComputeImageView.One>> Show(string id, [AsParameters] ComputeRequestServices services) =>
+        TypedResults.Ok(new ComputeImageView.One(ComputeImageView.Show(services.Request, await Find(services, id))));
 
-    private static async Task<IResult> Delete(HttpContext context, string id, ImageService images)
+    private static async Task<NoContent> Delete(string id, [AsParameters] ComputeRequestServices services)
     {
-        await images.DeleteAsync(context.ImageCaller(), id, context.RequestAborted);
+        await services.Images.DeleteAsync(services.Http.ImageCaller(), id, services.Aborted);
         return TypedResults.NoContent();
     }
 
     /// <summary>The image; a missing or foreign one is Nova's "Image not found." (<see cref="ImageNotFound"/>).</summary>
-    internal static Task<ImageRecord> Find(HttpContext context, ImageService images, string id) =>
-        images.GetAsync(context.ImageCaller(), id, context.RequestAborted);
+    internal static Task<ImageRecord> Find(ComputeRequestServices services, string id) =>
+        services.Images.GetAsync(services.Http.ImageCaller(), id, services.Aborted);
 
     /// <summary>Nova's proxy words a missing image, or one not the caller's, its own way.</summary>
     private static readonly FaultWording ImageNotFound = FaultWording.For<ImageNotFoundException>("Image not found.");
 
-    private static async Task<IResult> Page(HttpContext context, ImageService images, Func<HttpRequest, ImageRecord, Dictionary<string, object?>> view)
+    private static async Task<Ok<Dictionary<string, object?>>> Page(
+        ComputeRequestServices services, Func<HttpRequest, ImageRecord, Dictionary<string, object?>> view)
     {
-        var query = ComputeImageQuery.Parse(context.Request.Query);
-        var (page, _) = await images.ListAsync(context.ImageCaller(), query, context.RequestAborted);
+        var query = ComputeImageQuery.Parse(services.Query);
+        var (page, _) = await services.Images.ListAsync(services.Http.ImageCaller(), query, services.Aborted);
 
-        var body = new Dictionary<string, object?> { ["images"] = page.Select(image => view(context.Request, image)).ToList() };
+        var body = new Dictionary<string, object?> { ["images"] = page.Select(image => view(services.Request, image)).ToList() };
         // Nova links the next page whenever a page came back full.
         if (page.Count > 0 && page.Count == query.Limit)
         {
-            var collection = context.Request.Path.Value!.EndsWith("/detail", StringComparison.Ordinal) ? "images/detail" : "images";
-            body["images_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, collection, page[^1].Id)) };
+            var collection = services.Request.Path.Value!.EndsWith("/detail", StringComparison.Ordinal) ? "images/detail" : "images";
+            body["images_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(services.Request, collection, page[^1].Id)) };
         }
 
-        return TypedResults.Json(body);
+        return TypedResults.Ok(body);
     }
 }
 

@@ -7,6 +7,7 @@ using Appliance.Web.Image;
 using Appliance.Web.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Images;
@@ -28,21 +29,21 @@ public static partial class ImageMetadataApi
         metadata.MapDelete("/{key}", DeleteItem);
     }
 
-    private static async Task<IResult> Index(HttpContext context, string imageId, ImageService images) =>
-        TypedResults.Json(new { metadata = (await ComputeImagesApi.Find(context, images, imageId)).Properties });
+    private static async Task<Ok<ComputeImageView.Metadata>> Index(string imageId, [AsParameters] ComputeRequestServices services) =>
+        TypedResults.Ok(new ComputeImageView.Metadata((await ComputeImagesApi.Find(services, imageId)).Properties));
 
-    private static async Task<IResult> ShowItem(HttpContext context, string imageId, string key, ImageService images)
+    private static async Task<Ok<ComputeImageView.Meta>> ShowItem(string imageId, string key, [AsParameters] ComputeRequestServices services)
     {
-        var image = await ComputeImagesApi.Find(context, images, imageId);
+        var image = await ComputeImagesApi.Find(services, imageId);
         return image.Properties.TryGetValue(key, out var value)
-            ? TypedResults.Json(new { meta = new Dictionary<string, string> { [key] = value } })
+            ? TypedResults.Ok(new ComputeImageView.Meta(new Dictionary<string, string> { [key] = value }))
             : throw new FaultException(Fault.NotFound());
     }
 
-    private static async Task<IResult> Merge(HttpContext context, string imageId, JsonBody<MetadataBody> body, ImageService images)
+    private static async Task<Ok<ComputeImageView.Metadata>> Merge(string imageId, JsonBody<MetadataBody> body, [AsParameters] ComputeRequestServices services)
     {
         var additions = Validated(body.Value.Metadata, "metadata");
-        var image = await Change(context, images, imageId, current =>
+        var image = await Change(services, imageId, current =>
         {
             var merged = new Dictionary<string, string>(current.Properties, StringComparer.Ordinal);
             foreach (var (key, value) in additions)
@@ -52,17 +53,17 @@ public static partial class ImageMetadataApi
 
             return merged;
         });
-        return TypedResults.Json(new { metadata = image.Properties });
+        return TypedResults.Ok(new ComputeImageView.Metadata(image.Properties));
     }
 
-    private static async Task<IResult> ReplaceAll(HttpContext context, string imageId, JsonBody<MetadataBody> body, ImageService images)
+    private static async Task<Ok<ComputeImageView.Metadata>> ReplaceAll(string imageId, JsonBody<MetadataBody> body, [AsParameters] ComputeRequestServices services)
     {
         var replacement = Validated(body.Value.Metadata, "metadata");
-        await Change(context, images, imageId, _ => replacement);
-        return TypedResults.Json(new { metadata = replacement });
+        await Change(services, imageId, _ => replacement);
+        return TypedResults.Ok(new ComputeImageView.Metadata(replacement));
     }
 
-    private static async Task<IResult> SetItem(HttpContext context, string imageId, string key, JsonBody<MetaBody> body, ImageService images)
+    private static async Task<Ok<ComputeImageView.Meta>> SetItem(string imageId, string key, JsonBody<MetaBody> body, [AsParameters] ComputeRequestServices services)
     {
         var meta = Validated(body.Value.Meta, "meta");
         if (meta.Count != 1)
@@ -75,34 +76,34 @@ public static partial class ImageMetadataApi
             throw new FaultException(Fault.BadRequest("Request body and URI mismatch"));
         }
 
-        await Change(context, images, imageId, current => new Dictionary<string, string>(current.Properties, StringComparer.Ordinal) { [key] = meta[key] });
-        return TypedResults.Json(new { meta });
+        await Change(services, imageId, current => new Dictionary<string, string>(current.Properties, StringComparer.Ordinal) { [key] = meta[key] });
+        return TypedResults.Ok(new ComputeImageView.Meta(meta));
     }
 
-    private static async Task<IResult> DeleteItem(HttpContext context, string imageId, string key, ImageService images)
+    private static async Task<NoContent> DeleteItem(string imageId, string key, [AsParameters] ComputeRequestServices services)
     {
         // Nova looks for the key before checking the caller may change the image: a missing key is 404 either way.
-        var image = await ComputeImagesApi.Find(context, images, imageId);
+        var image = await ComputeImagesApi.Find(services, imageId);
         if (!image.Properties.ContainsKey(key))
         {
             throw new FaultException(Fault.NotFound("Invalid metadata key"));
         }
 
-        await Change(context, images, imageId, current => current.Properties.Where(pair => pair.Key != key).ToDictionary(StringComparer.Ordinal));
+        await Change(services, imageId, current => current.Properties.Where(pair => pair.Key != key).ToDictionary(StringComparer.Ordinal));
         return TypedResults.NoContent();
     }
 
     /// <summary>Applies a change to the image's properties, refusing more items than the metadata quota allows.</summary>
     private static async Task<ImageRecord> Change(
-        HttpContext context, ImageService images, string imageId, Func<ImageRecord, Dictionary<string, string>> change)
+        ComputeRequestServices services, string imageId, Func<ImageRecord, Dictionary<string, string>> change)
     {
-        return await images.UpdateAsync(context.ImageCaller(), imageId, current =>
+        return await services.Images.UpdateAsync(services.Http.ImageCaller(), imageId, current =>
         {
             var properties = change(current);
             return properties.Count > DefaultQuotas.MetadataItems
                 ? throw new FaultException(new Fault(403, "Image metadata limit exceeded"))
                 : current with { Properties = properties };
-        }, context.RequestAborted);
+        }, services.Aborted);
     }
 
     /// <summary>Nova's metadata schema: keys of 1-255 of [a-zA-Z0-9-_:. ], string values of at most 255.</summary>

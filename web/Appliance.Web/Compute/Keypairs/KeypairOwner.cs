@@ -1,6 +1,5 @@
 using Appliance.Web.Faults;
 using Appliance.Web.Microversions;
-using Microsoft.AspNetCore.Http;
 
 namespace Appliance.Web.Compute.Keypairs;
 
@@ -8,16 +7,16 @@ namespace Appliance.Web.Compute.Keypairs;
 public static class KeypairOwner
 {
     /// <summary>The user named in the query (its first user_id, as Nova reads it), from 2.10 on.</summary>
-    public static string? FromQuery(HttpContext context) =>
-        context.ComputeVersion() >= ComputeMicroversions.KeypairUserId
-        && context.Request.Query.TryGetValue("user_id", out var values) && values.Count > 0
+    public static string? FromQuery(ComputeRequestServices services) =>
+        services.Version >= ComputeMicroversions.KeypairUserId
+        && services.Query.TryGetValue("user_id", out var values) && values.Count > 0
             ? values[0]
             : null;
 
     /// <summary>Nova's rule "admin or the key pairs' own user"; anyone else is refused with 403.</summary>
-    public static string Resolve(HttpContext context, string? requestedUserId, string action)
+    public static string Resolve(ComputeRequestServices services, string? requestedUserId, string action)
     {
-        var caller = context.Caller();
+        var caller = services.Caller;
         var userId = string.IsNullOrEmpty(requestedUserId) ? caller.UserId : requestedUserId;
         return userId == caller.UserId || caller.IsAdmin
             ? userId

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Appliance.Core.Keypairs;
 using Appliance.Web.Microversions;
 
@@ -7,6 +8,9 @@ namespace Appliance.Web.Compute.Keypairs;
 /// <summary>Nova's key pair views: the fields each answer carries, with "type" from 2.2 on.</summary>
 public static class KeypairView
 {
+    /// <summary>{"keypair": ...}: one key pair, alone or as an item of the list.</summary>
+    public sealed record One([property: JsonPropertyName("keypair")] Dictionary<string, object?> Keypair);
+
     public static Dictionary<string, object?> Listed(KeyPair pair, ApiVersion version) =>
         Typed(new Dictionary<string, object?>
         {

@@ -5,6 +5,7 @@ using Appliance.Web.Microversions;
 using Appliance.Web.Pipeline;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Keypairs;
@@ -29,53 +30,56 @@ public static class KeypairsApi
         return routes;
     }
 
-    private static async Task<IResult> List(HttpContext context, KeyPairService keypairs)
+    private static async Task<Ok<Dictionary<string, object?>>> List([AsParameters] ComputeRequestServices services)
     {
-        var version = context.ComputeVersion();
-        var userId = KeypairOwner.Resolve(context, KeypairOwner.FromQuery(context), "index");
+        var version = services.Version;
+        var userId = KeypairOwner.Resolve(services, KeypairOwner.FromQuery(services), "index");
         var paged = version >= ComputeMicroversions.KeypairPaging;
-        var limit = paged ? ComputePaging.SchemaLimit(context.Request.Query) : null;
-        var marker = paged ? context.Request.Query.Last("marker") : null;
-        var page = await keypairs.ListAsync(userId, limit ?? (paged ? ComputePaging.MaxLimit : null), marker, context.RequestAborted);
+        var limit = paged ? ComputePaging.SchemaLimit(services.Query) : null;
+        var marker = paged ? services.Query.Last("marker") : null;
+        var page = await services.Keypairs.ListAsync(userId, limit ?? (paged ? ComputePaging.MaxLimit : null), marker, services.Aborted);
 
         var body = new Dictionary<string, object?>
         {
-            ["keypairs"] = page.Select(pair => new { keypair = KeypairView.Listed(pair, version) }).ToList(),
+            ["keypairs"] = page.Select(pair => new KeypairView.One(KeypairView.Listed(pair, version))).ToList(),
         };
         // As Nova: a full page (of the asked limit, or of the cap) links the next one.
         if (paged && page.Count > 0 && page.Count == (limit ?? ComputePaging.MaxLimit))
         {
-            body["keypairs_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(context.Request, "os-keypairs", page[^1].Name)) };
+            body["keypairs_links"] = new[] { new ComputeLinks.Link("next", ComputeLinks.Next(services.Request, "os-keypairs", page[^1].Name)) };
         }
 
-        return TypedResults.Json(body);
+        return TypedResults.Ok(body);
     }
 
-    private static async Task<IResult> Create(HttpContext context, JsonBody<JsonObject> body, KeyPairService keypairs)
+    /// <summary>201 from 2.2 on, 200 before, with the same body.</summary>
+    private static async Task<Results<JsonHttpResult<KeypairView.One>, Ok<KeypairView.One>>> Create(
+        JsonBody<JsonObject> body, [AsParameters] ComputeRequestServices services)
     {
-        var version = context.ComputeVersion();
+        var version = services.Version;
         var request = KeypairRequests.Create(body.Value, version);
-        var userId = KeypairOwner.Resolve(context, request.UserId, "create");
-        var (pair, privateKey) = await keypairs.CreateAsync(context.Caller().ProjectId!, userId, request.Name, request.PublicKey, request.Type, context.RequestAborted);
-        var view = new { keypair = KeypairView.Created(pair, privateKey, version) };
+        var userId = KeypairOwner.Resolve(services, request.UserId, "create");
+        var (pair, privateKey) = await services.Keypairs.CreateAsync(services.Caller.ProjectId!, userId, request.Name, request.PublicKey, request.Type, services.Aborted);
+        var view = new KeypairView.One(KeypairView.Created(pair, privateKey, version));
         return version >= ComputeMicroversions.KeypairType
             ? TypedResults.Json(view, statusCode: StatusCodes.Status201Created)
-            : TypedResults.Json(view);
+            : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> Show(HttpContext context, string name, KeyPairService keypairs)
+    private static async Task<Ok<KeypairView.One>> Show(string name, [AsParameters] ComputeRequestServices services)
     {
-        var userId = KeypairOwner.Resolve(context, KeypairOwner.FromQuery(context), "show");
-        var pair = await keypairs.GetAsync(userId, name, context.RequestAborted);
-        return TypedResults.Json(new { keypair = KeypairView.Shown(pair, context.ComputeVersion()) });
+        var userId = KeypairOwner.Resolve(services, KeypairOwner.FromQuery(services), "show");
+        var pair = await services.Keypairs.GetAsync(userId, name, services.Aborted);
+        return TypedResults.Ok(new KeypairView.One(KeypairView.Shown(pair, services.Version)));
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string name, KeyPairService keypairs)
+    /// <summary>204 from 2.2 on, 202 before.</summary>
+    private static async Task<Results<NoContent, Accepted>> Delete(string name, [AsParameters] ComputeRequestServices services)
     {
-        var userId = KeypairOwner.Resolve(context, KeypairOwner.FromQuery(context), "delete");
-        await keypairs.DeleteAsync(userId, name, context.RequestAborted);
-        return TypedResults.StatusCode(context.ComputeVersion() >= ComputeMicroversions.KeypairType
-            ? StatusCodes.Status204NoContent
-            : StatusCodes.Status202Accepted);
+        var userId = KeypairOwner.Resolve(services, KeypairOwner.FromQuery(services), "delete");
+        await services.Keypairs.DeleteAsync(userId, name, services.Aborted);
+        return services.Version >= ComputeMicroversions.KeypairType
+            ? TypedResults.NoContent()
+            : TypedResults.Accepted((string?)null);
     }
 }

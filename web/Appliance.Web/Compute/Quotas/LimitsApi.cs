@@ -1,8 +1,8 @@
 using Appliance.Core.Quotas;
-using Appliance.Web.Microversions;
 using Appliance.Web.RateLimits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Quotas;
@@ -20,20 +20,20 @@ public static class LimitsApi
         return routes;
     }
 
-    private static async Task<IResult> Show(HttpContext context, QuotaService quotas, ProjectRateLimits rateLimits)
+    private static async Task<Ok<Dictionary<string, object>>> Show([AsParameters] ComputeRequestServices services)
     {
-        var caller = context.Caller();
+        var caller = services.Caller;
         var projectId = caller.ProjectId!;
         // Any tenant_id, even the caller's own, needs os_compute_api:limits:other_project (admin), as in Nova.
-        if (context.Request.Query.TryGetValue("tenant_id", out var tenant))
+        if (services.Query.TryGetValue("tenant_id", out var tenant))
         {
-            context.RequireAdmin("os_compute_api:limits:other_project");
+            services.RequireAdmin("os_compute_api:limits:other_project");
             projectId = tenant.ToString();
         }
 
-        var limits = await quotas.GetLimitsAsync(projectId, context.RequestAborted);
-        var usage = await quotas.CountServerUsageAsync(projectId, context.RequestAborted);
-        var rate = rateLimits.Enabled ? RateLimitsView.Build(rateLimits.StateOf(projectId)) : [];
-        return TypedResults.Json(LimitsView.Build(context.ComputeVersion(), limits, usage, rate));
+        var limits = await services.Quotas.GetLimitsAsync(projectId, services.Aborted);
+        var usage = await services.Quotas.CountServerUsageAsync(projectId, services.Aborted);
+        var rate = services.RateLimits.Enabled ? RateLimitsView.Build(services.RateLimits.StateOf(projectId)) : [];
+        return TypedResults.Ok(LimitsView.Build(services.Version, limits, usage, rate));
     }
 }

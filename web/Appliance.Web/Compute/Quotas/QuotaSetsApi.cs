@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
-using Appliance.Core.Identity;
 using Appliance.Core.Quotas;
 using Appliance.Web.Faults;
 using Appliance.Web.Json;
-using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appliance.Web.Compute.Quotas;
@@ -33,66 +32,66 @@ public static class QuotaSetsApi
         return routes;
     }
 
-    private static async Task<IResult> Show(HttpContext context, string projectId, QuotaService quotas, ProjectService projects)
+    private static async Task<Ok<Dictionary<string, object>>> Show(string projectId, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireProjectReader(projectId, Rule + "show");
-        RefusePerUserQuotas(context);
-        await RequireProject(projectId, projects, context.RequestAborted);
-        var limits = await quotas.GetLimitsAsync(projectId, context.RequestAborted);
-        return TypedResults.Json(QuotaSetView.Limits(projectId, limits, context.ComputeVersion()));
+        services.RequireProjectReader(projectId, Rule + "show");
+        RefusePerUserQuotas(services);
+        await RequireProject(services, projectId);
+        var limits = await services.Quotas.GetLimitsAsync(projectId, services.Aborted);
+        return TypedResults.Ok(QuotaSetView.Limits(projectId, limits, services.Version));
     }
 
-    private static async Task<IResult> Detail(HttpContext context, string projectId, QuotaService quotas, ProjectService projects)
+    private static async Task<Ok<Dictionary<string, object>>> Detail(string projectId, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireProjectReader(projectId, Rule + "detail");
-        RefusePerUserQuotas(context);
-        await RequireProject(projectId, projects, context.RequestAborted);
-        var limits = await quotas.GetLimitsAsync(projectId, context.RequestAborted);
-        var usage = await quotas.CountServerUsageAsync(projectId, context.RequestAborted);
-        return TypedResults.Json(QuotaSetView.WithUsage(projectId, limits, usage, context.ComputeVersion()));
+        services.RequireProjectReader(projectId, Rule + "detail");
+        RefusePerUserQuotas(services);
+        await RequireProject(services, projectId);
+        var limits = await services.Quotas.GetLimitsAsync(projectId, services.Aborted);
+        var usage = await services.Quotas.CountServerUsageAsync(projectId, services.Aborted);
+        return TypedResults.Ok(QuotaSetView.WithUsage(projectId, limits, usage, services.Version));
     }
 
     /// <summary>Anyone may read the defaults (Nova's rule is "@"), of any project that exists.</summary>
-    private static async Task<IResult> Defaults(HttpContext context, string projectId, ProjectService projects)
+    private static async Task<Ok<Dictionary<string, object>>> Defaults(string projectId, [AsParameters] ComputeRequestServices services)
     {
-        context.Caller();
-        await RequireProject(projectId, projects, context.RequestAborted);
-        return TypedResults.Json(QuotaSetView.Limits(projectId, QuotaLimits.Defaults, context.ComputeVersion()));
+        _ = services.Caller;
+        await RequireProject(services, projectId);
+        return TypedResults.Ok(QuotaSetView.Limits(projectId, QuotaLimits.Defaults, services.Version));
     }
 
-    private static async Task<IResult> Update(HttpContext context, string projectId, JsonBody<JsonObject> body, QuotaService quotas, ProjectService projects)
+    private static async Task<Ok<Dictionary<string, object>>> Update(string projectId, JsonBody<JsonObject> body, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin(Rule + "update");
-        RefusePerUserQuotas(context);
-        await RequireProject(projectId, projects, context.RequestAborted);
-        var version = context.ComputeVersion();
+        services.RequireAdmin(Rule + "update");
+        RefusePerUserQuotas(services);
+        await RequireProject(services, projectId);
+        var version = services.Version;
         var update = QuotaSetUpdate.Parse(body.Value, version);
-        var limits = await quotas.UpdateAsync(projectId, update.Limits, update.Force, context.RequestAborted);
+        var limits = await services.Quotas.UpdateAsync(projectId, update.Limits, update.Force, services.Aborted);
         // Nova's update answer has no "id", unlike show.
-        return TypedResults.Json(QuotaSetView.Limits(null, limits, version));
+        return TypedResults.Ok(QuotaSetView.Limits(null, limits, version));
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string projectId, QuotaService quotas)
+    private static async Task<Accepted> Delete(string projectId, [AsParameters] ComputeRequestServices services)
     {
-        context.RequireAdmin(Rule + "delete");
-        RefusePerUserQuotas(context);
-        await quotas.DeleteAsync(projectId, context.RequestAborted);
-        return TypedResults.StatusCode(StatusCodes.Status202Accepted);
+        services.RequireAdmin(Rule + "delete");
+        RefusePerUserQuotas(services);
+        await services.Quotas.DeleteAsync(projectId, services.Aborted);
+        return TypedResults.Accepted((string?)null);
     }
 
     /// <summary>Nova asks Keystone whether the project exists; here the identity store is local.</summary>
-    private static async Task RequireProject(string projectId, ProjectService projects, CancellationToken cancellationToken)
+    private static async Task RequireProject(ComputeRequestServices services, string projectId)
     {
-        if (await projects.GetAsync(projectId, cancellationToken) is null)
+        if (await services.Projects.GetAsync(projectId, services.Aborted) is null)
         {
             throw new FaultException(Fault.BadRequest($"Project ID {projectId} is not a valid project."));
         }
     }
 
     /// <summary>Quotas are per project only; a user_id must not silently change the whole project's limits.</summary>
-    private static void RefusePerUserQuotas(HttpContext context)
+    private static void RefusePerUserQuotas(ComputeRequestServices services)
     {
-        if (context.Request.Query.ContainsKey("user_id"))
+        if (services.Query.ContainsKey("user_id"))
         {
             throw new FaultException(Fault.BadRequest("Quotas per user are not supported; quotas apply to the whole project."));
         }
