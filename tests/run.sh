@@ -5,6 +5,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Formatting is part of the build's contract: .editorconfig's rules, checked before anything runs.
+if ! dotnet format Appliance.sln --verify-no-changes --verbosity quiet; then
+  echo "Tests: 0 passed, 1 failed, 0 skipped (dotnet format --verify-no-changes: run dotnet format Appliance.sln)"
+  exit 1
+fi
+
 # Tests that start the appliance as a process (CLI, browser, guests) run the published, trimmed single file users install.
 published=$(mktemp -d)
 trap 'rm -rf "$published"' EXIT

@@ -64,8 +64,17 @@ public sealed class FlavorRepository(Database database)
                 VALUES (@FlavorId, @Name, @MemoryMb, @Vcpus, @RootGb, @EphemeralGb, @Swap, @RxtxFactor, @IsPublic, @Disabled, @Description, @CreatedAt)
                 """, new
             {
-                flavor.FlavorId, flavor.Name, flavor.MemoryMb, flavor.Vcpus, flavor.RootGb, flavor.EphemeralGb, flavor.Swap,
-                flavor.RxtxFactor, IsPublic = flavor.IsPublic ? 1 : 0, Disabled = flavor.Disabled ? 1 : 0, flavor.Description,
+                flavor.FlavorId,
+                flavor.Name,
+                flavor.MemoryMb,
+                flavor.Vcpus,
+                flavor.RootGb,
+                flavor.EphemeralGb,
+                flavor.Swap,
+                flavor.RxtxFactor,
+                IsPublic = flavor.IsPublic ? 1 : 0,
+                Disabled = flavor.Disabled ? 1 : 0,
+                flavor.Description,
                 CreatedAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             }, transaction);
             return true;

@@ -37,8 +37,13 @@ public sealed class ProjectService(Database database, DomainService domains, Tim
                 """,
                 new
                 {
-                    project.Id, project.DomainId, project.Name, project.Description, project.Enabled,
-                    Tags = JsonSerializer.Serialize(tags), CreatedAt = clock.GetUtcNow().ToString("O"),
+                    project.Id,
+                    project.DomainId,
+                    project.Name,
+                    project.Description,
+                    project.Enabled,
+                    Tags = JsonSerializer.Serialize(tags),
+                    CreatedAt = clock.GetUtcNow().ToString("O"),
                 }, transaction);
             return project;
         }, cancellationToken);

@@ -49,8 +49,15 @@ public sealed class UserService(Database database, DomainService domains, TimePr
                 """,
                 new
                 {
-                    user.Id, user.DomainId, user.Name, PasswordHash = passwordHash, user.Enabled, user.DefaultProjectId,
-                    user.Description, user.Email, CreatedAt = clock.GetUtcNow().ToString("O"),
+                    user.Id,
+                    user.DomainId,
+                    user.Name,
+                    PasswordHash = passwordHash,
+                    user.Enabled,
+                    user.DefaultProjectId,
+                    user.Description,
+                    user.Email,
+                    CreatedAt = clock.GetUtcNow().ToString("O"),
                 }, transaction);
             return user;
         }, cancellationToken);

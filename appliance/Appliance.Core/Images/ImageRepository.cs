@@ -33,9 +33,19 @@ public sealed class ImageRepository(Database database)
                         @Owner, @Protected, @OsHidden, @CreatedAt, @UpdatedAt)
                 """, new
             {
-                image.Id, image.Name, image.Status, image.DiskFormat, image.ContainerFormat, image.MinDisk, image.MinRam,
-                image.Visibility, image.Owner, Protected = image.Protected ? 1 : 0, OsHidden = image.OsHidden ? 1 : 0,
-                CreatedAt = Stamp(image.CreatedAt), UpdatedAt = Stamp(image.UpdatedAt),
+                image.Id,
+                image.Name,
+                image.Status,
+                image.DiskFormat,
+                image.ContainerFormat,
+                image.MinDisk,
+                image.MinRam,
+                image.Visibility,
+                image.Owner,
+                Protected = image.Protected ? 1 : 0,
+                OsHidden = image.OsHidden ? 1 : 0,
+                CreatedAt = Stamp(image.CreatedAt),
+                UpdatedAt = Stamp(image.UpdatedAt),
             }, transaction);
             await WriteExtrasAsync(connection, transaction, image.Id, image.Properties, image.Tags, cancellationToken);
             return 0;
@@ -161,8 +171,16 @@ public sealed class ImageRepository(Database database)
                 WHERE id = @Id
                 """, new
             {
-                image.Id, image.Name, image.DiskFormat, image.ContainerFormat, image.MinDisk, image.MinRam, image.Visibility,
-                Protected = image.Protected ? 1 : 0, OsHidden = image.OsHidden ? 1 : 0, UpdatedAt = Stamp(image.UpdatedAt),
+                image.Id,
+                image.Name,
+                image.DiskFormat,
+                image.ContainerFormat,
+                image.MinDisk,
+                image.MinRam,
+                image.Visibility,
+                Protected = image.Protected ? 1 : 0,
+                OsHidden = image.OsHidden ? 1 : 0,
+                UpdatedAt = Stamp(image.UpdatedAt),
             }, transaction);
             await connection.ExecuteAsync("DELETE FROM image_properties WHERE image_id = @Id; DELETE FROM image_tags WHERE image_id = @Id;",
                 new { image.Id }, transaction);

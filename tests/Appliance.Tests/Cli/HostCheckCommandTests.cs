@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
+using Appliance.Benchmarks;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Host.Acceleration;
-using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 
 namespace Appliance.Tests.Cli;

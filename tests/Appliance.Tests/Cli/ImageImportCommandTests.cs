@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Appliance.Benchmarks;
 using Appliance.Core.Images;
 using Appliance.Core.Store;
-using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 
 namespace Appliance.Tests.Cli;

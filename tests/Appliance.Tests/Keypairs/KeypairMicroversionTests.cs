@@ -36,7 +36,9 @@ public sealed class KeypairMicroversionTests : IAsyncLifetime
     {
         using var process = Process.Start(new ProcessStartInfo("openssl", arguments)
         {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
         process.StandardInput.Write(input);
         process.StandardInput.Close();

@@ -12,8 +12,16 @@ public static class ErrorBodies
     /// <summary>nova/api/openstack/wsgi.py's map from status to fault name, written out again so the test does not trust the product's copy.</summary>
     private static readonly Dictionary<int, string> NovaFaultNames = new()
     {
-        [400] = "badRequest", [401] = "unauthorized", [403] = "forbidden", [404] = "itemNotFound", [405] = "badMethod",
-        [409] = "conflictingRequest", [413] = "overLimit", [415] = "badMediaType", [429] = "overLimit", [501] = "notImplemented",
+        [400] = "badRequest",
+        [401] = "unauthorized",
+        [403] = "forbidden",
+        [404] = "itemNotFound",
+        [405] = "badMethod",
+        [409] = "conflictingRequest",
+        [413] = "overLimit",
+        [415] = "badMediaType",
+        [429] = "overLimit",
+        [501] = "notImplemented",
         [503] = "serviceUnavailable",
     };
 

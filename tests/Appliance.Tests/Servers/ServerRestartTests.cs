@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 using Appliance.Tests.Images;
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 

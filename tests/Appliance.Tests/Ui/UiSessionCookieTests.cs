@@ -54,7 +54,10 @@ public sealed class UiSessionCookieTests(ServerApiSession session) : IClassFixtu
 
     private Task<HttpResponseMessage> SignInAsync(string? password = null, string returnTo = "servers") => PostAsync("/ui/session", new()
     {
-        ["user"] = session.Member.UserName, ["password"] = password ?? session.Member.Password, ["project"] = "servers-project", ["return"] = returnTo,
+        ["user"] = session.Member.UserName,
+        ["password"] = password ?? session.Member.Password,
+        ["project"] = "servers-project",
+        ["return"] = returnTo,
     });
 
     private static string? SetCookie(HttpResponseMessage response) =>

@@ -159,7 +159,8 @@ public sealed class ServerRebuildService(
             ["power_state"] = (int)(wasStopped ? PowerState.Shutdown : PowerState.Running),
             ["launched_at"] = Timestamps.Now(),
             ["fault_json"] = null,
-        }) with { Phases = report.Phases };
+        }) with
+        { Phases = report.Phases };
     }
 
     /// <summary>The server's volumes as they are on disk, boot volume first: a rebuild keeps them.</summary>

@@ -59,8 +59,16 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
                 VALUES (@uuid, @BootIndex, @SourceType, @DestinationType, @ImageId, @VolumeId, @VolumeSize, @DeviceName, @Tag, @DeleteOnTermination)
                 """, new
             {
-                uuid = server.Uuid, device.BootIndex, device.SourceType, device.DestinationType, device.ImageId, device.VolumeId,
-                device.VolumeSize, device.DeviceName, device.Tag, device.DeleteOnTermination,
+                uuid = server.Uuid,
+                device.BootIndex,
+                device.SourceType,
+                device.DestinationType,
+                device.ImageId,
+                device.VolumeId,
+                device.VolumeSize,
+                device.DeviceName,
+                device.Tag,
+                device.DeleteOnTermination,
             }, transaction);
         }
     }

@@ -50,7 +50,8 @@ public sealed class ServerBuilder(
             ["power_state"] = (int)Appliance.Hypervisor.PowerState.Running,
             ["progress"] = 0,
             ["launched_at"] = Timestamps.Now(),
-        }) with { Phases = report.Phases };
+        }) with
+        { Phases = report.Phases };
     }
 
     /// <summary>The volumes the block device mappings ask for (from an image or blank), boot volume first.</summary>

@@ -1,6 +1,6 @@
 using Appliance.Core.Configuration;
-using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Disks;
+using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Processes;
 
 namespace Appliance.Core.Servers;

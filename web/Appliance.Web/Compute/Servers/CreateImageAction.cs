@@ -1,6 +1,6 @@
-using Appliance.Core.Quotas;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Appliance.Core.Quotas;
 using Appliance.Core.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Microversions;

@@ -42,7 +42,10 @@ public sealed class ImageShelf(UiCaller caller, ImageService images, FlavorServi
         {
             var image = await images.CreateAsync(who, new NewImage
             {
-                Name = name.Trim(), DiskFormat = diskFormat, ContainerFormat = "bare", Visibility = ImageVisibility.Private,
+                Name = name.Trim(),
+                DiskFormat = diskFormat,
+                ContainerFormat = "bare",
+                Visibility = ImageVisibility.Private,
             }, cancellationToken);
             return ImageRow.From(await images.UploadAsync(who, image.Id, data, cancellationToken));
         }

@@ -50,7 +50,9 @@ public static class UiSessionEndpoints
         {
             return TypedResults.Redirect(page + QueryString.Create(new Dictionary<string, string?>
             {
-                [FailedMarker] = "1", [UserField] = user ?? "", [ProjectField] = project ?? "",
+                [FailedMarker] = "1",
+                [UserField] = user ?? "",
+                [ProjectField] = project ?? "",
             }));
         }
 
