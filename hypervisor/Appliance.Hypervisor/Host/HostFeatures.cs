@@ -28,26 +28,14 @@ public static class HostFeatures
             return KernelFeature.Loaded;
         }
 
-        var release = ReadOrEmpty("/proc/sys/kernel/osrelease").Trim();
-        var modulesDep = ReadOrEmpty($"/lib/modules/{release}/modules.dep");
-        var builtin = ReadOrEmpty($"/lib/modules/{release}/modules.builtin");
+        var release = HostFiles.ReadOrEmpty("/proc/sys/kernel/osrelease").Trim();
+        var modulesDep = HostFiles.ReadOrEmpty($"/lib/modules/{release}/modules.dep");
+        var builtin = HostFiles.ReadOrEmpty($"/lib/modules/{release}/modules.builtin");
         var file = $"/{name}.ko";
         return modulesDep.Split('\n').Concat(builtin.Split('\n'))
             .Any(line => line.Split(':')[0] is var path && (path.EndsWith(file, StringComparison.Ordinal) || path.Contains(file + ".", StringComparison.Ordinal)))
             ? KernelFeature.Available
             : KernelFeature.Missing;
-    }
-
-    private static string ReadOrEmpty(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
     }
 }
 

@@ -19,9 +19,7 @@ public sealed partial record QemuProcessUser(string Name, uint Uid, IReadOnlySet
 
     /// <summary>This host's QEMU user; null when it can't be told (libvirt not installed, or a user not in /etc/passwd).</summary>
     public static QemuProcessUser? Read() =>
-        File.Exists("/etc/passwd")
-            ? Parse(ReadOrEmpty(ConfigPath), File.ReadAllText("/etc/passwd"), ReadOrEmpty("/etc/group"))
-            : null;
+        Parse(HostFiles.ReadOrEmpty(ConfigPath), HostFiles.ReadOrEmpty("/etc/passwd"), HostFiles.ReadOrEmpty("/etc/group"));
 
     public static QemuProcessUser? Parse(string qemuConf, string passwd, string group)
     {
@@ -94,18 +92,6 @@ public sealed partial record QemuProcessUser(string Name, uint Uid, IReadOnlySet
     /// <summary>A name, or +N for a numeric id, as qemu.conf allows.</summary>
     private static string[]? Find(List<string[]> rows, string name) =>
         name.StartsWith('+') ? rows.FirstOrDefault(row => row[2] == name[1..]) : rows.FirstOrDefault(row => row[0] == name);
-
-    private static string ReadOrEmpty(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
 
     [GeneratedRegex("""^\s*(?<name>user|group)\s*=\s*"(?<value>[^"]*)"\s*$""", RegexOptions.Multiline)]
     private static partial Regex SettingLine();

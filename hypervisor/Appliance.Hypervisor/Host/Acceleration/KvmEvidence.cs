@@ -28,7 +28,7 @@ public sealed record KvmEvidence(bool DeviceExists, bool DeviceWritable, string 
 
     /// <summary>Reads this host; libvirt is asked through host when given (null: not asked).</summary>
     public static KvmEvidence Read(LibvirtHost? host) =>
-        new(File.Exists(DevicePath), CanOpenReadWrite(DevicePath), ReadCpuInfo(), host is null ? null : AskLibvirt(host));
+        new(File.Exists(DevicePath), CanOpenReadWrite(DevicePath), HostFiles.ReadOrEmpty("/proc/cpuinfo"), host is null ? null : AskLibvirt(host));
 
     /// <summary>True when domain capabilities XML names kvm as its domain type.</summary>
     public static bool OffersKvm(string domainCapabilitiesXml)
@@ -73,18 +73,6 @@ public sealed record KvmEvidence(bool DeviceExists, bool DeviceWritable, string 
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             return false;
-        }
-    }
-
-    private static string ReadCpuInfo()
-    {
-        try
-        {
-            return File.ReadAllText("/proc/cpuinfo");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "";
         }
     }
 }
