@@ -1,3 +1,5 @@
+using Appliance.Hypervisor.Networking;
+
 namespace Appliance.Hypervisor.Designer;
 
 /// <summary>What the driver wants a guest to be, in its own words; the designer decides how libvirt says it.</summary>
@@ -27,6 +29,9 @@ public sealed record GuestSpec
     public string? KernelCmdline { get; init; }
 
     public required string ConsoleLogPath { get; init; }
+
+    /// <summary>Virtio NICs in port order; none for a guest without a network.</summary>
+    public IReadOnlyList<GuestNic> Nics { get; init; } = [];
 }
 
 /// <summary>One disk file of a guest, with its format known, never probed.</summary>

@@ -1,4 +1,5 @@
 using Appliance.Hypervisor.ConfigDrive;
+using Appliance.Hypervisor.Networking;
 
 namespace Appliance.Hypervisor.Driver;
 
@@ -36,6 +37,9 @@ public sealed record SpawnRequest
 
     /// <summary>The config drive's content; null for no config drive.</summary>
     public InstanceMetadata? ConfigDrive { get; init; }
+
+    /// <summary>Virtio NICs in port order; none for a guest without a network.</summary>
+    public IReadOnlyList<GuestNic> Nics { get; init; } = [];
 }
 
 /// <summary>An image as the image store holds it: its id (the cache key), its file and its format.</summary>
