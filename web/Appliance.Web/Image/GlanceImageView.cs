@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Appliance.Core.Images;
 
 namespace Appliance.Web.Image;
@@ -7,6 +8,13 @@ namespace Appliance.Web.Image;
 /// <summary>Glance v2's image document: fixed fields, then each free-form property at the top level.</summary>
 public static class GlanceImageView
 {
+    /// <summary>GET /v2/images: one page of image documents, and the next page's link while there may be more.</summary>
+    public sealed record ImageList(
+        [property: JsonPropertyName("images")] IReadOnlyList<JsonObject> Images,
+        [property: JsonPropertyName("first")] string First,
+        [property: JsonPropertyName("schema")] string Schema,
+        [property: JsonPropertyName("next"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next);
+
     public static JsonObject Show(ImageRecord image)
     {
         var body = new JsonObject
