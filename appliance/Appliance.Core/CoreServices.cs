@@ -5,6 +5,7 @@ using Appliance.Core.HostChecks;
 using Appliance.Core.Identity;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
+using Appliance.Core.Networks;
 using Appliance.Core.Quotas;
 using Appliance.Core.Servers;
 using Appliance.Core.Store;
@@ -12,6 +13,7 @@ using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Images;
+using Appliance.Hypervisor.Networking;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Core;
@@ -42,9 +44,21 @@ public static class CoreServices
         services.AddSingleton(provider => HostProfile.Detect(options.Hypervisor, provider.GetRequiredService<LibvirtHost>()));
         services.AddSingleton<IComputeDriver>(provider => new LibvirtComputeDriver(
             provider.GetRequiredService<LibvirtHost>(), provider.GetRequiredService<HypervisorPaths>(), provider.GetRequiredService<HostProfile>().Facts));
+        services.AddNetworks(options);
         services.AddServers();
         services.AddSingleton<QuotaService>();
         services.AddApplianceIdentity();
+        return services;
+    }
+
+    private static IServiceCollection AddNetworks(this IServiceCollection services, ApplianceOptions options)
+    {
+        services.AddSingleton<INetworkDriver>(provider => new LibvirtNetworkDriver(provider.GetRequiredService<LibvirtHost>()));
+        services.AddSingleton(new NetworkNames(options.DataDir));
+        services.AddSingleton<NetworkRepository>();
+        services.AddSingleton<NetworkPlane>();
+        services.AddSingleton<ServerNetworking>();
+        services.AddSingleton<NetworkBootstrap>();
         return services;
     }
 
@@ -59,6 +73,8 @@ public static class CoreServices
         services.AddSingleton<ServerFaults>();
         services.AddSingleton<ServerTaskRunner>();
         services.AddSingleton<ServerOperations>();
+        services.AddSingleton<GuestMetadata>();
+        services.AddSingleton<GuestMetadataService>();
         services.AddSingleton<ServerBuilder>();
         services.AddSingleton<ServerDeleter>();
         services.AddSingleton<ServerService>();
@@ -88,6 +104,8 @@ public static class CoreServices
     public static async Task RecoverAfterRestartAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await services.GetRequiredService<ImageUploader>().RecoverAsync(cancellationToken);
+        // Networks first: the guests the reconciler starts again plug into them.
+        await services.GetRequiredService<NetworkBootstrap>().EnsureAsync(cancellationToken);
         await services.GetRequiredService<ServerReconciler>().ReconcileAsync(cancellationToken);
     }
 

@@ -8,6 +8,7 @@ using Appliance.Web.Faults;
 using Appliance.Web.Health;
 using Appliance.Web.Identity;
 using Appliance.Web.Image;
+using Appliance.Web.Metadata;
 using Appliance.Web.Microversions;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
@@ -46,6 +47,7 @@ public static class WebServices
 
     public static IApplicationBuilder UseApplianceWeb(this IApplicationBuilder app)
     {
+        app.UseGuestMetadata(); // 169.254.169.254 branches off first: guests get their metadata there and nothing else
         app.UseMiddleware<RequestIdMiddleware>();
         app.MapApplianceUi(); // /ui branches off here: the APIs' faults, auth and JSON rules do not apply to the page
         app.UseMiddleware<RequestLogMiddleware>();

@@ -19,6 +19,9 @@ public sealed class ApplianceOptions
 
     public ServerOptions Servers { get; set; } = new();
 
+    /// <summary>Guest networks: the default NAT network, DHCP, the metadata service.</summary>
+    public NetworkingOptions Networking { get; set; } = new();
+
     /// <summary>How guests run: virt type and CPU mode.</summary>
     public HypervisorOptions Hypervisor { get; set; } = new();
 

@@ -3,6 +3,7 @@ using Appliance.Core;
 using Appliance.Core.Configuration;
 using Appliance.Core.HostChecks;
 using Appliance.Web;
+using Appliance.Web.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -118,6 +119,13 @@ public static class ServeCommand
 
         await app.Services.InitializeApplianceCoreAsync(cancellationToken);
         await app.Services.RecoverAfterRestartAsync(cancellationToken);
+        // The metadata address exists once the networks run (just above); a host without them serves no metadata.
+        if (MetadataEndpoint.ListenUrl(options) is { } metadataUrl)
+        {
+            app.Urls.Add(options.Listen);
+            app.Urls.Add(metadataUrl);
+        }
+
         app.UseApplianceWeb();
         app.Lifetime.ApplicationStopping.Register(() =>
             app.Services.CheckpointStoreAsync().GetAwaiter().GetResult());

@@ -1,3 +1,5 @@
+using Appliance.Core.Networks;
+
 namespace Appliance.Core.Servers;
 
 /// <summary>A server create request whose shape the API has already checked; the core checks what it refers to.</summary>
@@ -32,7 +34,7 @@ public sealed record NewServer
     public IReadOnlyList<string> SecurityGroups { get; init; } = ["default"];
 
     /// <summary>"none", "auto" or the JSON of a requested network list, kept as asked.</summary>
-    public string Networks { get; init; } = "auto";
+    public RequestedNetworks Networks { get; init; } = RequestedNetworks.Auto;
 
     public IReadOnlyList<BlockDeviceMapping> BlockDevices { get; init; } = [];
 

@@ -3,6 +3,7 @@ using Appliance.Core.Configuration;
 using Appliance.Core.Flavors;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
+using Appliance.Core.Networks;
 using Appliance.Core.Store;
 using Dapper;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class ServerService(
     ServerTaskRunner runner,
     ServerBuilder builder,
     ServerDeleter deleter,
+    ServerNetworking networking,
     ApplianceOptions options,
     ILogger<ServerService> logger)
 {
@@ -42,6 +44,7 @@ public sealed class ServerService(
             throw new InvalidRequestException("The requested availability zone is not available");
         }
 
+        var networks = (await networking.ResolveAsync(caller, request.Networks, request.MaxCount, cancellationToken)).ToStored();
         var adminPass = request.AdminPass ?? AdminPasswords.Generate(options.Servers.AdminPassword);
         var reservationId = "r-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
         var now = Timestamps.Now();
@@ -80,7 +83,7 @@ public sealed class ServerService(
                     AccessIpV6 = request.AccessIpV6,
                     DiskConfig = request.DiskConfig,
                     SecurityGroups = JsonSerializer.Serialize(request.SecurityGroups),
-                    Networks = request.Networks,
+                    Networks = networks,
                     ReservationId = reservationId,
                     LaunchIndex = index,
                     KernelId = image?.Properties.GetValueOrDefault("kernel_id") ?? "",

@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Core.Networks;
 using Appliance.Core.Store;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -51,7 +52,8 @@ public sealed class ServerListReader(ServerRepository servers)
                 "SELECT * FROM block_device_mappings WHERE server_uuid IN (SELECT value FROM json_each(@uuids)) AND destination_type = 'volume' ORDER BY id",
                 new { uuids = SqlParameters.JsonList(uuids) }))
             .GroupBy(m => m.ServerUuid).ToDictionary(g => g.Key, g => (IReadOnlyList<BlockDeviceMapping>)g.ToList());
-        return new ServerPage(rows, metadata, tags, volumes, more);
+        var addresses = await NetworkRepository.AddressesAsync(connection, uuids);
+        return new ServerPage(rows, metadata, tags, volumes, addresses, more);
     }
 
     /// <summary>The page's rows in its order: held copies whose version still matches, the rest read whole and kept.</summary>
@@ -138,8 +140,8 @@ public sealed class ServerListReader(ServerRepository servers)
         if (query.KeyName is not null) Add("key_name = @keyName", "keyName", query.KeyName);
         if (query.AvailabilityZone is not null) Add("availability_zone = @zone", "zone", query.AvailabilityZone);
         if (query.Host is not null) Add("@host = @thisHost", "host", query.Host);
-        if (query.IpRegex is not null) Add("access_ip_v4 REGEXP @ip", "ip", query.IpRegex);
-        if (query.Ip6Regex is not null) Add("access_ip_v6 REGEXP @ip6", "ip6", query.Ip6Regex);
+        if (query.IpRegex is not null) Add(FixedAddressMatches("@ip"), "ip", query.IpRegex);
+        if (query.Ip6Regex is not null) Add(FixedAddressMatches("@ip6"), "ip6", query.Ip6Regex);
         if (query.ChangesSince is { } since) Add("updated_at >= @since", "since", Timestamps.Stored(since));
         if (query.ChangesBefore is { } before) Add("updated_at <= @before", "before", Timestamps.Stored(before));
         if (query.Locked is { } locked) Add("locked = @locked", "locked", locked);
@@ -206,6 +208,10 @@ public sealed class ServerListReader(ServerRepository servers)
 
         return string.Join(", ", parts);
     }
+
+    /// <summary>Nova's ip and ip6 filters: a regular expression over the server's fixed addresses.</summary>
+    private static string FixedAddressMatches(string parameter) =>
+        $"EXISTS (SELECT 1 FROM ports p JOIN port_ips i ON i.port_id = p.id WHERE p.device_id = servers.uuid AND i.ip_address REGEXP {parameter})";
 }
 
 public sealed record ServerPage(
@@ -213,4 +219,5 @@ public sealed record ServerPage(
     IReadOnlyDictionary<string, Dictionary<string, string>> Metadata,
     IReadOnlyDictionary<string, List<string>> Tags,
     IReadOnlyDictionary<string, IReadOnlyList<BlockDeviceMapping>> Volumes,
+    IReadOnlyDictionary<string, List<ServerAddress>> Addresses,
     bool More);

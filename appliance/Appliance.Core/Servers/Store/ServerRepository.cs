@@ -1,5 +1,6 @@
 using System.Data;
 using System.Text;
+using Appliance.Core.Networks;
 using Appliance.Core.Store;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -237,14 +238,15 @@ public sealed class ServerRepository(Database database, ServerChanges changes)
         (await connection.QueryAsync<BlockDeviceMapping>(
             "SELECT * FROM block_device_mappings WHERE server_uuid = @uuid ORDER BY id", new { uuid })).ToList();
 
-    /// <summary>The server with its metadata, tags and block devices, read on one connection.</summary>
+    /// <summary>The server with its metadata, tags, block devices and addresses, read on one connection.</summary>
     internal async Task<ServerDetail> DetailAsync(ServerRecord server, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var metadata = await MetadataAsync(connection, null, [server.Uuid], cancellationToken);
         var tags = await TagsAsync(connection, [server.Uuid], cancellationToken);
+        var addresses = await NetworkRepository.AddressesAsync(connection, [server.Uuid]);
         return new ServerDetail(server, metadata.GetValueOrDefault(server.Uuid) ?? new Dictionary<string, string>(),
-            tags.GetValueOrDefault(server.Uuid) ?? [], await BlockDevicesAsync(connection, server.Uuid));
+            tags.GetValueOrDefault(server.Uuid) ?? [], await BlockDevicesAsync(connection, server.Uuid), addresses.GetValueOrDefault(server.Uuid) ?? []);
     }
 
     internal Task SetVolumeIdAsync(long mappingId, string volumeId, CancellationToken cancellationToken = default) =>

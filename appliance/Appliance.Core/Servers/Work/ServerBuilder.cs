@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Appliance.Core.Configuration;
 using Appliance.Core.Images;
+using Appliance.Core.Networks;
 using Appliance.Hypervisor.ConfigDrive;
 using Appliance.Hypervisor.Driver;
 using Appliance.Hypervisor.Images;
@@ -13,6 +14,8 @@ public sealed class ServerBuilder(
     ImageRepository images,
     DataPaths paths,
     IComputeDriver driver,
+    ServerNetworking networking,
+    GuestMetadata metadata,
     ServerOperations operations,
     ServerFaults faults,
     ApplianceOptions options)
@@ -78,7 +81,7 @@ public sealed class ServerBuilder(
         var image = server.ImageRef.Length == 0 ? null : await ImageFileAsync(server.ImageRef, cancellationToken);
         var kernel = server.KernelId.Length == 0 ? null : await ImageFileAsync(server.KernelId, cancellationToken);
         var ramdisk = server.RamdiskId.Length == 0 ? null : await ImageFileAsync(server.RamdiskId, cancellationToken);
-        var flavor = StoredFlavor.FromJson(server.FlavorJson);
+        var networks = await networking.PlugAsync(server, cancellationToken);
         return new SpawnRequest
         {
             Uuid = server.Id,
@@ -94,29 +97,10 @@ public sealed class ServerBuilder(
             // console=ttyS0: the serial log is how users (os-getConsoleOutput) see a direct-boot guest.
             KernelCmdline = kernel is null ? null : "console=ttyS0",
             Volumes = volumes,
-            ConfigDrive = server.ConfigDrive ? await MetadataAsync(server, flavor, secrets, cancellationToken) : null,
+            ConfigDrive = server.ConfigDrive ? await metadata.ForAsync(server, networks, secrets, cancellationToken) : null,
+            Nics = networks.Nics,
         };
     }
-
-    private async Task<InstanceMetadata> MetadataAsync(ServerRecord server, StoredFlavor flavor, BuildSecrets secrets, CancellationToken cancellationToken) => new()
-    {
-        Uuid = server.Id,
-        Hostname = server.Hostname,
-        Name = server.Name,
-        LaunchIndex = server.LaunchIndex,
-        AvailabilityZone = server.AvailabilityZone,
-        ProjectId = server.ProjectId,
-        Meta = await servers.MetadataAsync(server.Uuid, cancellationToken),
-        KeyPair = server.KeyName is null ? null : new KeyPairMetadata(server.KeyName, "ssh", server.KeyData ?? ""),
-        Files = secrets.Personality,
-        AdminPass = secrets.AdminPass,
-        UserData = server.UserData is null ? null : Convert.FromBase64String(server.UserData),
-        Ec2InstanceId = $"i-{server.Uuid[..8]}",
-        Ec2ImageId = server.ImageRef.Length == 0 ? "ami-00000000" : $"ami-{server.ImageRef[..8]}",
-        ReservationId = server.ReservationId,
-        FlavorName = flavor.Name,
-        SecurityGroups = JsonSerializer.Deserialize<List<string>>(server.SecurityGroups) ?? [],
-    };
 
     private async Task<ImageFile> ImageFileAsync(string imageId, CancellationToken cancellationToken)
     {

@@ -1,10 +1,12 @@
+using Appliance.Core.Networks;
 using Appliance.Hypervisor.Driver;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Servers;
 
-/// <summary>Finishes a delete: guest and instance dir gone, volumes marked delete_on_termination gone, the row marked deleted.</summary>
-public sealed class ServerDeleter(ServerRepository servers, IComputeDriver driver, InstanceActions actions, ServerFaults faults, ILogger<ServerDeleter> logger)
+/// <summary>Finishes a delete: guest and instance dir gone, volumes marked delete_on_termination gone, ports released, the row marked deleted.</summary>
+public sealed class ServerDeleter(
+    ServerRepository servers, IComputeDriver driver, ServerNetworking networking, InstanceActions actions, ServerFaults faults, ILogger<ServerDeleter> logger)
 {
     public const string DeleteEvent = "compute_terminate_instance";
 
@@ -22,6 +24,8 @@ public sealed class ServerDeleter(ServerRepository servers, IComputeDriver drive
                 }
             }
 
+            // Ports go before the row: a crash between leaves a live row whose delete runs again, never a leaked address.
+            await networking.UnplugAsync(uuid, cancellationToken);
             await servers.MarkDeletedAsync(uuid, CancellationToken.None);
             if (actionId is { } id)
             {

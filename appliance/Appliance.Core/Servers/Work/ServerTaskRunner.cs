@@ -20,6 +20,21 @@ public sealed class ServerTaskRunner(ApplianceOptions options, ILogger<ServerTas
 
     public void Run(string uuid, Func<CancellationToken, Task> work) => Start(uuid, work, isBuild: false);
 
+    /// <summary>Runs work in the server's lane and answers its result: a request that changes the guest while the caller waits (os-interface).</summary>
+    public async Task<T> RunInLaneAsync<T>(string uuid, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var lane = _lanes.GetOrAdd(uuid, _ => new SemaphoreSlim(1));
+        await lane.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(_stopping.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            lane.Release();
+        }
+    }
+
     /// <summary>Completes when nothing is queued or running; for tests, benchmarks and shutdown.</summary>
     public async Task WhenIdleAsync()
     {

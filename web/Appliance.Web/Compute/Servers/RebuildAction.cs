@@ -31,7 +31,7 @@ public static class RebuildAction
 
         var detail = await services.Servers.DetailAsync(rebuilt.Server, services.Aborted);
         var uuid = rebuilt.Server.Uuid;
-        var server = new ServerView(services.Request, caller.IsAdmin).Rebuilt(rebuilt.Server, detail.Metadata, detail.Tags);
+        var server = new ServerView(services.Request, caller.IsAdmin).Rebuilt(rebuilt.Server, detail);
         if (services.Options.Servers.EnableInstancePassword)
         {
             server["adminPass"] = rebuilt.AdminPass;

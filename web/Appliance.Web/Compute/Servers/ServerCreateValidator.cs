@@ -48,7 +48,7 @@ public static class ServerCreateValidator
             FlavorRef = Reference(body.FlavorRef, "flavorRef") ?? throw ServerFields.Invalid("flavorRef", "must be a flavor id or URL"),
             AdminPass = ServerFields.OptionalString(body.AdminPass, "adminPass", 0, int.MaxValue),
             Metadata = ServerFields.Metadata(body.Metadata, "metadata", limits.MetadataItems),
-            Networks = Networks(body.Networks, version),
+            Networks = RequestedNetworksParser.Parse(body.Networks, version),
             DiskConfig = ServerFields.DiskConfig(body.DiskConfig) ?? "MANUAL",
             AccessIpV4 = ServerFields.Address(body.AccessIpV4, "accessIPv4", AddressFamily.InterNetwork) ?? "",
             AccessIpV6 = ServerFields.Address(body.AccessIpV6, "accessIPv6", AddressFamily.InterNetworkV6) ?? "",
@@ -110,72 +110,6 @@ public static class ServerCreateValidator
         JsonValueKind.String when int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1 => count,
         _ => throw ServerFields.Invalid(field, "must be an integer of at least 1"),
     };
-
-    /// <summary>"none", "auto" or a list; without networking, "auto" means no network too (see docs/servers.md).</summary>
-    private static string Networks(JsonElement value, ApiVersion version)
-    {
-        if (value.ValueKind == JsonValueKind.Undefined)
-        {
-            return version >= ComputeMicroversions.NetworksRequired
-                ? throw new FaultException(Fault.BadRequest("'networks' is a required property"))
-                : "auto";
-        }
-
-        if (value.ValueKind == JsonValueKind.String && version >= ComputeMicroversions.NetworksRequired)
-        {
-            var word = value.GetString();
-            return word is "none" or "auto" ? word : throw ServerFields.Invalid("networks", "must be 'auto', 'none' or a list of networks");
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw ServerFields.Invalid("networks", "must be a list of networks");
-        }
-
-        foreach (var network in value.EnumerateArray())
-        {
-            if (network.ValueKind != JsonValueKind.Object)
-            {
-                throw ServerFields.Invalid("networks", "must be a list of objects");
-            }
-
-            var allowed = new HashSet<string>(StringComparer.Ordinal) { "uuid", "port", "fixed_ip" };
-            var tagged = version >= ComputeMicroversions.NetworkDeviceTagsRestored
-                || (version >= ComputeMicroversions.DeviceTags && version < ComputeMicroversions.NetworksRequired);
-            if (tagged)
-            {
-                allowed.Add("tag");
-            }
-
-            foreach (var property in network.EnumerateObject())
-            {
-                if (!allowed.Contains(property.Name))
-                {
-                    throw new FaultException(Fault.BadRequest($"Additional properties are not allowed ('{property.Name}' was unexpected)"));
-                }
-            }
-
-            // The appliance has no networks yet, so any named one is unknown, as Nova says of a missing network or port.
-            if (network.TryGetProperty("port", out var port) && port.ValueKind == JsonValueKind.String)
-            {
-                throw new FaultException(Fault.BadRequest($"Port {port.GetString()} could not be found."));
-            }
-
-            if (network.TryGetProperty("uuid", out var uuid) && uuid.ValueKind == JsonValueKind.String)
-            {
-                if (version >= ComputeMicroversions.NetworksRequired && !Guid.TryParse(uuid.GetString(), out _))
-                {
-                    throw ServerFields.Invalid("networks.uuid", "must be a UUID");
-                }
-
-                throw new FaultException(Fault.BadRequest($"Network {uuid.GetString()} could not be found."));
-            }
-
-            throw ServerFields.Invalid("networks", "each network needs a uuid or a port");
-        }
-
-        return "none";
-    }
 
     /// <summary>Files for the config drive (create, and rebuild below 2.57), within the project's injected-file quotas (403 beyond).</summary>
     public static IReadOnlyList<(string Path, byte[] Contents)> Personality(JsonElement value, ServerLimits limits)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Appliance.Core.Networks;
 using Appliance.Core.Servers;
 
 namespace Appliance.Web.Compute.Servers;
@@ -10,7 +11,8 @@ namespace Appliance.Web.Compute.Servers;
 /// </summary>
 [JsonConverter(typeof(Converter))]
 public sealed class ServerDetailJson(
-    ServerView view, ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags, IReadOnlyList<BlockDeviceMapping>? volumes)
+    ServerView view, ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags, IReadOnlyList<BlockDeviceMapping>? volumes,
+    IReadOnlyList<ServerAddress>? addresses)
 {
     private readonly List<(string Name, object? Value)> _extras = [];
 
@@ -20,6 +22,7 @@ public sealed class ServerDetailJson(
     public IReadOnlyDictionary<string, string>? Metadata { get; } = metadata;
     public IReadOnlyList<string>? Tags { get; } = tags;
     public IReadOnlyList<BlockDeviceMapping>? Volumes { get; } = volumes;
+    public IReadOnlyList<ServerAddress> Addresses { get; } = addresses ?? [];
     public IReadOnlyList<(string Name, object? Value)> Extras => _extras;
 
     /// <summary>Adds a member after the view's own, e.g. the adminPass that rebuild returns once.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Appliance.Core.Caching;
+using Appliance.Core.Networks;
 using Appliance.Core.Servers;
 using Appliance.Web.Microversions;
 using Microsoft.AspNetCore.Http;
@@ -27,7 +28,10 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
 
     /// <summary>The full view, written straight to the response by its converter: lists hold a thousand of these.</summary>
     public ServerDetailJson Detail(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags,
-        IReadOnlyList<BlockDeviceMapping>? volumes = null) => new(this, server, metadata, tags, volumes);
+        IReadOnlyList<BlockDeviceMapping>? volumes = null, IReadOnlyList<ServerAddress>? addresses = null) => new(this, server, metadata, tags, volumes, addresses);
+
+    /// <summary>The full view of a server read with everything beside its row.</summary>
+    public ServerDetailJson Detail(ServerDetail detail) => Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices, detail.Addresses);
 
     /// <summary>Writes Nova's full server view as one JSON object, plus any extra members (e.g. rebuild's adminPass).</summary>
     public void WriteDetail(Utf8JsonWriter writer, ServerDetailJson detail, JsonSerializerOptions options)
@@ -59,8 +63,7 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         writer.WriteString("created", ApiTime(server.CreatedAt));
         writer.WriteString("updated", ApiTime(server.UpdatedAt));
         writer.WritePropertyName("addresses");
-        writer.WriteStartObject();
-        writer.WriteEndObject();
+        WriteAddresses(writer, detail.Addresses);
         writer.WriteString("accessIPv4", server.AccessIpV4);
         writer.WriteString("accessIPv6", server.AccessIpV6);
         writer.WritePropertyName("links");
@@ -154,16 +157,39 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
     /// Nova's rebuild answer below 2.75: the show view without the extension attributes (availability zone, config drive,
     /// key name, usage times, security groups, extended status and volumes, and the admin-only attributes).
     /// </summary>
-    public JsonObject Rebuilt(ServerRecord server, IReadOnlyDictionary<string, string>? metadata, IReadOnlyList<string>? tags)
+    public JsonObject Rebuilt(ServerRecord server, ServerDetail detail)
     {
         // One server, once: the full view as a node with the extension attributes taken out, so the two can never disagree.
-        var view = JsonSerializer.SerializeToNode(Detail(server, metadata, tags))!.AsObject();
+        var view = JsonSerializer.SerializeToNode(Detail(server, detail.Metadata, detail.Tags, addresses: detail.Addresses))!.AsObject();
         foreach (var name in view.Select(field => field.Key).Where(name => !RebuildFields.Contains(name)).ToList())
         {
             view.Remove(name);
         }
 
         return view;
+    }
+
+    /// <summary>Nova's addresses: the fixed addresses by network name, each with its version, type and the port's MAC.</summary>
+    private static void WriteAddresses(Utf8JsonWriter writer, IReadOnlyList<ServerAddress> addresses)
+    {
+        writer.WriteStartObject();
+        foreach (var network in addresses.GroupBy(address => address.NetworkName, StringComparer.Ordinal))
+        {
+            writer.WriteStartArray(network.Key);
+            foreach (var address in network)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("OS-EXT-IPS-MAC:mac_addr", address.MacAddress);
+                writer.WriteNumber("version", address.Version);
+                writer.WriteString("addr", address.Address);
+                writer.WriteString("OS-EXT-IPS:type", "fixed");
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
     }
 
     private static readonly HashSet<string> RebuildFields = new(StringComparer.Ordinal)

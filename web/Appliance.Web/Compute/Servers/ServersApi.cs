@@ -58,7 +58,7 @@ public static class ServersApi
         var page = await services.Lists.ListAsync(ServerListQueryParser.Parse(services.Http, caller), services.Aborted);
         var view = new ServerView(services.Request, caller.IsAdmin);
         var servers = page.Servers.Select(server => view.Detail(server, page.Metadata.GetValueOrDefault(server.Uuid),
-            page.Tags.GetValueOrDefault(server.Uuid), page.Volumes.GetValueOrDefault(server.Uuid))).ToList();
+            page.Tags.GetValueOrDefault(server.Uuid), page.Volumes.GetValueOrDefault(server.Uuid), page.Addresses.GetValueOrDefault(server.Uuid))).ToList();
         return TypedResults.Ok(PageOf(services.Request, "servers/detail", servers, page));
     }
 
@@ -151,5 +151,5 @@ public static class ServersApi
     }
 
     private static ServerDetailJson DetailView(ServerRequestServices services, ServerDetail detail) =>
-        new ServerView(services.Request, services.Caller.IsAdmin).Detail(detail.Server, detail.Metadata, detail.Tags, detail.BlockDevices);
+        new ServerView(services.Request, services.Caller.IsAdmin).Detail(detail);
 }

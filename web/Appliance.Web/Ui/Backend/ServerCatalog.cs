@@ -119,7 +119,6 @@ public sealed class ServerCatalog(
             // The core keeps user data as the API's base64; the form takes plain text.
             UserData = string.IsNullOrEmpty(form.UserData) ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(form.UserData)),
             ConfigDrive = form.ConfigDrive,
-            Networks = "none",
         };
         try
         {

@@ -1,0 +1,4 @@
+namespace Appliance.Core.Networks;
+
+/// <summary>One fixed address of a server, as addresses and /ips show it: keyed by its network's name.</summary>
+public sealed record ServerAddress(string NetworkName, string Address, int Version, string MacAddress, string PortId, int Position);

@@ -1,0 +1,199 @@
+using Appliance.Core.Configuration;
+using Appliance.Core.Servers;
+using Appliance.Hypervisor.Networking;
+
+namespace Appliance.Core.Networks;
+
+/// <summary>A server's side of networking: what a create may ask for, its ports and NICs at build, their release at delete.</summary>
+public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options)
+{
+    /// <summary>The name of the NAT network every project may use.</summary>
+    public const string DefaultNetworkName = "private";
+
+    /// <summary>
+    /// Checks what a create asks for, as Nova's API does before it accepts the request, and settles "auto" on a network:
+    /// the project's own, else the shared default. Without networking, auto means none.
+    /// </summary>
+    public async Task<RequestedNetworks> ResolveAsync(ServerCaller caller, RequestedNetworks requested, int maxCount, CancellationToken cancellationToken = default)
+    {
+        if (requested.Mode == RequestedNetworksMode.None || (!options.Networking.Enabled && requested.Mode == RequestedNetworksMode.Auto))
+        {
+            return RequestedNetworks.None;
+        }
+
+        var networks = options.Networking.Enabled ? await repository.NetworksAsync(cancellationToken) : [];
+        if (requested.Mode == RequestedNetworksMode.Auto)
+        {
+            var chosen = networks.FirstOrDefault(n => n.ProjectId == caller.ProjectId && !n.Shared)
+                ?? networks.FirstOrDefault(n => n.Shared && n.Name == DefaultNetworkName)
+                ?? throw new InvalidRequestException($"Unable to automatically allocate a network for project {caller.ProjectId}");
+            return RequestedNetworks.List([new RequestedNetwork(chosen.Id)]);
+        }
+
+        var resolved = new List<RequestedNetwork>();
+        foreach (var item in requested.Items)
+        {
+            resolved.Add(item.PortId is not null
+                ? await CheckPortAsync(caller, item, maxCount, cancellationToken)
+                : await CheckNetworkAsync(caller, networks, item, maxCount, cancellationToken));
+        }
+
+        return RequestedNetworks.List(resolved);
+    }
+
+    private async Task<RequestedNetwork> CheckPortAsync(ServerCaller caller, RequestedNetwork item, int maxCount, CancellationToken cancellationToken)
+    {
+        var port = options.Networking.Enabled ? await repository.FindPortAsync(item.PortId!, cancellationToken) : null;
+        if (port is null || !(caller.IsAdmin || port.ProjectId == caller.ProjectId))
+        {
+            throw new InvalidRequestException($"Port id {item.PortId} could not be found.");
+        }
+
+        if (maxCount > 1)
+        {
+            throw new InvalidRequestException("Unable to launch multiple instances with a single configured port ID. Please launch your instance one by one with different ports.");
+        }
+
+        return port.DeviceId.Length > 0
+            ? throw new ConflictException($"Port {port.Id} is still in use.")
+            : item with { NetworkId = port.NetworkId, FixedIp = null };
+    }
+
+    private async Task<RequestedNetwork> CheckNetworkAsync(ServerCaller caller, IReadOnlyList<NetworkRecord> networks, RequestedNetwork item, int maxCount,
+        CancellationToken cancellationToken)
+    {
+        var network = networks.FirstOrDefault(n => n.Id == item.NetworkId && (n.Shared || caller.IsAdmin || n.ProjectId == caller.ProjectId))
+            ?? throw new InvalidRequestException($"Network {item.NetworkId} could not be found.");
+        if (item.FixedIp is not { } fixedIp)
+        {
+            return item;
+        }
+
+        if (maxCount > 1)
+        {
+            throw new InvalidRequestException("Failed to launch instances: max_count cannot be greater than 1 if an fixed_ip is specified.");
+        }
+
+        var subnet = (await repository.SubnetsAsync(network.Id, cancellationToken)).FirstOrDefault()
+            ?? throw new InvalidRequestException($"Network {network.Id} requires a subnet in order to boot instances on.");
+        if (!Ipv4Cidr.TryParseAddress(fixedIp, out var address) || !subnet.Range.Contains(address))
+        {
+            throw new InvalidRequestException($"Fixed IP address {fixedIp} is not valid on network {network.Id}.");
+        }
+
+        // Nova's API answers an address in use before it accepts the create; the build takes it for good (see PlugAsync).
+        return fixedIp == subnet.GatewayIp || await repository.AddressInUseAsync(fixedIp, cancellationToken)
+            ? throw new InvalidRequestException($"Fixed IP address {fixedIp} is already in use.")
+            : item;
+    }
+
+    /// <summary>
+    /// The server's ports, made or bound on first call and found again on later ones (a rebuild, a build resumed after a
+    /// crash), with their DHCP entries in place; the NICs and network_data they mean for the guest.
+    /// </summary>
+    internal async Task<PluggedNetworks> PlugAsync(ServerRecord server, CancellationToken cancellationToken)
+    {
+        var requested = RequestedNetworks.FromStored(server.Networks);
+        if (requested.Count == 0)
+        {
+            return PluggedNetworks.None;
+        }
+
+        var networks = (await repository.NetworksAsync(cancellationToken)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var ports = (await repository.PortsOfDeviceAsync(server.Uuid, cancellationToken)).ToDictionary(p => p.Position);
+        var nics = new List<GuestNic>();
+        var data = new List<NetworkDataPort>();
+        for (var position = 0; position < requested.Count; position++)
+        {
+            var item = requested[position];
+            if (!ports.TryGetValue(position, out var port))
+            {
+                port = await NewPortAsync(server, item, position, networks, cancellationToken);
+            }
+
+            if (!networks.TryGetValue(port.NetworkId, out var network) || !subnets.TryGetValue(port.NetworkId, out var subnet))
+            {
+                throw new BuildRefusedException($"Network {port.NetworkId} could not be found.");
+            }
+
+            await plane.AddDhcpHostAsync(network, subnet, port, server.Hostname, cancellationToken);
+            nics.Add(NetworkPlane.NicFor(port, network));
+            data.Add(NetworkPlane.NetworkDataFor(port, network, subnet));
+        }
+
+        return new PluggedNetworks(nics, data);
+    }
+
+    private async Task<PortRecord> NewPortAsync(ServerRecord server, RequestedNetwork item, int position, IReadOnlyDictionary<string, NetworkRecord> networks,
+        CancellationToken cancellationToken)
+    {
+        if (item.PortId is { } portId)
+        {
+            return await repository.BindPortAsync(portId, server.Uuid, position, cancellationToken)
+                ? (await repository.FindPortAsync(portId, cancellationToken))!
+                : throw new BuildRefusedException($"Port {portId} is still in use.");
+        }
+
+        var network = networks.GetValueOrDefault(item.NetworkId ?? "") ?? throw new BuildRefusedException($"Network {item.NetworkId} could not be found.");
+        try
+        {
+            return await repository.CreatePortAsync(new NewPort(network, server.ProjectId, server.Uuid, item.FixedIp) { Position = position }, cancellationToken);
+        }
+        catch (AddressInUseException e)
+        {
+            throw new BuildRefusedException($"Fixed IP address {e.Address} is already in use.");
+        }
+        catch (PoolExhaustedException e)
+        {
+            throw new BuildRefusedException($"Build of instance {server.Uuid} aborted: {e.Message}");
+        }
+    }
+
+    /// <summary>The server's NICs and network_data as its ports stand, making nothing: what the metadata service shows.</summary>
+    internal async Task<PluggedNetworks> DescribeAsync(ServerRecord server, CancellationToken cancellationToken)
+    {
+        var ports = await repository.PortsOfDeviceAsync(server.Uuid, cancellationToken);
+        if (ports.Count == 0)
+        {
+            return PluggedNetworks.None;
+        }
+
+        var networks = (await repository.NetworksAsync(cancellationToken)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var nics = new List<GuestNic>();
+        var data = new List<NetworkDataPort>();
+        foreach (var port in ports.Where(p => p.FixedIps.Count > 0 && networks.ContainsKey(p.NetworkId) && subnets.ContainsKey(p.NetworkId)))
+        {
+            nics.Add(NetworkPlane.NicFor(port, networks[port.NetworkId]));
+            data.Add(NetworkPlane.NetworkDataFor(port, networks[port.NetworkId], subnets[port.NetworkId]));
+        }
+
+        return new PluggedNetworks(nics, data);
+    }
+
+    /// <summary>Lets go of the server's ports and their DHCP entries: made ones are deleted, the user's unbound.</summary>
+    internal async Task UnplugAsync(string serverUuid, CancellationToken cancellationToken)
+    {
+        var released = await repository.ReleaseDeviceAsync(serverUuid, cancellationToken);
+        if (released.Count == 0)
+        {
+            return;
+        }
+
+        var networks = (await repository.NetworksAsync(cancellationToken)).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        foreach (var port in released)
+        {
+            if (networks.TryGetValue(port.NetworkId, out var network))
+            {
+                await plane.RemoveDhcpHostAsync(network, port.MacAddress, cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>A server's NICs and what network_data.json says of them, in NIC order.</summary>
+internal sealed record PluggedNetworks(IReadOnlyList<GuestNic> Nics, IReadOnlyList<NetworkDataPort> NetworkData)
+{
+    public static readonly PluggedNetworks None = new([], []);
+}

@@ -1,0 +1,138 @@
+using Appliance.Core.Configuration;
+using Appliance.Core.Servers;
+using Appliance.Core.Store;
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace Appliance.Core.Networks;
+
+/// <summary>
+/// At start: the default network `private` exists (made once, on a subnet clear of the host's routes), every libvirt network
+/// of the store runs, its DHCP entries are exactly the ports' (none leaked, none missing), and no libvirt network of this
+/// appliance is left that the store no longer has.
+/// </summary>
+public sealed class NetworkBootstrap(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, ILogger<NetworkBootstrap> logger)
+{
+    public async Task EnsureAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.Networking.Enabled)
+        {
+            return;
+        }
+
+        await EnsureDefaultNetworkAsync(cancellationToken);
+        var hostnames = await HostnamesAsync(cancellationToken);
+        await ReleaseOrphanPortsAsync(hostnames, cancellationToken);
+        var networks = await repository.NetworksAsync(cancellationToken);
+        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var ports = (await repository.AllPortsAsync(cancellationToken)).ToLookup(p => p.NetworkId);
+        foreach (var network in networks.Where(NetworkPlane.IsLibvirtManaged))
+        {
+            if (!subnets.TryGetValue(network.Id, out var subnet))
+            {
+                continue;
+            }
+
+            await plane.EnsureAsync(network, subnet, options.Networking.DnsDomain, options.Networking.MetadataService, cancellationToken);
+            await ReconcileDhcpAsync(network, subnet, ports[network.Id].ToList(), hostnames, cancellationToken);
+        }
+
+        var known = networks.Select(n => n.LibvirtName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in plane.OwnLibvirtNetworks().Where(name => !known.Contains(name)))
+        {
+            logger.LogInformation("Removing libvirt network {Network}: the store has no network for it", stale);
+            await plane.RemoveLibvirtNetworkAsync(stale, cancellationToken);
+        }
+    }
+
+    /// <summary>Ports still bound to a server that is gone (a crash between its delete and their release) are released now.</summary>
+    private async Task ReleaseOrphanPortsAsync(IReadOnlyDictionary<string, string> liveServers, CancellationToken cancellationToken)
+    {
+        var orphans = (await repository.AllPortsAsync(cancellationToken))
+            .Select(p => p.DeviceId).Where(device => device.Length > 0 && !liveServers.ContainsKey(device)).Distinct(StringComparer.Ordinal);
+        foreach (var device in orphans)
+        {
+            logger.LogInformation("Releasing the ports of server {Uuid}: it is gone", device);
+            await repository.ReleaseDeviceAsync(device, cancellationToken);
+        }
+    }
+
+    private async Task EnsureDefaultNetworkAsync(CancellationToken cancellationToken)
+    {
+        var networks = await repository.NetworksAsync(cancellationToken);
+        if (networks.Any(n => n.Name == ServerNetworking.DefaultNetworkName && n.Shared))
+        {
+            return;
+        }
+
+        var taken = HostRoutes.Read().Concat((await repository.SubnetsAsync(cancellationToken: cancellationToken)).Select(s => s.Range)).ToList();
+        var cidr = PrivateSubnetChoice.Choose(options.Networking.PrivateCidr, plane.Names.Seed, taken);
+        var id = Guid.NewGuid().ToString();
+        var now = Timestamps.Now();
+        var owner = await AdminProjectAsync(cancellationToken);
+        var network = new NetworkRecord
+        {
+            Id = id,
+            Name = ServerNetworking.DefaultNetworkName,
+            ProjectId = owner,
+            Shared = true,
+            Kind = NetworkKinds.Nat,
+            LibvirtName = plane.Names.LibvirtName(id),
+            Bridge = plane.Names.Bridge(id),
+            Mtu = options.Networking.PrivateMtu,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var subnet = new SubnetRecord
+        {
+            Id = Guid.NewGuid().ToString(),
+            NetworkId = id,
+            ProjectId = owner,
+            Name = $"{ServerNetworking.DefaultNetworkName}-subnet",
+            Cidr = cidr.ToString(),
+            GatewayIp = Ipv4Cidr.Format(cidr.FirstHost),
+            EnableDhcp = true,
+            AllocationPools = [new AllocationPool(Ipv4Cidr.Format(cidr.FirstHost + 1), Ipv4Cidr.Format(cidr.LastHost))],
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await repository.CreateNetworkAsync(network, subnet, cancellationToken);
+        logger.LogInformation("Created the default network {Name} on {Cidr} (libvirt network {LibvirtName}, bridge {Bridge})",
+            network.Name, subnet.Cidr, network.LibvirtName, network.Bridge);
+    }
+
+    private async Task ReconcileDhcpAsync(NetworkRecord network, SubnetRecord subnet, IReadOnlyList<PortRecord> ports,
+        IReadOnlyDictionary<string, string> hostnames, CancellationToken cancellationToken)
+    {
+        var wanted = ports.Where(p => p.FixedIps.Count > 0).ToDictionary(p => p.MacAddress, StringComparer.OrdinalIgnoreCase);
+        foreach (var host in plane.DhcpHosts(network))
+        {
+            if (!wanted.TryGetValue(host.Mac, out var port) || port.FixedIps[0].IpAddress != host.Ip)
+            {
+                logger.LogInformation("Removing DHCP entry {Mac} {Ip} from {Network}: no port holds it", host.Mac, host.Ip, network.Name);
+                await plane.RemoveDhcpHostAsync(network, host.Mac, cancellationToken);
+            }
+        }
+
+        var present = plane.DhcpHosts(network).Select(h => h.Mac).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var port in wanted.Values.Where(p => !present.Contains(p.MacAddress)))
+        {
+            await plane.AddDhcpHostAsync(network, subnet, port, hostnames.GetValueOrDefault(port.DeviceId, ""), cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> HostnamesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await repository.Database.OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<LiveServer>("SELECT uuid AS Uuid, hostname AS Hostname FROM servers WHERE deleted = 0"))
+            .ToDictionary(row => row.Uuid, row => row.Hostname, StringComparer.Ordinal);
+    }
+
+    private sealed record LiveServer(string Uuid, string Hostname);
+
+    private async Task<string> AdminProjectAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await repository.Database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>("SELECT id FROM projects WHERE name = 'admin' ORDER BY created_at LIMIT 1") ?? "";
+    }
+}

@@ -1,0 +1,82 @@
+using Appliance.Hypervisor.Networking;
+
+namespace Appliance.Core.Networks;
+
+/// <summary>How the store's networks and ports look to the hypervisor: libvirt networks, DHCP entries, guest NICs, network_data.</summary>
+public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
+{
+    /// <summary>Where the metadata service listens on every appliance network.</summary>
+    public const string MetadataAddress = "169.254.169.254";
+
+    public NetworkNames Names => names;
+
+    internal static bool IsLibvirtManaged(NetworkRecord network) => network.Kind is NetworkKinds.Nat or NetworkKinds.Isolated;
+
+    internal static VirtualNetworkSpec SpecFor(NetworkRecord network, SubnetRecord subnet, string dnsDomain, bool metadata) => new()
+    {
+        Name = network.LibvirtName!,
+        Bridge = network.Bridge,
+        Mode = network.Kind == NetworkKinds.Nat ? VirtualNetworkMode.Nat : VirtualNetworkMode.Isolated,
+        GatewayIp = subnet.GatewayIp ?? Ipv4Cidr.Format(subnet.Range.FirstHost),
+        PrefixLength = subnet.Range.PrefixLength,
+        Mtu = network.Mtu,
+        Dhcp = subnet.EnableDhcp,
+        DnsDomain = dnsDomain,
+        ExtraAddresses = metadata ? [(MetadataAddress, 32)] : [],
+    };
+
+    internal Task EnsureAsync(NetworkRecord network, SubnetRecord subnet, string dnsDomain, bool metadata, CancellationToken cancellationToken) =>
+        driver.EnsureAsync(SpecFor(network, subnet, dnsDomain, metadata), cancellationToken);
+
+    internal static DhcpHost DhcpHostFor(PortRecord port, string hostname) =>
+        new(port.MacAddress, port.FixedIps[0].IpAddress, hostname.Length > 0 ? hostname : $"port-{port.Id[..8]}");
+
+    /// <summary>Gives the port's address to its MAC by DHCP, on a libvirt network with DHCP; nothing to do elsewhere.</summary>
+    internal async Task AddDhcpHostAsync(NetworkRecord network, SubnetRecord subnet, PortRecord port, string hostname, CancellationToken cancellationToken)
+    {
+        if (IsLibvirtManaged(network) && subnet.EnableDhcp && port.FixedIps.Count > 0)
+        {
+            await driver.AddDhcpHostAsync(network.LibvirtName!, DhcpHostFor(port, hostname), cancellationToken);
+        }
+    }
+
+    internal async Task RemoveDhcpHostAsync(NetworkRecord network, string mac, CancellationToken cancellationToken)
+    {
+        if (IsLibvirtManaged(network))
+        {
+            await driver.RemoveDhcpHostAsync(network.LibvirtName!, mac, cancellationToken);
+        }
+    }
+
+    internal IReadOnlyList<DhcpHost> DhcpHosts(NetworkRecord network) => driver.DhcpHosts(network.LibvirtName!);
+
+    internal IReadOnlyList<string> OwnLibvirtNetworks() => driver.ListNetworks(names.LibvirtPrefix);
+
+    internal Task RemoveLibvirtNetworkAsync(string libvirtName, CancellationToken cancellationToken) => driver.RemoveAsync(libvirtName, cancellationToken);
+
+    /// <summary>The guest's NIC for a port: on the libvirt network or the host bridge, allowed to send from its own addresses only.</summary>
+    internal static GuestNic NicFor(PortRecord port, NetworkRecord network) => new()
+    {
+        Mac = port.MacAddress,
+        PortId = Guid.Parse(port.Id),
+        Source = IsLibvirtManaged(network) ? GuestNicSource.Network(network.LibvirtName!) : GuestNicSource.Bridge(network.Bridge),
+        Mtu = network.Mtu,
+        AllowedAddresses = port.FixedIps.Select(ip => ip.IpAddress).ToList(),
+    };
+
+    /// <summary>What network_data.json says of the port: DHCP where the subnet has it, a static address with its routes elsewhere.</summary>
+    internal static NetworkDataPort NetworkDataFor(PortRecord port, NetworkRecord network, SubnetRecord subnet) => new()
+    {
+        PortId = Guid.Parse(port.Id),
+        NetworkId = Guid.Parse(network.Id),
+        Mac = port.MacAddress,
+        Mtu = network.Mtu,
+        Ip = port.FixedIps[0].IpAddress,
+        PrefixLength = subnet.Range.PrefixLength,
+        Gateway = subnet.GatewayIp,
+        Dhcp = subnet.EnableDhcp,
+        // dnsmasq on the gateway answers for a libvirt network; a provider network names its own servers.
+        DnsServers = subnet.DnsNameservers.Count > 0 ? subnet.DnsNameservers
+            : IsLibvirtManaged(network) && subnet.GatewayIp is { } gateway ? [gateway] : [],
+    };
+}
