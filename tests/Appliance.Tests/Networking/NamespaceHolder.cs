@@ -18,10 +18,9 @@ public abstract class NamespaceHolder : IAsyncDisposable
         echo ready
         read -r _ || true
         set +e
-        me=$(readlink /proc/$$/ns/net)
         for p in /proc/[0-9]*; do
           pid=${p#/proc/}
-          [ "$pid" != $$ ] && [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$me" ] && kill -9 "$pid" 2>/dev/null
+          [ "$pid" != $$ ] && [ "$p/ns/net" -ef /proc/$$/ns/net ] && kill -9 "$pid" 2>/dev/null
         done
         exit 0
         """;

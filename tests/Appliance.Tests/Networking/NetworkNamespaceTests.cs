@@ -102,8 +102,13 @@ public sealed class NetworkNamespaceTests(ITestOutputHelper output)
             watch.Restart();
             await ns.VirshAsync("start", domain);
             var started = watch.Elapsed;
+            await WaitForConsoleAsync(console, t => t.Contains("guest: booted", StringComparison.Ordinal));
+            var booted = watch.Elapsed;
+            await WaitForConsoleAsync(console, t => t.Contains("guest: ip eth0 ", StringComparison.Ordinal));
+            var addressed = watch.Elapsed;
             var text = await WaitForConsoleAsync(console, t => t.Contains(TestGuest.ReadyMarker, StringComparison.Ordinal));
-            output.WriteLine($"guest started in {started.TotalSeconds:F1} s, its address line and ready marker after {watch.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"guest started in {started.TotalSeconds:F1} s; /init running after {booted.TotalSeconds:F1} s, " +
+                $"its address line after {addressed.TotalSeconds:F1} s, ready after {watch.Elapsed.TotalSeconds:F1} s");
 
             Assert.Contains($"guest: ip eth0 {GuestIp}/24\n", text.ReplaceLineEndings("\n"));
             Assert.True(text.IndexOf("guest: ip eth0", StringComparison.Ordinal) < text.IndexOf(TestGuest.ReadyMarker, StringComparison.Ordinal),
