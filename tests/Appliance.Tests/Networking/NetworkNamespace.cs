@@ -178,6 +178,39 @@ public sealed class NetworkNamespace : NamespaceHolder
             .FirstOrDefault(File.Exists);
 }
 
+/// <summary>
+/// One <see cref="NetworkNamespace"/> for all the tests of a class (IClassFixture): made before the first, ended after the
+/// last. Each test takes it with <see cref="Require"/>, which skips the test, saying why, where this machine can't make one.
+/// </summary>
+public sealed class NetworkNamespaceFixture : IAsyncLifetime
+{
+    private NetworkNamespace? _namespace;
+    private string? _unavailable;
+
+    public NetworkNamespace Require()
+    {
+        Skip.If(_unavailable is not null, _unavailable);
+        return _namespace!;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _unavailable = NetworkNamespace.Unavailable();
+        if (_unavailable is null)
+        {
+            _namespace = await NetworkNamespace.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_namespace is not null)
+        {
+            await _namespace.DisposeAsync();
+        }
+    }
+}
+
 /// <summary>A network namespace joined to a <see cref="NetworkNamespace"/> by a veth pair; commands run in it with the other's mounts.</summary>
 public sealed class PeerNamespace : NamespaceHolder
 {

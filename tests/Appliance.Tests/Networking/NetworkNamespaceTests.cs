@@ -16,10 +16,11 @@ namespace Appliance.Tests.Networking;
 /// </summary>
 [Trait("Tier", "e2e")]
 [Collection(LibvirtCollection.Name)]
-public sealed class NetworkNamespaceTests(ITestOutputHelper output)
+public sealed class NetworkNamespaceTests(NetworkNamespaceFixture shared, ITestOutputHelper output) : IClassFixture<NetworkNamespaceFixture>
 {
     private static readonly TimeSpan GuestWithin = TimeSpan.FromSeconds(120);
 
+    /// <summary>A namespace of its own, not the shared one: it checks what dispose leaves.</summary>
     [SkippableFact]
     public async Task NatNetworkInside_GuestGetsItsStaticLease_PeerReachesIt_HostSeesNoBridge_DisposeLeavesNothing()
     {
@@ -136,10 +137,9 @@ public sealed class NetworkNamespaceTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task ApplianceInside_AnswersTheTestOverItsSocket_AndTheCliInsideOverLoopback()
     {
-        NetworkNamespace.Require();
+        var ns = shared.Require();
         OpenStackCli.AssertInstalled();
-        await using var ns = await NetworkNamespace.StartAsync();
-        var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(ns.Root, "data"));
+        var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(ns.Root, $"data-{Guid.NewGuid():N}"));
 
         var watch = Stopwatch.StartNew();
         await using var appliance = await ns.ServeApplianceAsync(dataDir);
