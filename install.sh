@@ -15,10 +15,12 @@ log_file=/var/log/appliance.log
 pid_file=/run/appliance.pid
 deps_only=false
 
-# What the appliance needs at run time: libvirt + QEMU, qemu-img, genisoimage, prlimit.
+# What the appliance needs at run time: libvirt + QEMU, qemu-img, genisoimage, prlimit; for guest networks libvirt's
+# network driver runs dnsmasq, passt gives user-mode NICs, ebtables backs nwfilter.
 runtime_packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
   qemu-system-x86 qemu-utils genisoimage util-linux e2fsprogs procps curl ca-certificates
+  dnsmasq-base passt ebtables
 )
 # What the tests need beside that: the openstack CLI as the real client, the test guest's parts, a browser.
 test_packages=(

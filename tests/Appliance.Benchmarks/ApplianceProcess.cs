@@ -39,6 +39,13 @@ public sealed record ApplianceLauncher(string FileName, IReadOnlyList<string> Le
     public ApplianceLauncher WithSetting(string path, string value) =>
         WithEnvironment("APPLIANCE__" + path.Replace(":", "__", StringComparison.Ordinal), value);
 
+    /// <summary>
+    /// The same launcher started through a prefix command that ends by running the rest of its command line, e.g. nsenter
+    /// into a network namespace: <paramref name="file"/> <paramref name="arguments"/> appliance args.
+    /// </summary>
+    public ApplianceLauncher Through(string file, params IEnumerable<string> arguments) =>
+        this with { FileName = file, LeadingArguments = [.. arguments, FileName, .. LeadingArguments] };
+
     /// <summary>The same launcher with one more environment variable for the process.</summary>
     public ApplianceLauncher WithEnvironment(string name, string value) => this with
     {
@@ -72,22 +79,26 @@ public sealed record ApplianceLauncher(string FileName, IReadOnlyList<string> Le
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts `serve` on 127.0.0.1 (on the given port, else a free one) without waiting for it to answer.</summary>
-    public ApplianceProcess Start(string dataDir, string libvirtUri = TestDriverUri, int? port = null)
+    /// <summary>
+    /// Starts `serve` on 127.0.0.1 (on the given port, else a free one) without waiting for it to answer; with a socket path,
+    /// also on that unix socket, and the harness talks to it there (for an appliance in a network namespace of its own).
+    /// </summary>
+    public ApplianceProcess Start(string dataDir, string libvirtUri = TestDriverUri, int? port = null, string? socketPath = null)
     {
         var listenPort = port ?? FreeLoopbackPort();
-        var start = StartInfo("serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{listenPort}", "--libvirt-uri", libvirtUri);
+        string[] socket = socketPath is null ? [] : ["--listen-socket", socketPath];
+        var start = StartInfo(["serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{listenPort}", "--libvirt-uri", libvirtUri, .. socket]);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {FileName}");
-        return new ApplianceProcess(process, listenPort);
+        return new ApplianceProcess(process, listenPort, socketPath);
     }
 
     /// <summary>
     /// Starts `serve` on a free loopback port and waits until /healthz answers 200. If it never does (or the process exits),
     /// the process is stopped and the exception carries the last lines it wrote.
     /// </summary>
-    public async Task<ApplianceProcess> ServeAsync(string dataDir, string libvirtUri = TestDriverUri, TimeSpan? within = null)
+    public async Task<ApplianceProcess> ServeAsync(string dataDir, string libvirtUri = TestDriverUri, TimeSpan? within = null, string? socketPath = null)
     {
-        var appliance = Start(dataDir, libvirtUri);
+        var appliance = Start(dataDir, libvirtUri, socketPath: socketPath);
         try
         {
             await appliance.WaitForOkAsync("/healthz", within ?? TimeSpan.FromSeconds(60), every: TimeSpan.FromMilliseconds(20));
@@ -110,8 +121,9 @@ public sealed record ApplianceLauncher(string FileName, IReadOnlyList<string> Le
 }
 
 /// <summary>
-/// The real appliance executable as a child process serving on a loopback port, its output kept for reports of what went
-/// wrong; stopped by its PID. Started by an <see cref="ApplianceLauncher"/>; the static members use the tests' launcher.
+/// The real appliance executable as a child process serving on a loopback port (and a unix socket, when it was given one),
+/// its output kept for reports of what went wrong; stopped by its PID. Started by an <see cref="ApplianceLauncher"/>; the
+/// static members use the tests' launcher.
 /// </summary>
 public sealed class ApplianceProcess : IAsyncDisposable
 {
@@ -120,10 +132,11 @@ public sealed class ApplianceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private int _disposed;
 
-    internal ApplianceProcess(Process process, int port)
+    internal ApplianceProcess(Process process, int port, string? socketPath = null)
     {
         _process = process;
         Port = port;
+        SocketPath = socketPath;
         // Read both pipes as they come, so a chatty log can never block the server.
         process.OutputDataReceived += (_, line) => Keep(line.Data);
         process.ErrorDataReceived += (_, line) => Keep(line.Data);
@@ -132,6 +145,9 @@ public sealed class ApplianceProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The unix socket it also serves on, if any; <see cref="CreateClient"/> connects there.</summary>
+    public string? SocketPath { get; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
@@ -152,10 +168,39 @@ public sealed class ApplianceProcess : IAsyncDisposable
     public static Task<ApplianceProcess> ServeAsync(string dataDir, string libvirtUri = ApplianceLauncher.TestDriverUri) =>
         ApplianceLauncher.FromEnvironment().ServeAsync(dataDir, libvirtUri);
 
+    /// <summary>
+    /// A client with <see cref="BaseAddress"/>: over the unix socket when there is one (the loopback port may be another
+    /// network namespace's), else over TCP. Requests still name <see cref="BaseUrl"/>, so the URLs the appliance hands back
+    /// are the ones a client beside it uses.
+    /// </summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null)
+    {
+        var handler = new SocketsHttpHandler();
+        if (SocketPath is { } socketPath)
+        {
+            handler.ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+    }
+
     /// <summary>Polls until the path answers 200 (every 2 ms unless told otherwise); returns the time from process start.</summary>
     public async Task<TimeSpan> WaitForOkAsync(string path, TimeSpan timeout, TimeSpan? every = null)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        using var client = CreateClient(TimeSpan.FromSeconds(2));
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {

@@ -19,8 +19,9 @@ if [ -s "$out/initrd.img" ] && [ -s "$out/vmlinuz" ] && [ "$(cat "$out/inputs" 2
   exit 0
 fi
 
-# The cloud kernel builds these as modules; this order satisfies their dependencies.
-modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk scsi_common scsi_mod cdrom sr_mod isofs libata ata_piix evdev button"
+# The cloud kernel builds these as modules; this order satisfies their dependencies (`modinfo -F depends`):
+# virtio_net needs virtio_ring, virtio and net_failover, which needs failover.
+modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk failover net_failover virtio_net scsi_common scsi_mod cdrom sr_mod isofs libata ata_piix evdev button"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

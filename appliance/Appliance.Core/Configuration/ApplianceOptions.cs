@@ -13,6 +13,12 @@ public sealed class ApplianceOptions
     /// <summary>The one URL the API, identity, image and status page listen on.</summary>
     public string Listen { get; set; } = DefaultListen;
 
+    /// <summary>
+    /// A unix socket the same endpoints are also served on, beside <see cref="Listen"/>; none by default. For a client on this
+    /// host that cannot reach the listen URL, e.g. one outside the network namespace the appliance runs in.
+    /// </summary>
+    public string? ListenSocket { get; set; }
+
     public string LibvirtUri { get; set; } = DefaultLibvirtUri;
 
     public ImageOptions Images { get; set; } = new();

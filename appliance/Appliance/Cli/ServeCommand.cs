@@ -20,14 +20,16 @@ public static class ServeCommand
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for the database, images and instances (default /var/lib/appliance as root, else ~/.local/share/appliance)" };
         var listen = new Option<string?>("--listen") { Description = $"URL to listen on (default {ApplianceOptions.DefaultListen})" };
+        var listenSocket = new Option<string?>("--listen-socket") { Description = "Absolute path of a unix socket to serve on as well (default none)" };
         var libvirtUri = new Option<string?>("--libvirt-uri") { Description = $"libvirt connection URI (default {ApplianceOptions.DefaultLibvirtUri}; test:///default for a fake host)" };
         var publicUrl = new Option<string?>("--public-url") { Description = "URL clients reach the appliance at, for the service catalog and admin-openrc (default: the URL each request used)" };
         var virtType = VirtTypeOption();
-        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, libvirtUri, publicUrl, virtType };
+        var command = new Command("serve", "Run the appliance: compute, identity and image APIs and the status page") { dataDir, listen, listenSocket, libvirtUri, publicUrl, virtType };
         command.SetAction((parse, cancellationToken) => RunAsync(new Dictionary<string, string?>
         {
             [nameof(ApplianceOptions.DataDir)] = parse.GetValue(dataDir),
             [nameof(ApplianceOptions.Listen)] = parse.GetValue(listen),
+            [nameof(ApplianceOptions.ListenSocket)] = parse.GetValue(listenSocket),
             [nameof(ApplianceOptions.LibvirtUri)] = parse.GetValue(libvirtUri),
             [nameof(ApplianceOptions.PublicUrl)] = parse.GetValue(publicUrl),
             [VirtTypeSetting] = parse.GetValue(virtType),
@@ -40,6 +42,14 @@ public static class ServeCommand
 
     public static Option<string?> VirtTypeOption() =>
         new("--virt-type") { Description = "auto (kvm where hardware virtualization works, else qemu), kvm or qemu (TCG emulation), as Nova's [libvirt] virt_type" };
+
+    /// <summary>Why Kestrel could not listen on a unix socket at the path, or null.</summary>
+    private static string? ListenSocketProblem(string path) =>
+        !Path.IsPathFullyQualified(path) ? $"{path} is not an absolute path"
+        : !Directory.Exists(Path.GetDirectoryName(path)) ? $"{path}: its directory does not exist"
+        // Kestrel removes its socket when it stops, not when it is killed; what is there may also be another server's.
+        : Path.Exists(path) ? $"{path} exists (remove it if it is a socket left by an appliance that was killed)"
+        : null;
 
     private static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> commandLine, CancellationToken cancellationToken)
     {
@@ -65,6 +75,12 @@ public static class ServeCommand
         if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out _))
         {
             await Console.Error.WriteLineAsync($"appliance: --listen {options.Listen} is not a URL such as {ApplianceOptions.DefaultListen}");
+            return 2;
+        }
+
+        if (!string.IsNullOrEmpty(options.ListenSocket) && ListenSocketProblem(options.ListenSocket) is { } socketProblem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: --listen-socket {socketProblem}");
             return 2;
         }
 
@@ -105,7 +121,7 @@ public static class ServeCommand
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddApplianceConsoleLog();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
-        builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.UseUrls(string.IsNullOrEmpty(options.ListenSocket) ? [options.Listen] : [options.Listen, $"http://unix:{options.ListenSocket}"]);
         builder.WebHost.UseStaticWebAssets(); // a build output's status page assets; a no-op when published (they sit in wwwroot)
         builder.Services.AddApplianceCore(options).AddApplianceWeb();
 
@@ -132,7 +148,8 @@ public static class ServeCommand
 
         await app.StartAsync(cancellationToken);
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Appliance")
-            .LogInformation("Serving on {Listen}, data in {DataDir}, libvirt at {LibvirtUri}; {HostProfile}", options.Listen, options.DataDir, options.LibvirtUri, host.Summary);
+            .LogInformation("Serving on {Listen}{Socket}, data in {DataDir}, libvirt at {LibvirtUri}; {HostProfile}", options.Listen,
+                string.IsNullOrEmpty(options.ListenSocket) ? "" : $" and {options.ListenSocket}", options.DataDir, options.LibvirtUri, host.Summary);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

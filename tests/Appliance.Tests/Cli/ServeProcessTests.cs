@@ -37,6 +37,23 @@ public sealed class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_WithAListenSocket_AnswersThereToo_AndASecondServeRefusesThePath()
+    {
+        using var dir = new TempDataDir();
+        var socket = Path.Combine(dir.Path, "appliance.sock");
+        await using var appliance = await s_appliance.ServeAsync(Path.Combine(dir.Path, "data"), socketPath: socket);
+
+        using var client = appliance.CreateClient();
+        using var response = await client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var (exitCode, _, stderr) = await s_appliance.RunAsync("serve", "--data-dir", Path.Combine(dir.Path, "other"), "--libvirt-uri", "test:///default",
+            "--listen", "http://127.0.0.1:0", "--listen-socket", socket);
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith($"appliance: --listen-socket {socket} exists", stderr.TrimEnd());
+    }
+
+    [Fact]
     public async Task Serve_WithAnUnusableDataDir_FailsWithOneLine()
     {
         using var dir = new TempDataDir();

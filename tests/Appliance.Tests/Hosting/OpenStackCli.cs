@@ -11,10 +11,16 @@ public sealed class OpenStackCli(IReadOnlyDictionary<string, string> openrc)
     public static void AssertInstalled() => Assert.True(File.Exists(Path),
         $"{Path} is missing: install.sh installs Debian's python3-openstackclient with the test dependencies; run it (or apt-get install python3-openstackclient).");
 
+    /// <summary>
+    /// A command the CLI runs through, ending by running the rest of its command line (e.g. nsenter into the network
+    /// namespace the appliance serves in); none by default.
+    /// </summary>
+    public IReadOnlyList<string> Through { get; init; } = [];
+
     /// <summary>Runs the CLI; returns exit code, stdout and stderr.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(Path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Through.Count > 0 ? Through[0] : Path) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("OS_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
@@ -25,7 +31,7 @@ public sealed class OpenStackCli(IReadOnlyDictionary<string, string> openrc)
             start.Environment[name] = value;
         }
 
-        foreach (var arg in args)
+        foreach (var arg in Through.Count > 0 ? [.. Through.Skip(1), Path, .. args] : args)
         {
             start.ArgumentList.Add(arg);
         }
