@@ -13,6 +13,8 @@ public sealed record ApplianceLauncher(string FileName, IReadOnlyList<string> Le
 {
     public const string TestDriverUri = "test:///default";
 
+    private const string NetworkingSetting = "APPLIANCE__Networking__Enabled";
+
     /// <summary>How long a one-shot verb may take.</summary>
     private static readonly TimeSpan RunWithin = TimeSpan.FromMinutes(2);
 
@@ -87,7 +89,10 @@ public sealed record ApplianceLauncher(string FileName, IReadOnlyList<string> Le
     {
         var listenPort = port ?? FreeLoopbackPort();
         string[] socket = socketPath is null ? [] : ["--listen-socket", socketPath];
-        var start = StartInfo(["serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{listenPort}", "--libvirt-uri", libvirtUri, .. socket]);
+        // A test never makes a network on the host's own libvirt (a bridge, NAT rules): only inside a namespace it made,
+        // whose launcher turns networking on again.
+        var launcher = libvirtUri != TestDriverUri && !Environment.ContainsKey(NetworkingSetting) ? WithSetting("Networking:Enabled", "false") : this;
+        var start = launcher.StartInfo(["serve", "--data-dir", dataDir, "--listen", $"http://127.0.0.1:{listenPort}", "--libvirt-uri", libvirtUri, .. socket]);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {FileName}");
         return new ApplianceProcess(process, listenPort, socketPath);
     }

@@ -34,6 +34,8 @@ public sealed class ApplianceFactory(string? dataDir = null, string libvirtUri =
     protected override IHostBuilder CreateHostBuilder()
     {
         var options = new ApplianceOptions { DataDir = DataDir, LibvirtUri = libvirtUri, Listen = "http://127.0.0.1:0" };
+        // Networks only in the test driver's memory: a test never makes a bridge on the host's own libvirt.
+        options.Networking.Enabled = libvirtUri.StartsWith("test:", StringComparison.Ordinal);
         configure?.Invoke(options);
         return new HostBuilder()
             .ConfigureLogging(logging => logging.AddApplianceConsoleLog().AddProvider(Logs).SetMinimumLevel(LogLevel.Information))

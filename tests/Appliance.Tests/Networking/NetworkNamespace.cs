@@ -109,7 +109,7 @@ public sealed class NetworkNamespace : NamespaceHolder
 
     /// <summary>The appliance launcher (the tests' own unless given) run inside, through nsenter.</summary>
     public ApplianceLauncher Launcher(ApplianceLauncher? launcher = null) =>
-        (launcher ?? ApplianceLauncher.FromEnvironment()).Through(Enter[0], Enter.Skip(1));
+        (launcher ?? ApplianceLauncher.FromEnvironment()).WithSetting("Networking:Enabled", "true").Through(Enter[0], Enter.Skip(1));
 
     /// <summary>
     /// The appliance serving inside on the namespace's libvirtd, on a loopback port there (for clients run inside, e.g.
