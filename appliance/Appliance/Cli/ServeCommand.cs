@@ -121,7 +121,8 @@ public static class ServeCommand
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddApplianceConsoleLog();
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
-        builder.WebHost.UseUrls(string.IsNullOrEmpty(options.ListenSocket) ? [options.Listen] : [options.Listen, $"http://unix:{options.ListenSocket}"]);
+        string[] urls = string.IsNullOrEmpty(options.ListenSocket) ? [options.Listen] : [options.Listen, $"http://unix:{options.ListenSocket}"];
+        builder.WebHost.UseUrls(urls);
         builder.WebHost.UseStaticWebAssets(); // a build output's status page assets; a no-op when published (they sit in wwwroot)
         builder.Services.AddApplianceCore(options).AddApplianceWeb();
 
@@ -138,8 +139,11 @@ public static class ServeCommand
         // The metadata address exists once the networks run (just above); a host without them serves no metadata.
         if (MetadataEndpoint.ListenUrl(options) is { } metadataUrl)
         {
-            app.Urls.Add(options.Listen);
-            app.Urls.Add(metadataUrl);
+            // Any address added here replaces the ones UseUrls gave, so all of them go in.
+            foreach (var url in urls.Append(metadataUrl))
+            {
+                app.Urls.Add(url);
+            }
         }
 
         app.UseApplianceWeb();

@@ -36,6 +36,13 @@ internal sealed class ComputeProbe : IDisposable
         return new ComputeProbe(client, token);
     }
 
+    /// <summary>A probe over a client of the test's own (e.g. one that reaches an appliance in a namespace through its unix socket).</summary>
+    public static async Task<ComputeProbe> ConnectAsync(HttpClient client, IReadOnlyDictionary<string, string> openrc)
+    {
+        var token = await IdentityClient.LoginAsync(client, openrc["OS_USERNAME"], openrc["OS_PASSWORD"], openrc["OS_PROJECT_NAME"]);
+        return new ComputeProbe(client, token);
+    }
+
     public async Task<JsonElement> ServerAsync(string id)
     {
         var (status, body) = await SendAsync(HttpMethod.Get, $"/v2.1/servers/{id}", null);
