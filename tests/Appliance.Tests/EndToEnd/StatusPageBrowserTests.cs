@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
@@ -73,8 +74,16 @@ public sealed class StatusPageBrowserTests
         await Expect(page.Locator("[data-test=created]")).ToContainTextAsync("browser-vm");
         var row = page.Locator("tr[data-server]", new() { HasText = "browser-vm" });
         await Expect(row.Locator(".badge")).ToHaveTextAsync("ACTIVE");
+        await Expect(row.Locator("[data-test=addresses]")).ToHaveTextAsync(new Regex(@"^10\.\d+\.\d+\.\d+$")); // its port on the default network
         Assert.True(await page.EvaluateAsync<bool>("() => window.statusPageNotReloaded === true"), "the page reloaded");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-servers.png"), FullPage = true });
+
+        // The default network, with the one address its pool has given out.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Networks" }).ClickAsync();
+        var network = page.Locator("tr[data-network=private]");
+        await Expect(network.Locator("[data-test=pool-use]")).ToHaveTextAsync("1 / 253");
+        await Expect(page.Locator("[data-test=meter-private]")).ToHaveTextAsync("1 of 253 addresses");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-networks.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
         await Expect(page.Locator("[data-test=servers-by-status]")).ToContainTextAsync("ACTIVE");

@@ -64,7 +64,7 @@ public sealed class LoginTests : UiComponentTest
 
         cut.WaitForAssertion(() => Assert.Contains("page body", cut.Markup));
         Assert.Empty(cut.FindAll("#login-user"));
-        Assert.Equal(["Dashboard", "Servers", "Images", "Flavors", "Requests"], cut.FindAll("nav a").Select(a => a.TextContent));
+        Assert.Equal(["Dashboard", "Servers", "Networks", "Images", "Flavors", "Requests"], cut.FindAll("nav a").Select(a => a.TextContent));
         Assert.Equal("alice in demo", cut.Find("[data-test=who]").TextContent);
         Assert.True(session.SignedIn);
         Assert.Equal(1, ((FakeSessionRestore)Services.GetRequiredService<IUiSessionRestore>()).Restores);

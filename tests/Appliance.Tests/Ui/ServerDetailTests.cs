@@ -26,8 +26,8 @@ public sealed class ServerDetailTests : UiComponentTest
         _ => new HashSet<ServerAction> { ServerAction.Delete }, // building, or any task running
     };
 
-    private static ServerDetails Details(string status, bool finished, string? task = null) => new(
-        FakeServerCatalog.Row("s1", "web-1", status, status == "BUILD" ? "spawning" : task), 1, 256, "mykey", true, false, null, [],
+    private static ServerDetails Details(string status, bool finished, string? task = null, IReadOnlyList<AddressRow>? addresses = null) => new(
+        FakeServerCatalog.Row("s1", "web-1", status, status == "BUILD" ? "spawning" : task), 1, 256, "mykey", true, false, null, addresses ?? [],
         [new DiskRow("/dev/vda", "root, copy-on-write over the image", "1 GB"), new DiskRow("", "config drive (ISO 9660)", "")],
         new Dictionary<string, string> { ["role"] = "web" },
         [new ActionTimeline("create", "req-1", T0, finished ? T0.AddSeconds(8.5) : null, null,
@@ -59,6 +59,41 @@ public sealed class ServerDetailTests : UiComponentTest
         Assert.Equal(["base_image 120 ms", "spawn 8.3 s"], cut.FindAll("[data-test=phase]").Select(li => string.Join(' ', li.QuerySelectorAll(".phase-name, .phase-time").Select(e => e.TextContent))));
         Assert.Contains("8.5 s", cut.Find("[data-test=timeline] > li").TextContent);
         Assert.Equal("guest: ready\n", cut.Find("[data-test=console]").TextContent);
+    }
+
+    [Fact]
+    public void Detail_WithoutAPort_SaysItHasNoNetwork()
+    {
+        var cut = RenderDetail("ACTIVE");
+
+        Assert.Equal("none (no network)", cut.Find("[data-test=addresses]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-test=address]"));
+    }
+
+    [Fact]
+    public void Detail_ShowsEachFixedAddress_WithItsNetworkAndMac_InNicOrder()
+    {
+        Catalog.Details["s1"] = Details("ACTIVE", finished: true, addresses:
+            [new AddressRow("private", "10.42.7.2", "fa:16:3e:00:00:01"), new AddressRow("lan", "192.168.1.20", "fa:16:3e:00:00:02")]);
+        var cut = Render<ServerDetailPage>(parameters => parameters.Add(p => p.Id, "s1"));
+
+        Assert.Equal(["private: 10.42.7.2 (fa:16:3e:00:00:01)", "lan: 192.168.1.20 (fa:16:3e:00:00:02)"],
+            cut.FindAll("[data-test=address]").Select(li => li.TextContent));
+        Assert.Equal("Addresses", cut.Find("[data-test=addresses]").PreviousElementSibling!.TextContent);
+        Assert.DoesNotContain("no network", cut.Find("[data-test=addresses]").TextContent);
+    }
+
+    [Fact]
+    public void Detail_AddressGivenWhileBuilding_ArrivesLive()
+    {
+        Catalog.Details["s1"] = Details("BUILD", finished: true);
+        var cut = Render<ServerDetailPage>(parameters => parameters.Add(p => p.Id, "s1"));
+        Assert.Contains("no network", cut.Find("[data-test=addresses]").TextContent);
+
+        Catalog.Details["s1"] = Details("ACTIVE", finished: true, addresses: [new AddressRow("private", "10.42.7.2", "fa:16:3e:00:00:01")]);
+        Feed.Raise("s1");
+
+        cut.WaitForAssertion(() => Assert.Equal("private: 10.42.7.2 (fa:16:3e:00:00:01)", cut.Find("[data-test=address]").TextContent));
     }
 
     [Theory]

@@ -22,6 +22,25 @@ public sealed class ServerTableTests : UiComponentTest
     }
 
     [Fact]
+    public void Table_ShowsEachServersAddresses_AndARowReadAgainOnAChangeCarriesThem()
+    {
+        UseSession(UiSessions.Member());
+        Catalog.Rows["s1"] = FakeServerCatalog.Row("s1", "web-1", "ACTIVE", null, UiSessions.MemberProject, "10.42.7.2", "192.168.1.20");
+        Catalog.Rows["s2"] = FakeServerCatalog.Row("s2", "web-2"); // building: no port yet
+        var cut = Render<ServerTable>();
+
+        Assert.Contains("Addresses", cut.FindAll("thead th[scope=col]").Select(th => th.TextContent));
+        Assert.Equal("10.42.7.2, 192.168.1.20", cut.Find("tr[data-server=s1] [data-test=addresses]").TextContent);
+        Assert.Equal("", cut.Find("tr[data-server=s2] [data-test=addresses]").TextContent);
+
+        Catalog.Rows["s2"] = FakeServerCatalog.Row("s2", "web-2", "ACTIVE", null, UiSessions.MemberProject, "10.42.7.3");
+        Feed.Raise("s2");
+
+        cut.WaitForAssertion(() => Assert.Equal("10.42.7.3", cut.Find("tr[data-server=s2] [data-test=addresses]").TextContent));
+        Assert.Equal("10.42.7.2, 192.168.1.20", cut.Find("tr[data-server=s1] [data-test=addresses]").TextContent);
+    }
+
+    [Fact]
     public void Table_NewServerAppears_AndADeletedOneGoes()
     {
         UseSession(UiSessions.Member());

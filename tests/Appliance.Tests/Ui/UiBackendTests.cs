@@ -130,10 +130,15 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             Assert.Contains(id, changes);
             var row = await WaitForStatusAsync(catalog, id, "ACTIVE");
             Assert.Equal(("ui-made", session.Member.ProjectId), (row.Name, row.ProjectId));
+            // The row read again carries the address its port on the default network got while it built; the list has the same.
+            var address = Assert.Single(row.Addresses);
             await WaitForNoticesAsync(changes, id, 3, "create, task states and ACTIVE each notify");
-            Assert.Contains(await catalog.ListAsync(), listed => listed.Id == id);
+            Assert.Equal([address], (await catalog.ListAsync()).Single(listed => listed.Id == id).Addresses);
 
             var details = (await catalog.DetailsAsync(id))!;
+            var fixedAddress = Assert.Single(details.Addresses);
+            Assert.Equal(("private", address), (fixedAddress.Network, fixedAddress.Address));
+            Assert.Matches("^fa:16:3e(:[0-9a-f]{2}){3}$", fixedAddress.Mac);
             Assert.True(details.ConfigDrive);
             Assert.Contains(details.Disks, disk => disk.Kind.StartsWith("config drive", StringComparison.Ordinal));
             var create = Assert.Single(details.Actions);
@@ -282,6 +287,37 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
             var adminView = await adminScope.ServiceProvider.GetRequiredService<IHostStatusSource>().ReadAsync();
             Assert.Contains(adminView.Projects, p => p.ProjectName == "admin" && p.Instances >= 1);
             Assert.True(adminView.ServersByStatus.Values.Sum() >= memberView.ServersByStatus.Values.Sum() + 1);
+        }
+    }
+
+    [Fact]
+    public async Task Networks_ThePrivateNetworkWithItsPoolUse_TheBridgeForAnAdminOnly()
+    {
+        var (adminScope, _) = await AdminAsync();
+        var (memberScope, _) = await MemberAsync();
+        using (adminScope)
+        using (memberScope)
+        {
+            var serverCatalog = memberScope.ServiceProvider.GetRequiredService<IServerCatalog>();
+            var id = await serverCatalog.CreateAsync(new ServerForm("ui-networked", session.ImageId, "42", null, null, false));
+            var address = Assert.Single((await WaitForStatusAsync(serverCatalog, id, "ACTIVE")).Addresses);
+
+            var seen = await memberScope.ServiceProvider.GetRequiredService<INetworkCatalog>().ListAsync();
+            var shared = Assert.Single(seen, n => n.Name == "private");
+            Assert.Equal(("nat", true, null), (shared.Kind, shared.Shared, shared.Bridge));
+            Assert.Matches(@"^10\.\d+\.\d+\.0/24$", shared.Cidr);
+            var prefix = shared.Cidr![..^"0/24".Length]; // 10.x.y.
+            Assert.Equal(prefix + "1", shared.GatewayIp);
+            Assert.StartsWith(prefix, address);
+            Assert.Equal(253, shared.PoolSize); // a /24 without its network, broadcast and gateway addresses
+            Assert.InRange(shared.AddressesUsed, 1, shared.PoolSize);
+
+            var asAdmin = Assert.Single(await adminScope.ServiceProvider.GetRequiredService<INetworkCatalog>().ListAsync(), n => n.Id == shared.Id);
+            Assert.False(string.IsNullOrEmpty(asAdmin.Bridge));
+            Assert.Equal(shared with { Bridge = asAdmin.Bridge, AddressesUsed = asAdmin.AddressesUsed }, asAdmin);
+
+            await serverCatalog.DeleteAsync(id);
+            await WaitForGoneAsync(serverCatalog, id);
         }
     }
 

@@ -18,6 +18,7 @@ public abstract class UiComponentTest : BunitContext
     protected FakeServerCatalog Catalog { get; } = new();
     protected FakeHostStatus HostStatus { get; } = new();
     protected FakeImageShelf Shelf { get; } = new();
+    protected FakeNetworkCatalog Networks { get; } = new();
     protected RequestLog Requests { get; } = new();
 
     protected UiComponentTest()
@@ -31,6 +32,7 @@ public abstract class UiComponentTest : BunitContext
         Services.AddSingleton<IServerCatalog>(Catalog);
         Services.AddSingleton<IHostStatusSource>(HostStatus);
         Services.AddSingleton<IImageShelf>(Shelf);
+        Services.AddSingleton<INetworkCatalog>(Networks);
         Services.AddSingleton(Requests);
         Services.AddSingleton<AntiforgeryStateProvider, FixedAntiforgery>();
         JSInterop.Mode = JSRuntimeMode.Loose;

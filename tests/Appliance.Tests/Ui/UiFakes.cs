@@ -96,8 +96,9 @@ public sealed class FakeServerCatalog : IServerCatalog
     public Exception? ListFailure { get; set; }
     public int DetailReads { get; private set; }
 
-    public static ServerRow Row(string id, string name, string status = "BUILD", string? task = "spawning", string project = UiSessions.MemberProject) =>
-        new(id, name, status, task, project, "42", "img-1", DateTimeOffset.UtcNow);
+    public static ServerRow Row(string id, string name, string status = "BUILD", string? task = "spawning", string project = UiSessions.MemberProject,
+        params string[] addresses) =>
+        new(id, name, status, task, project, "42", "img-1", DateTimeOffset.UtcNow, addresses);
 
     public Task<IReadOnlyList<ServerRow>> ListAsync(CancellationToken cancellationToken = default) =>
         ListFailure is null ? Task.FromResult<IReadOnlyList<ServerRow>>(Rows.Values.ToList()) : Task.FromException<IReadOnlyList<ServerRow>>(ListFailure);
@@ -157,6 +158,18 @@ public sealed class FakeServerCatalog : IServerCatalog
         Deleted.Add(id);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The networks the test sets, as the catalog would give them to the signed-in user.</summary>
+public sealed class FakeNetworkCatalog : INetworkCatalog
+{
+    public List<NetworkRow> Networks { get; } =
+        [new("net-1", "private", "nat", true, "10.42.7.0/24", "10.42.7.1", "virbr-appl0", 3, 253)];
+
+    public Exception? ListFailure { get; set; }
+
+    public Task<IReadOnlyList<NetworkRow>> ListAsync(CancellationToken cancellationToken = default) =>
+        ListFailure is null ? Task.FromResult<IReadOnlyList<NetworkRow>>(Networks.ToList()) : Task.FromException<IReadOnlyList<NetworkRow>>(ListFailure);
 }
 
 public sealed class FakeImageShelf : IImageShelf

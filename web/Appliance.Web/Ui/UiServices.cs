@@ -50,6 +50,7 @@ public static class UiServices
         services.AddScoped<IHostStatusSource, HostStatusSource>();
         services.AddScoped<IServerCatalog, ServerCatalog>();
         services.AddScoped<IImageShelf, ImageShelf>();
+        services.AddScoped<INetworkCatalog, NetworkCatalog>();
         return services;
     }
 

@@ -140,6 +140,16 @@ public sealed class ServerService(
     public Task<ServerDetail> DetailAsync(ServerRecord server, CancellationToken cancellationToken = default) =>
         servers.DetailAsync(server, cancellationToken);
 
+    /// <summary>
+    /// The fixed addresses of servers the caller has already read, by server uuid, in NIC order, read together: what a
+    /// list or a re-read row shows without the rest of <see cref="DetailAsync"/>. A server without addresses has no entry.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, List<ServerAddress>>> AddressesAsync(IReadOnlyCollection<ServerRecord> read, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await NetworkRepository.AddressesAsync(connection, read.Select(server => server.Uuid).ToList());
+    }
+
     /// <summary>PUT /servers/{id}: name, description, access IPs and disk config; the rest of a server changes through actions.</summary>
     public async Task<ServerRecord> UpdateAsync(ServerCaller caller, string uuid, IReadOnlyDictionary<string, object?> changes, CancellationToken cancellationToken = default)
     {

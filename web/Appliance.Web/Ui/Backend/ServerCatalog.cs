@@ -4,6 +4,7 @@ using Appliance.Core;
 using Appliance.Core.Flavors;
 using Appliance.Core.Images;
 using Appliance.Core.Keypairs;
+using Appliance.Core.Networks;
 using Appliance.Core.Servers;
 using Appliance.Web.Compute.Servers;
 using Appliance.Web.Faults;
@@ -38,13 +39,21 @@ public sealed class ServerCatalog(
     {
         var who = await caller.ServerCallerAsync(cancellationToken);
         var page = await reader.ListAsync(new ServerListQuery { ProjectId = who.IsAdmin ? null : who.ProjectId }, cancellationToken);
-        return page.Servers.Select(Row).ToList();
+        // The page's addresses, read with its servers: one query for the whole list.
+        return page.Servers.Select(server => Row(server, page.Addresses.GetValueOrDefault(server.Uuid))).ToList();
     }
 
     public async Task<ServerRow?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         var who = await caller.ServerCallerAsync(cancellationToken);
-        return await service.FindAsync(who, id, cancellationToken) is { } server ? Row(server) : null;
+        if (await service.FindAsync(who, id, cancellationToken) is not { } server)
+        {
+            return null;
+        }
+
+        // A row read again on a change notice carries its addresses too: a new server's port is made while it builds.
+        var addresses = await service.AddressesAsync([server], cancellationToken);
+        return Row(server, addresses.GetValueOrDefault(server.Uuid));
     }
 
     public async Task<ServerDetails?> DetailsAsync(string id, CancellationToken cancellationToken = default)
@@ -59,8 +68,8 @@ public sealed class ServerCatalog(
         var timeline = (await history.TimelineAsync(server, cancellationToken)).Select(entry => new ActionTimeline(entry.Action.Action,
             entry.Action.RequestId, Timestamps.Parse(entry.Action.StartTime), Time(entry.Action.FinishTime), entry.Action.Message,
             entry.Events.Select(e => new PhaseRow(e.Event, Timestamps.Parse(e.StartTime), Time(e.FinishTime), e.Result, e.Details)).ToList())).ToList();
-        var addresses = new[] { server.AccessIpV4, server.AccessIpV6 }.Where(ip => ip.Length > 0).ToList();
-        return new ServerDetails(Row(server), server.Vcpus, server.MemoryMb, server.KeyName, server.ConfigDrive, server.Locked,
+        var addresses = detail.Addresses.Select(a => new AddressRow(a.NetworkName, a.Address, a.MacAddress)).ToList();
+        return new ServerDetails(Row(server, detail.Addresses), server.Vcpus, server.MemoryMb, server.KeyName, server.ConfigDrive, server.Locked,
             ServerFault.FromJson(server.FaultJson)?.Message, addresses, Disks(detail), detail.Metadata, timeline, Allowed(server));
     }
 
@@ -186,8 +195,9 @@ public sealed class ServerCatalog(
     /// <summary>Status page actions get a request id of their own, so the instance action says where they came from.</summary>
     private static OperationContext Operation(ServerCaller who) => new($"req-{Guid.NewGuid()}", who.UserId, who.ProjectId);
 
-    private static ServerRow Row(ServerRecord server) => new(server.Uuid, server.Name, server.Status, server.TaskState, server.ProjectId,
-        server.FlavorId, server.ImageRef, Timestamps.Parse(server.CreatedAt));
+    private static ServerRow Row(ServerRecord server, IReadOnlyList<ServerAddress>? addresses) => new(server.Uuid, server.Name, server.Status,
+        server.TaskState, server.ProjectId, server.FlavorId, server.ImageRef, Timestamps.Parse(server.CreatedAt),
+        addresses?.Select(a => a.Address).ToList() ?? []);
 
     /// <summary>
     /// The actions whose state checks the server passes now, by the core's own table. The lock and the role are left to the

@@ -1,8 +1,9 @@
 namespace Appliance.Web.Ui.Backend;
 
-/// <summary>One server as the live table shows it.</summary>
+/// <summary>One server as the live table shows it; its fixed addresses in NIC order.</summary>
 public sealed record ServerRow(
-    string Id, string Name, string Status, string? TaskState, string ProjectId, string FlavorId, string ImageRef, DateTimeOffset CreatedAt);
+    string Id, string Name, string Status, string? TaskState, string ProjectId, string FlavorId, string ImageRef, DateTimeOffset CreatedAt,
+    IReadOnlyList<string> Addresses);
 
 /// <summary>Everything the server detail view shows.</summary>
 public sealed record ServerDetails(
@@ -13,7 +14,7 @@ public sealed record ServerDetails(
     bool ConfigDrive,
     bool Locked,
     string? Fault,
-    IReadOnlyList<string> Addresses,
+    IReadOnlyList<AddressRow> Addresses,
     IReadOnlyList<DiskRow> Disks,
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyList<ActionTimeline> Actions,
@@ -29,6 +30,9 @@ public enum ServerAction
     Snapshot,
     Delete,
 }
+
+/// <summary>One fixed address of a server: the network it is on, the address, and the MAC of the port that holds it.</summary>
+public sealed record AddressRow(string Network, string Address, string Mac);
 
 public sealed record DiskRow(string Device, string Kind, string Size);
 
