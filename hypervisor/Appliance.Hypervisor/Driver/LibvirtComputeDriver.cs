@@ -4,6 +4,7 @@ using Appliance.Hypervisor.Designer;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Interop;
+using static Appliance.Hypervisor.Driver.LibvirtCalls;
 
 namespace Appliance.Hypervisor.Driver;
 
@@ -454,33 +455,4 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         Call(() => action(guest));
         return Task.CompletedTask;
     }
-
-    private static void Call(Action action) => Call(() =>
-    {
-        action();
-        return 0;
-    });
-
-    /// <summary>
-    /// Nothing above the driver sees a libvirt error: it becomes a driver exception here. So does a connection libvirt
-    /// refuses (libvirtd restarting): to the server being operated on that is a failed operation, which its service handles.
-    /// </summary>
-    private static T Call<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (LibvirtException e)
-        {
-            throw Translate(e);
-        }
-        catch (HypervisorUnavailableException e)
-        {
-            throw new HypervisorOperationException(e.Message, e);
-        }
-    }
-
-    private static HypervisorOperationException Translate(LibvirtException e) =>
-        new($"{e.Operation} failed: {e.Message}", e);
 }
