@@ -169,7 +169,7 @@ internal static partial class Libvirt
     [LibraryImport(Library)]
     internal static partial IntPtr virNetworkGetBridgeName(LibvirtNetworkHandle network);
 
-    /// <summary>command before section, as libvirt.h declares it; libvirt itself swaps them for servers older than the fix (7.2).</summary>
+    /// <summary>command before section, as libvirt.h declares it (the swapped order is refused; a test pins it); libvirt itself makes up for old servers that swapped them.</summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virNetworkUpdate(
         LibvirtNetworkHandle network, uint command, uint section, int parentIndex, string xml, uint flags);

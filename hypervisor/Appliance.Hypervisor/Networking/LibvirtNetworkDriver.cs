@@ -60,7 +60,7 @@ public sealed class LibvirtNetworkDriver(LibvirtHost host) : INetworkDriver
             using var network = host.FindNetwork(networkName)
                 ?? throw new HypervisorOperationException($"network {networkName} does not exist on this host");
             var existing = Entry(network, dhcpHost.Mac);
-            // libvirt writes MACs in lower case.
+            // The designer writes MACs in lower case.
             if (existing == dhcpHost with { Mac = dhcpHost.Mac.ToLowerInvariant() })
             {
                 return;
@@ -128,7 +128,7 @@ public sealed class LibvirtNetworkDriver(LibvirtHost host) : INetworkDriver
         }
     });
 
-    /// <summary>The network as the spec says: defined when absent, redefined when its shape differs, keeping the DHCP entries that still fit.</summary>
+    /// <summary>The network as the spec says: defined when absent, redefined when its shape differs, keeping its identity and the DHCP entries that still fit.</summary>
     private LibvirtNetwork Defined(VirtualNetworkSpec spec)
     {
         var existing = host.FindNetwork(spec.Name);
@@ -138,16 +138,23 @@ public sealed class LibvirtNetworkDriver(LibvirtHost host) : INetworkDriver
         }
 
         var current = existing.PersistentXmlDesc();
-        var hosts = NetworkXmlReader.DhcpHosts(current);
-        var kept = spec.Dhcp ? hosts.Where(h => InSubnet(h.Ip, spec)).ToList() : [];
-        if (kept.Count == hosts.Count && NetworkXmlReader.Shape(current) == NetworkXmlReader.Shape(NetworkDesigner.ToXml(spec, [])))
+        if (!NeedsRedefinition(spec, current))
         {
             return existing;
         }
 
         existing.Dispose();
-        return host.DefineNetwork(NetworkDesigner.ToXml(spec, kept));
+        return host.DefineNetwork(NetworkDesigner.ToXml(spec, KeptHosts(spec, current), NetworkXmlReader.Identity(current)));
     }
+
+    /// <summary>Whether the persistent definition differs from the spec in its shape, or holds DHCP entries the spec would drop.</summary>
+    internal static bool NeedsRedefinition(VirtualNetworkSpec spec, string persistentXml) =>
+        NetworkXmlReader.Shape(persistentXml) != NetworkXmlReader.Shape(NetworkDesigner.ToXml(spec, []))
+        || KeptHosts(spec, persistentXml).Count != NetworkXmlReader.DhcpHosts(persistentXml).Count;
+
+    /// <summary>The entries a redefinition keeps: none without DHCP, and only those in the gateway's subnet.</summary>
+    private static List<DhcpHost> KeptHosts(VirtualNetworkSpec spec, string xml) =>
+        spec.Dhcp ? NetworkXmlReader.DhcpHosts(xml).Where(h => InSubnet(h.Ip, spec)).ToList() : [];
 
     /// <summary>An entry outside the gateway's subnet would never be served; a new subnet drops it.</summary>
     private static bool InSubnet(string ip, VirtualNetworkSpec spec) =>

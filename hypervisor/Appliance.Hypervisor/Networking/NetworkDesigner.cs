@@ -10,9 +10,11 @@ public static class NetworkDesigner
     public const int MaxBridgeNameLength = 15;
 
     /// <param name="hosts">The static DHCP entries; the only leases handed out, as the network has no range.</param>
-    public static string ToXml(VirtualNetworkSpec spec, IReadOnlyList<DhcpHost> hosts) => ToElement(spec, hosts).ToString();
+    /// <param name="identity">The defined network's uuid and bridge MAC, for a redefinition: libvirt refuses another uuid under the same name.</param>
+    public static string ToXml(VirtualNetworkSpec spec, IReadOnlyList<DhcpHost> hosts, NetworkIdentity? identity = null) =>
+        ToElement(spec, hosts, identity).ToString();
 
-    public static XElement ToElement(VirtualNetworkSpec spec, IReadOnlyList<DhcpHost> hosts)
+    public static XElement ToElement(VirtualNetworkSpec spec, IReadOnlyList<DhcpHost> hosts, NetworkIdentity? identity = null)
     {
         if (spec.Bridge.Length > MaxBridgeNameLength)
         {
@@ -21,8 +23,10 @@ public static class NetworkDesigner
 
         return new XElement("network",
             new XElement("name", spec.Name),
+            identity is null ? null : new XElement("uuid", identity.Uuid),
             spec.Mode == VirtualNetworkMode.Nat ? new XElement("forward", new XAttribute("mode", "nat")) : null,
             new XElement("bridge", new XAttribute("name", spec.Bridge), new XAttribute("stp", "off")),
+            identity?.Mac is null ? null : new XElement("mac", new XAttribute("address", identity.Mac)),
             new XElement("mtu", new XAttribute("size", Number(spec.Mtu))),
             spec.DnsDomain is null ? null : new XElement("domain", new XAttribute("name", spec.DnsDomain), new XAttribute("localOnly", "yes")),
             // No range: a MAC without an entry gets no lease. libvirt drops an empty dhcp element, and once entries exist it
@@ -35,11 +39,12 @@ public static class NetworkDesigner
     public static string HostXml(DhcpHost host) => HostElement(host).ToString();
 
     /// <summary>The entry that names only the MAC: enough for virNetworkUpdate to find and delete it.</summary>
-    public static string HostXml(string mac) => new XElement("host", new XAttribute("mac", mac)).ToString();
+    public static string HostXml(string mac) => new XElement("host", new XAttribute("mac", mac.ToLowerInvariant())).ToString();
 
     private static XElement HostElement(DhcpHost host) =>
         new("host",
-            new XAttribute("mac", host.Mac),
+            // libvirt keeps a host's MAC as written; lower case, as it writes every other MAC.
+            new XAttribute("mac", host.Mac.ToLowerInvariant()),
             // libvirt refuses an empty name (a host name must start with a letter).
             string.IsNullOrEmpty(host.Name) ? null : new XAttribute("name", host.Name),
             new XAttribute("ip", host.Ip));

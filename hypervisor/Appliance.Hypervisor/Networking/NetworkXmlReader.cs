@@ -11,6 +11,15 @@ public static class NetworkXmlReader
             .Select(h => new DhcpHost((string?)h.Attribute("mac") ?? "", (string?)h.Attribute("ip") ?? "", (string?)h.Attribute("name") ?? ""))
             .ToList();
 
+    /// <summary>What libvirt gave the network at its first definition: its uuid and, for a bridge it makes, the bridge's MAC.</summary>
+    public static NetworkIdentity Identity(string xml)
+    {
+        var network = XElement.Parse(xml);
+        return new NetworkIdentity(
+            (string?)network.Element("uuid") ?? throw new FormatException("network XML has no uuid"),
+            (string?)network.Element("mac")?.Attribute("address"));
+    }
+
     /// <summary>
     /// The parts the designer decides, so two networks compare equal when only libvirt's additions (uuid, bridge MAC,
     /// defaults such as the STP delay or NAT ports) or the DHCP entries differ.
@@ -31,6 +40,9 @@ public static class NetworkXmlReader
             string.Join(" ", network.Elements("ip").Select(ip => $"{(string?)ip.Attribute("address")}/{(string?)ip.Attribute("prefix")}")));
     }
 }
+
+/// <summary>A defined network's uuid and bridge MAC, kept across redefinitions so the network stays the same one to libvirt and to the LAN.</summary>
+public sealed record NetworkIdentity(string Uuid, string? Mac);
 
 /// <summary>A network as the designer decides it: name, forward mode, bridge, MTU, DNS domain and the host's addresses.</summary>
 public sealed record NetworkShape(
