@@ -137,8 +137,20 @@ public sealed class LibvirtNetworkDriver(LibvirtHost host) : INetworkDriver
             return host.DefineNetwork(NetworkDesigner.ToXml(spec, []));
         }
 
-        var current = existing.PersistentXmlDesc();
-        if (!NeedsRedefinition(spec, current))
+        string current;
+        bool differs;
+        try
+        {
+            current = existing.PersistentXmlDesc();
+            differs = NeedsRedefinition(spec, current);
+        }
+        catch
+        {
+            existing.Dispose();
+            throw;
+        }
+
+        if (!differs)
         {
             return existing;
         }

@@ -6,6 +6,9 @@ namespace Appliance.Tests.Hypervisor;
 /// <summary>A network driver on its own connection to libvirt's test driver; the networks it was asked for are removed after.</summary>
 internal sealed class NetworkFixture : IDisposable
 {
+    /// <summary>The names of the tests' networks start with it.</summary>
+    public const string Prefix = "appliance-test-net-";
+
     private readonly List<string> _names = [];
 
     private NetworkFixture()
@@ -43,8 +46,6 @@ internal sealed class NetworkFixture : IDisposable
             ExtraAddresses = [("169.254.169.254", 32)],
         };
     }
-
-    public const string Prefix = "appliance-test-net-";
 
     public void Dispose()
     {
