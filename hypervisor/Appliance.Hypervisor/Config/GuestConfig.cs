@@ -36,6 +36,9 @@ public sealed record GuestConfig
 
     public IReadOnlyList<GuestDisk> Disks { get; init; } = [];
 
+    /// <summary>NICs in the order the guest finds them, after the disks.</summary>
+    public IReadOnlyList<GuestInterface> Interfaces { get; init; } = [];
+
     /// <summary>A serial port whose output goes to this file; null for none.</summary>
     public string? SerialLogPath { get; init; }
 
@@ -88,6 +91,40 @@ public sealed record GuestDisk
 
 /// <summary>One layer of a disk's backing chain.</summary>
 public sealed record GuestBackingFile(string SourceFile, string Format);
+
+/// <summary>One NIC: on a libvirt network, on a host bridge, or user-mode (no host device at all).</summary>
+public sealed record GuestInterface
+{
+    /// <summary>libvirt's interface type: network, bridge or user.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The network's or bridge's name; null for user-mode.</summary>
+    public string? Source { get; init; }
+
+    public required string Mac { get; init; }
+
+    public string? Model { get; init; } = "virtio";
+
+    /// <summary>The host's tap device; null lets libvirt name it.</summary>
+    public string? TargetDev { get; init; }
+
+    public int? Mtu { get; init; }
+
+    /// <summary>The user-mode backend, e.g. passt; null for the hypervisor's default.</summary>
+    public string? Backend { get; init; }
+
+    /// <summary>The nwfilter the host applies to the NIC's traffic; null for none.</summary>
+    public GuestFilter? Filter { get; init; }
+
+    /// <summary>User-mode forwards from the host into the guest.</summary>
+    public IReadOnlyList<GuestPortForward> PortForwards { get; init; } = [];
+}
+
+/// <summary>An nwfilter reference and its parameters, in order (a name may repeat, as IP does for several addresses).</summary>
+public sealed record GuestFilter(string Name, IReadOnlyList<(string Name, string Value)> Parameters);
+
+/// <summary>One portForward of one port: host Address:Port to the guest's GuestPort.</summary>
+public sealed record GuestPortForward(string Protocol, string? Address, int Port, int GuestPort);
 
 /// <summary>libvirt's cpu mode (host-model, host-passthrough or custom) and, for custom, the named model.</summary>
 public sealed record GuestCpu(string Mode, string? Model = null);

@@ -30,6 +30,8 @@ public static class GuestConfigReader
             OnReboot = (string?)domain.Element("on_reboot") ?? "restart",
             OnCrash = (string?)domain.Element("on_crash") ?? "destroy",
             Disks = devices?.Elements("disk").Where(d => (string?)d.Attribute("type") == "file").Select(ReadDisk).ToList() ?? [],
+            Interfaces = devices?.Elements("interface").Where(i => (string?)i.Attribute("type") is "network" or "bridge" or "user")
+                .Select(ReadInterface).ToList() ?? [],
             SerialLogPath = (string?)devices?.Elements("serial")
                 .FirstOrDefault(s => (string?)s.Attribute("type") == "file")?.Element("source")?.Attribute("path"),
             Vnc = graphics is null
@@ -82,6 +84,38 @@ public static class GuestConfigReader
             BackingChain = ReadChain(disk.Element("backingStore")),
         };
     }
+
+    private static GuestInterface ReadInterface(XElement nic)
+    {
+        var type = (string)nic.Attribute("type")!;
+        var filter = nic.Element("filterref");
+        return new GuestInterface
+        {
+            Type = type,
+            Source = type == "user" ? null : (string?)nic.Element("source")?.Attribute(type),
+            Mac = (string?)nic.Element("mac")?.Attribute("address") ?? throw Invalid("interface mac"),
+            Model = (string?)nic.Element("model")?.Attribute("type"),
+            TargetDev = (string?)nic.Element("target")?.Attribute("dev"),
+            Mtu = (int?)nic.Element("mtu")?.Attribute("size"),
+            Backend = (string?)nic.Element("backend")?.Attribute("type"),
+            Filter = filter is null
+                ? null
+                : new GuestFilter(
+                    (string?)filter.Attribute("filter") ?? throw Invalid("filterref filter"),
+                    filter.Elements("parameter").Select(p => ((string?)p.Attribute("name") ?? "", (string?)p.Attribute("value") ?? "")).ToList()),
+            PortForwards = nic.Elements("portForward").SelectMany(ReadPortForwards).ToList(),
+        };
+    }
+
+    /// <summary>One GuestPortForward per single-port range; a range without to keeps the port number in the guest.</summary>
+    private static IEnumerable<GuestPortForward> ReadPortForwards(XElement forward) =>
+        forward.Elements("range")
+            .Where(r => (string?)r.Attribute("exclude") != "yes")
+            .Select(r => new GuestPortForward(
+                (string?)forward.Attribute("proto") ?? "tcp",
+                (string?)forward.Attribute("address"),
+                (int?)r.Attribute("start") ?? throw Invalid("portForward range start"),
+                (int?)r.Attribute("to") ?? (int)r.Attribute("start")!));
 
     private static List<GuestBackingFile> ReadChain(XElement? store)
     {

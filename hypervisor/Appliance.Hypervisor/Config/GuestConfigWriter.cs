@@ -25,6 +25,7 @@ public static class GuestConfigWriter
             new XElement("on_crash", config.OnCrash),
             new XElement("devices",
                 config.Disks.Select(Disk),
+                config.Interfaces.Select(Interface),
                 Serial(config.SerialLogPath),
                 Vnc(config.Vnc)));
 
@@ -86,6 +87,41 @@ public static class GuestConfigWriter
             new XElement("target", new XAttribute("dev", disk.TargetDev), new XAttribute("bus", disk.TargetBus)),
             disk.ReadOnly ? new XElement("readonly") : null,
             OptionalElement("serial", disk.Serial));
+
+    /// <summary>One interface element, as a device attach or detach takes it.</summary>
+    public static string ToXml(GuestInterface nic) => Interface(nic).ToString();
+
+    private static XElement Interface(GuestInterface nic) =>
+        new("interface",
+            new XAttribute("type", nic.Type),
+            InterfaceSource(nic),
+            nic.Backend is null ? null : new XElement("backend", new XAttribute("type", nic.Backend)),
+            new XElement("mac", new XAttribute("address", nic.Mac)),
+            nic.Model is null ? null : new XElement("model", new XAttribute("type", nic.Model)),
+            nic.TargetDev is null ? null : new XElement("target", new XAttribute("dev", nic.TargetDev)),
+            nic.Mtu is { } mtu ? new XElement("mtu", new XAttribute("size", Number(mtu))) : null,
+            Filter(nic.Filter),
+            nic.PortForwards.Select(PortForward));
+
+    private static XElement? InterfaceSource(GuestInterface nic) => nic.Type switch
+    {
+        "network" or "bridge" => new XElement("source", new XAttribute(nic.Type, nic.Source ?? throw new ArgumentException($"a {nic.Type} interface needs a source"))),
+        _ => null,
+    };
+
+    private static XElement? Filter(GuestFilter? filter) =>
+        filter is null
+            ? null
+            : new XElement("filterref",
+                new XAttribute("filter", filter.Name),
+                filter.Parameters.Select(p => new XElement("parameter", new XAttribute("name", p.Name), new XAttribute("value", p.Value))));
+
+    /// <summary>libvirt's syntax since 9.0: the host side on portForward and range start, the guest port as to.</summary>
+    private static XElement PortForward(GuestPortForward forward) =>
+        new("portForward",
+            new XAttribute("proto", forward.Protocol),
+            Optional("address", forward.Address),
+            new XElement("range", new XAttribute("start", Number(forward.Port)), new XAttribute("to", Number(forward.GuestPort))));
 
     /// <summary>Nests the chain and closes it with an empty backingStore, so libvirt never probes for more.</summary>
     private static XElement BackingStore(IReadOnlyList<GuestBackingFile> chain, int index) =>

@@ -1,4 +1,5 @@
 using Appliance.Hypervisor.Config;
+using Appliance.Hypervisor.Networking;
 
 namespace Appliance.Hypervisor.Designer;
 
@@ -17,6 +18,12 @@ public static class GuestDesigner
     public const string SmbiosManufacturer = "OpenStack Foundation";
     public const string SmbiosProduct = "OpenStack Nova";
     public const string SmbiosFamily = "Virtual Machine";
+
+    /// <summary>libvirt's anti-spoofing filter: the NIC may send only from its MAC and the IP parameters' addresses.</summary>
+    public const string AntiSpoofingFilter = "clean-traffic";
+
+    /// <summary>The user-mode backend: passt needs no privileges and forwards ports (libvirt 9.0's XML).</summary>
+    public const string UserModeBackend = "passt";
 
     // writeback, not none: cache=none needs O_DIRECT, which tmpfs and some overlay data dirs lack.
     private const string DiskCache = "writeback";
@@ -60,6 +67,7 @@ public static class GuestDesigner
                 }
                 : new GuestOs { Machine = Machine, BootDevices = ["hd"] },
             Disks = disks,
+            Interfaces = spec.Nics.Select(Interface).ToList(),
             SerialLogPath = spec.ConsoleLogPath,
             Vnc = new GuestVnc(),
         };
@@ -83,6 +91,35 @@ public static class GuestDesigner
         TargetBus = "virtio",
         Serial = disk.Serial,
         BackingChain = disk.BackingChain.Select(b => new GuestBackingFile(b.Path, b.Format)).ToList(),
+    };
+
+    /// <summary>A virtio NIC as at spawn; also what a NIC attach adds.</summary>
+    public static GuestInterface Interface(GuestNic nic) => nic.Source.Kind switch
+    {
+        GuestNicKind.Network => Plugged(nic, "network"),
+        GuestNicKind.Bridge => Plugged(nic, "bridge"),
+        // No filter: a user-mode NIC has no host device to filter, passt only ever sends the guest its own traffic.
+        GuestNicKind.User => new GuestInterface
+        {
+            Type = "user",
+            Backend = UserModeBackend,
+            Mac = nic.Mac,
+            PortForwards = nic.Forwards.Select(f => new GuestPortForward("tcp", f.HostAddress, f.HostPort, f.GuestPort)).ToList(),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(nic), nic.Source.Kind, "unknown NIC kind"),
+    };
+
+    /// <summary>A NIC on a tap device in a network's or host's bridge, named as Nova names it.</summary>
+    private static GuestInterface Plugged(GuestNic nic, string type) => new()
+    {
+        Type = type,
+        Source = nic.Source.Name ?? throw new ArgumentException($"a {type} NIC needs the {type}'s name", nameof(nic)),
+        Mac = nic.Mac,
+        TargetDev = TapName.For(nic.PortId),
+        Mtu = nic.Mtu,
+        Filter = nic.AllowedAddresses.Count == 0
+            ? null
+            : new GuestFilter(AntiSpoofingFilter, nic.AllowedAddresses.Select(address => ("IP", address)).ToList()),
     };
 
     /// <summary>The first virtio name no disk of the guest uses.</summary>

@@ -9,7 +9,7 @@ public sealed record DriverOptions
     /// <summary>How long a soft reboot waits for the guest to stop before rebooting hard (Nova's wait_soft_reboot_seconds).</summary>
     public TimeSpan SoftRebootTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>How long a detach waits for a running guest to release the disk (a PCI unplug needs its consent).</summary>
+    /// <summary>How long a detach waits for a running guest to release the disk or NIC (a PCI unplug needs its consent).</summary>
     public TimeSpan DetachTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often those waits look at the power state.</summary>

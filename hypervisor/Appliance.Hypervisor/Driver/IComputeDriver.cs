@@ -1,4 +1,5 @@
 using Appliance.Hypervisor.Host;
+using Appliance.Hypervisor.Networking;
 
 namespace Appliance.Hypervisor.Driver;
 
@@ -72,6 +73,12 @@ public interface IComputeDriver
 
     /// <summary>Detaches a volume and waits until a running guest has let go of it.</summary>
     Task DetachVolumeAsync(Guid uuid, string volumeId, CancellationToken cancellationToken = default);
+
+    /// <summary>Plugs a virtio NIC into the guest, live when it runs, and into its definition.</summary>
+    Task AttachNicAsync(Guid uuid, GuestNic nic, CancellationToken cancellationToken = default);
+
+    /// <summary>Unplugs the NIC with this MAC and waits until a running guest has let go of it.</summary>
+    Task DetachNicAsync(Guid uuid, string mac, CancellationToken cancellationToken = default);
 
     /// <summary>Copies the root disk, from a consistent state, into a standalone qcow2 at targetPath.</summary>
     Task SnapshotAsync(Guid uuid, string targetPath, CancellationToken cancellationToken = default);

@@ -4,6 +4,8 @@ using Appliance.Hypervisor.Designer;
 using Appliance.Hypervisor.Disks;
 using Appliance.Hypervisor.Host;
 using Appliance.Hypervisor.Interop;
+using Appliance.Hypervisor.Networking;
+using static Appliance.Hypervisor.Driver.LibvirtCalls;
 
 namespace Appliance.Hypervisor.Driver;
 
@@ -224,7 +226,9 @@ public sealed class LibvirtComputeDriver : IComputeDriver
             phases.Add(new SpawnPhase(ResizePhases.Disks, watch.Elapsed));
 
             watch.Restart();
-            using var redefined = Call(() => _host.Define(GuestConfigWriter.ToXml(GuestDesigner.Design(spec, _facts))));
+            // The NICs stay as they are: a resize changes sizes, not ports.
+            var resized = GuestDesigner.Design(spec, _facts) with { Interfaces = current.Interfaces };
+            using var redefined = Call(() => _host.Define(GuestConfigWriter.ToXml(resized)));
             phases.Add(new SpawnPhase(SpawnPhases.Define, watch.Elapsed));
             if (wasRunning)
             {
@@ -313,16 +317,31 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         Call(() => guest.DetachDevice(GuestConfigWriter.ToXml(disk)));
 
         // A running guest unplugs the disk in its own time; the volume is free only once it has.
-        var watch = Stopwatch.StartNew();
-        while (FindVolume(guest, volumeId) is not null)
-        {
-            if (watch.Elapsed >= _options.DetachTimeout)
-            {
-                throw new HypervisorOperationException($"instance {uuid} did not release volume {volumeId} within {_options.DetachTimeout.TotalSeconds:F0} s");
-            }
+        await WaitForReleaseAsync(() => FindVolume(guest, volumeId) is not null, $"instance {uuid} did not release volume {volumeId}", cancellationToken)
+            .ConfigureAwait(false);
+    }
 
-            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+    public Task AttachNicAsync(Guid uuid, GuestNic nic, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        if (FindNic(guest, nic.Mac) is not null)
+        {
+            throw new HypervisorOperationException($"a NIC with MAC {nic.Mac} is already attached to instance {uuid}");
         }
+
+        Call(() => guest.AttachDevice(GuestConfigWriter.ToXml(GuestDesigner.Interface(nic))));
+        return Task.CompletedTask;
+    }
+
+    public async Task DetachNicAsync(Guid uuid, string mac, CancellationToken cancellationToken = default)
+    {
+        using var guest = Call(() => _host.Get(uuid));
+        var nic = FindNic(guest, mac) ?? throw new HypervisorOperationException($"no NIC with MAC {mac} is attached to instance {uuid}");
+        Call(() => guest.DetachDevice(GuestConfigWriter.ToXml(nic)));
+
+        // As a disk: the PCI unplug needs the running guest's consent, and the port is free only once it has given it.
+        await WaitForReleaseAsync(() => FindNic(guest, mac) is not null, $"instance {uuid} did not release the NIC with MAC {mac}", cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public Task InjectNmiAsync(Guid uuid, CancellationToken cancellationToken = default) => OnGuest(uuid, g => g.InjectNmi());
@@ -430,6 +449,24 @@ public sealed class LibvirtComputeDriver : IComputeDriver
     private static GuestDisk? FindVolume(Guest guest, string volumeId) =>
         GuestConfigReader.FromXml(Call(guest.XmlDesc)).Disks.FirstOrDefault(d => d.Serial == volumeId);
 
+    private static GuestInterface? FindNic(Guest guest, string mac) =>
+        GuestConfigReader.FromXml(Call(guest.XmlDesc)).Interfaces.FirstOrDefault(i => string.Equals(i.Mac, mac, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Polls until the device is gone from the guest; throws when it is still there after the detach timeout.</summary>
+    private async Task WaitForReleaseAsync(Func<bool> stillAttached, string failure, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        while (stillAttached())
+        {
+            if (watch.Elapsed >= _options.DetachTimeout)
+            {
+                throw new HypervisorOperationException($"{failure} within {_options.DetachTimeout.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Waits for the guest to stop after an ACPI shutdown; false when it did not within the timeout.</summary>
     private async Task<bool> ShutdownCleanlyAsync(Guest guest, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -454,33 +491,4 @@ public sealed class LibvirtComputeDriver : IComputeDriver
         Call(() => action(guest));
         return Task.CompletedTask;
     }
-
-    private static void Call(Action action) => Call(() =>
-    {
-        action();
-        return 0;
-    });
-
-    /// <summary>
-    /// Nothing above the driver sees a libvirt error: it becomes a driver exception here. So does a connection libvirt
-    /// refuses (libvirtd restarting): to the server being operated on that is a failed operation, which its service handles.
-    /// </summary>
-    private static T Call<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (LibvirtException e)
-        {
-            throw Translate(e);
-        }
-        catch (HypervisorUnavailableException e)
-        {
-            throw new HypervisorOperationException(e.Message, e);
-        }
-    }
-
-    private static HypervisorOperationException Translate(LibvirtException e) =>
-        new($"{e.Operation} failed: {e.Message}", e);
 }

@@ -89,6 +89,7 @@ internal sealed class SpawnDisks(HypervisorPaths paths, BaseImageCache cache, Ro
             RamdiskPath = ramdisk,
             KernelCmdline = request.KernelCmdline,
             ConsoleLogPath = paths.ConsoleLog(uuid),
+            Nics = request.Nics,
         };
         return (spec, baseImage?.WasCached ?? false);
     }

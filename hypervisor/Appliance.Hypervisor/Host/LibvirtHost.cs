@@ -232,6 +232,62 @@ public sealed class LibvirtHost : IDisposable
         return guests;
     }
 
+    /// <summary>Defines (or redefines) a persistent network from XML; a running one keeps its live state until it restarts.</summary>
+    internal LibvirtNetwork DefineNetwork(string xml)
+    {
+        var handle = Libvirt.virNetworkDefineXML(Connection(), xml);
+        handle.Track();
+        if (handle.IsInvalid)
+        {
+            var error = LibvirtErrors.Capture("virNetworkDefineXML");
+            handle.Dispose();
+            throw error;
+        }
+
+        return new LibvirtNetwork(handle);
+    }
+
+    /// <summary>The network with this name, or null when libvirt knows no such network.</summary>
+    internal LibvirtNetwork? FindNetwork(string name)
+    {
+        var handle = Libvirt.virNetworkLookupByName(Connection(), name);
+        handle.Track();
+        if (!handle.IsInvalid)
+        {
+            return new LibvirtNetwork(handle);
+        }
+
+        var error = LibvirtErrors.Capture("virNetworkLookupByName");
+        handle.Dispose();
+        return error.Code == Libvirt.VIR_ERR_NO_NETWORK ? null : throw error;
+    }
+
+    /// <summary>Every network, running or not; the caller disposes each.</summary>
+    internal unsafe List<LibvirtNetwork> ListAllNetworks()
+    {
+        var count = Libvirt.virConnectListAllNetworks(Connection(), out var array, 0);
+        if (count < 0)
+        {
+            throw LibvirtErrors.Capture("virConnectListAllNetworks");
+        }
+
+        var networks = new List<LibvirtNetwork>(count);
+        try
+        {
+            var pointers = (IntPtr*)array;
+            for (var i = 0; i < count; i++)
+            {
+                networks.Add(new LibvirtNetwork(new LibvirtNetworkHandle(pointers[i])));
+            }
+        }
+        finally
+        {
+            NativeMemory.Free((void*)array);
+        }
+
+        return networks;
+    }
+
     public void Dispose()
     {
         lock (_gate)

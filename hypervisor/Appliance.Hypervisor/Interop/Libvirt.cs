@@ -121,6 +121,59 @@ internal static partial class Libvirt
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int virDomainSetUserPassword(LibvirtDomainHandle domain, string user, string password, uint flags);
 
+    // ---- networks ----
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtNetworkHandle virNetworkDefineXML(LibvirtConnectionHandle conn, string xml);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtNetworkHandle virNetworkLookupByName(LibvirtConnectionHandle conn, string name);
+
+    /// <summary>Fills a malloc'd array of network pointers; each is freed with virNetworkFree, the array with free.</summary>
+    [LibraryImport(Library)]
+    internal static partial int virConnectListAllNetworks(LibvirtConnectionHandle conn, out IntPtr networks, uint flags);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkFree(IntPtr network);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkCreate(LibvirtNetworkHandle network);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkDestroy(LibvirtNetworkHandle network);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkUndefine(LibvirtNetworkHandle network);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkIsActive(LibvirtNetworkHandle network);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkIsPersistent(LibvirtNetworkHandle network);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkGetAutostart(LibvirtNetworkHandle network, out int autostart);
+
+    [LibraryImport(Library)]
+    internal static partial int virNetworkSetAutostart(LibvirtNetworkHandle network, int autostart);
+
+    /// <summary>Returns a malloc'd XML string the caller frees.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virNetworkGetXMLDesc(LibvirtNetworkHandle network, uint flags);
+
+    /// <summary>The name belongs to the network object; do not free it.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virNetworkGetName(LibvirtNetworkHandle network);
+
+    /// <summary>Returns a malloc'd string the caller frees.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virNetworkGetBridgeName(LibvirtNetworkHandle network);
+
+    /// <summary>command before section, as libvirt.h declares it (the swapped order is refused; a test pins it); libvirt itself makes up for old servers that swapped them.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int virNetworkUpdate(
+        LibvirtNetworkHandle network, uint command, uint section, int parentIndex, string xml, uint flags);
+
     // ---- events ----
 
     [LibraryImport(Library)]
@@ -170,6 +223,21 @@ internal static partial class Libvirt
     internal const int VIR_ERR_AGENT_UNRESPONSIVE = 86;
     internal const int VIR_ERR_ARGUMENT_UNSUPPORTED = 74;
     internal const int VIR_ERR_OPERATION_UNSUPPORTED = 84;
+    internal const int VIR_ERR_INVALID_ARG = 8;
+    internal const int VIR_ERR_NO_NETWORK = 43;
+
+    // ---- constants (libvirt-network.h) ----
+
+    internal const uint VIR_NETWORK_XML_INACTIVE = 1;
+    internal const uint VIR_NETWORK_UPDATE_COMMAND_MODIFY = 1;
+    internal const uint VIR_NETWORK_UPDATE_COMMAND_DELETE = 2;
+    internal const uint VIR_NETWORK_UPDATE_COMMAND_ADD_LAST = 3;
+    internal const uint VIR_NETWORK_SECTION_IP_DHCP_HOST = 4;
+    internal const uint VIR_NETWORK_UPDATE_AFFECT_LIVE = 1;
+    internal const uint VIR_NETWORK_UPDATE_AFFECT_CONFIG = 2;
+
+    /// <summary>The first ip element that has DHCP entries, else the first IPv4 one.</summary>
+    internal const int VIR_NETWORK_UPDATE_ANY_PARENT = -1;
 
     /// <summary>The leading fields of libvirt's virError struct.</summary>
     [StructLayout(LayoutKind.Sequential)]

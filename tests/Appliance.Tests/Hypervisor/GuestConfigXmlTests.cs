@@ -92,6 +92,43 @@ public sealed class GuestConfigXmlTests
     }
 
     [Fact]
+    public void GoldenNics_ReadBackToTheSameConfig()
+    {
+        var golden = File.ReadAllText(GoldenFile.Path("network-interfaces.xml"));
+        var read = GuestConfigReader.FromXml(golden);
+        Assert.Equal(["network", "bridge", "user"], read.Interfaces.Select(i => i.Type));
+        Assert.Equal([("IP", "10.0.0.11"), ("IP", "10.0.0.12")], read.Interfaces[0].Filter!.Parameters);
+        Assert.Equal(new GuestPortForward("tcp", "127.0.0.1", 2222, 22), Assert.Single(read.Interfaces[2].PortForwards));
+        Assert.Equal(GoldenFile.Xml("network-interfaces.xml"), GuestConfigWriter.ToXml(read));
+    }
+
+    [Fact]
+    public void Reader_TakesLibvirtsLiveInterfaces_AndSkipsKindsTheApplianceNeverWrites()
+    {
+        var xml = """
+            <domain type='kvm' id='3'>
+              <name>n</name><uuid>0b0e9a57-3f0e-4a53-8d3e-5e6a1c2b7d44</uuid><memory unit='KiB'>262144</memory>
+              <os><type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type></os>
+              <devices>
+                <interface type='network'>
+                  <mac address='fa:16:3e:00:00:01'/>
+                  <source network='appliance-net' portid='5e6f7a8b-1c2d-4e3f-8a4b-5c6d7e8f9a0b' bridge='aplbr0'/>
+                  <target dev='tap1a2b3c4d-5e'/>
+                  <model type='virtio'/>
+                  <mtu size='1450'/>
+                  <alias name='net0'/>
+                  <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>
+                </interface>
+                <interface type='direct'><mac address='fa:16:3e:00:00:09'/><source dev='eth0' mode='vepa'/></interface>
+              </devices>
+            </domain>
+            """;
+        var nic = Assert.Single(GuestConfigReader.FromXml(xml).Interfaces);
+        Assert.Equal(("network", "appliance-net", "fa:16:3e:00:00:01", "tap1a2b3c4d-5e", 1450), (nic.Type, nic.Source, nic.Mac, nic.TargetDev, nic.Mtu));
+        Assert.Null(nic.Filter);
+    }
+
+    [Fact]
     public void Reader_UnderstandsLibvirtsKiBMemoryAndExtraElements()
     {
         var xml = """

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Appliance.Hypervisor.Config;
 using Appliance.Hypervisor.Designer;
+using Appliance.Hypervisor.Networking;
 
 namespace Appliance.Tests.Hypervisor;
 
@@ -24,6 +25,29 @@ public sealed class GuestDesignerTests
         ConsoleLogPath = "/data/instances/6f1d7c2e/console.log",
     };
 
+    /// <summary>One NIC of each kind: on a network with anti-spoofing, on a host bridge, user-mode with a forward.</summary>
+    internal static IReadOnlyList<GuestNic> Nics() =>
+    [
+        new GuestNic
+        {
+            Mac = "fa:16:3e:00:00:01",
+            Source = GuestNicSource.Network("appliance-net"),
+            PortId = Guid.Parse("1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d"),
+            Mtu = 1450,
+            AllowedAddresses = ["10.0.0.11", "10.0.0.12"],
+        },
+        new GuestNic { Mac = "fa:16:3e:00:00:02", Source = GuestNicSource.Bridge("br0"), PortId = Guid.Parse("2b3c4d5e-6f7a-4b2c-9d3e-4f5a6b7c8d9e") },
+        new GuestNic
+        {
+            Mac = "fa:16:3e:00:00:03",
+            Source = GuestNicSource.User,
+            PortId = Guid.Parse("3c4d5e6f-7a8b-4c3d-8e4f-5a6b7c8d9e0f"),
+            // Ignored for user-mode: passt has no host device to filter.
+            AllowedAddresses = ["10.0.0.13"],
+            Forwards = [new PortForward("127.0.0.1", 2222, 22)],
+        },
+    ];
+
     // The version is pinned so the golden files don't change with each release.
     private static readonly HostFacts Tcg = HostFacts.Tcg with { ProductVersion = "0.1.0" };
     private static readonly HostFacts Kvm = HostFacts.Kvm with { ProductVersion = "0.1.0" };
@@ -31,6 +55,21 @@ public sealed class GuestDesignerTests
     [Fact]
     public void KernelAndRamdisk_UnderTcg_DesignsTheGoldenTcgGuest_WithNovasSysinfoAndQemusOwnCpu() =>
         Assert.Equal(GoldenFile.Xml("direct-kernel-boot.xml"), GuestConfigWriter.ToXml(GuestDesigner.Design(Spec(), Tcg)));
+
+    [Fact]
+    public void Nics_FollowTheDisks_InPortOrder_AsTheGoldenGuestShowsThem() =>
+        Assert.Equal(GoldenFile.Xml("network-interfaces.xml"), GuestConfigWriter.ToXml(GuestDesigner.Design(Spec() with { Nics = Nics() }, Tcg)));
+
+    [Fact]
+    public void NoNics_NoInterfaces() => Assert.Empty(GuestDesigner.Design(Spec(), Tcg).Interfaces);
+
+    [Fact]
+    public void ANicWithoutAllowedAddresses_HasNoFilter()
+    {
+        var nic = Nics()[0] with { AllowedAddresses = [] };
+        Assert.Null(GuestDesigner.Interface(nic).Filter);
+        Assert.DoesNotContain("filterref", GuestConfigWriter.ToXml(GuestDesigner.Interface(nic)));
+    }
 
     [Fact]
     public void UnderKvm_DesignsTheGoldenKvmGuest_WithHostModelCpuAndNovasSysinfo() =>
