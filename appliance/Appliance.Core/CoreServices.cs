@@ -58,6 +58,7 @@ public static class CoreServices
         services.AddSingleton<NetworkRepository>();
         services.AddSingleton<NetworkPlane>();
         services.AddSingleton<ServerNetworking>();
+        services.AddSingleton<ServerInterfaceService>();
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<NetworkBootstrap>();
         return services;

@@ -80,6 +80,7 @@ public static class WebServices
         routes.MapLimitsApi();
         routes.MapServerMetadataApi();
         routes.MapServerIpsApi();
+        routes.MapServerInterfacesApi();
         routes.MapServerActionsApi();
         routes.MapInstanceActionsApi();
         routes.MapServerTagsApi();

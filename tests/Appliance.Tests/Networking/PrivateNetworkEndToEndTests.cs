@@ -39,7 +39,8 @@ public sealed partial class PrivateNetworkEndToEndTests(NetworkNamespaceFixture 
             #!/bin/sh
             gateway=$(ip route | sed -n 's/^default via \([0-9.]*\).*/\1/p')
             ping -c 2 -W 5 "$gateway" > /dev/null 2>&1 && echo "guest: gateway $gateway answers" || echo "guest: gateway $gateway silent"
-            echo "guest: metadata uuid $(wget -q -T 10 -O - http://169.254.169.254/openstack/latest/meta_data.json | sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p')"
+            wget -q -O /tmp/meta_data.json http://169.254.169.254/openstack/latest/meta_data.json
+            echo "guest: metadata uuid $(sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p' /tmp/meta_data.json)"
             """);
         var (firstId, firstAddress) = await AddressedAsync(cli, probe, first);
 
@@ -47,7 +48,8 @@ public sealed partial class PrivateNetworkEndToEndTests(NetworkNamespaceFixture 
         var second = await CreateAsync(cli, work, "vm-b", $$"""
             #!/bin/sh
             ping -c 3 -W 5 {{firstAddress}} > /dev/null 2>&1 && echo "guest: peer {{firstAddress}} answers" || echo "guest: peer {{firstAddress}} silent"
-            echo "guest: metadata uuid $(wget -q -T 10 -O - http://169.254.169.254/openstack/latest/meta_data.json | sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p')"
+            wget -q -O /tmp/meta_data.json http://169.254.169.254/openstack/latest/meta_data.json
+            echo "guest: metadata uuid $(sed -n 's/.*"uuid": *"\([^"]*\)".*/\1/p' /tmp/meta_data.json)"
             gateway=$(ip route | sed -n 's/^default via \([0-9.]*\).*/\1/p')
             ip addr add {{firstAddress}}/32 dev eth0
             ping -c 3 -W 3 -I {{firstAddress}} "$gateway" > /dev/null 2>&1 && echo "guest: spoofed reply" || echo "guest: spoofed silence"
@@ -58,7 +60,7 @@ public sealed partial class PrivateNetworkEndToEndTests(NetworkNamespaceFixture 
 
         var firstConsole = await probe.WaitForConsoleAsync(firstId, text => text.Contains(TestGuest.ReadyMarker, StringComparison.Ordinal), "vm-a ready");
         var secondConsole = await probe.WaitForConsoleAsync(secondId, text => text.Contains(TestGuest.ReadyMarker, StringComparison.Ordinal), "vm-b ready");
-        output.WriteLine($"vm-a {firstAddress}, vm-b {secondAddress}");
+        output.WriteLine($"vm-a {firstAddress}:\n{firstConsole}\nvm-b {secondAddress}:\n{secondConsole}");
 
         Assert.Contains($"guest: ip eth0 {firstAddress}/", firstConsole);
         Assert.Matches(@"guest: gateway [0-9.]+ answers", firstConsole);

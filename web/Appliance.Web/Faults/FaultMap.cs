@@ -1,5 +1,6 @@
 using Appliance.Core;
 using Appliance.Core.Identity;
+using Appliance.Core.Networks;
 using Appliance.Web.Identity;
 using Appliance.Web.Image;
 using Microsoft.AspNetCore.Http;
@@ -35,6 +36,8 @@ public static class FaultMap
             ? new Fault(StatusCodes.Status413PayloadTooLarge, Fault.RequestTooLargeMessage)
             : Fault.BadRequest(Fault.MalformedBodyMessage),
         RequestRefusedException e when Status(e, api) is { } status => new Fault(status, Worded(e, endpoint)),
+        // Nova answers a NIC the hypervisor would not take with its 500 and this message, not a bare error.
+        InterfaceAttachFailedException e => new Fault(StatusCodes.Status500InternalServerError, e.Message),
         _ => null,
     };
 

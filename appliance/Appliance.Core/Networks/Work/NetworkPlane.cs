@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Appliance.Hypervisor.Networking;
 
 namespace Appliance.Core.Networks;
@@ -28,15 +29,39 @@ public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
     internal Task EnsureAsync(NetworkRecord network, SubnetRecord subnet, string dnsDomain, bool metadata, CancellationToken cancellationToken) =>
         driver.EnsureAsync(SpecFor(network, subnet, dnsDomain, metadata), cancellationToken);
 
-    internal static DhcpHost DhcpHostFor(PortRecord port, string hostname) =>
-        new(port.MacAddress, port.FixedIps[0].IpAddress, hostname.Length > 0 ? hostname : $"port-{port.Id[..8]}");
+    // libvirt refuses two DHCP entries of one name on a network: names are checked and added one at a time per network.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _dhcpLocks = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The entry's name, which dnsmasq answers in DNS: the server's hostname, unless another port on the network has it
+    /// (two servers called "web"), then the hostname with the port's id. It must start with a letter.
+    /// </summary>
+    internal static string DhcpName(PortRecord port, string hostname, IReadOnlyList<DhcpHost> existing)
+    {
+        var name = hostname.Length > 0 && char.IsAsciiLetter(hostname[0]) ? hostname : $"port-{hostname}".TrimEnd('-');
+        return existing.Any(host => host.Name == name && !string.Equals(host.Mac, port.MacAddress, StringComparison.OrdinalIgnoreCase))
+            ? $"{name}-{port.Id[..8]}"
+            : name;
+    }
 
     /// <summary>Gives the port's address to its MAC by DHCP, on a libvirt network with DHCP; nothing to do elsewhere.</summary>
     internal async Task AddDhcpHostAsync(NetworkRecord network, SubnetRecord subnet, PortRecord port, string hostname, CancellationToken cancellationToken)
     {
-        if (IsLibvirtManaged(network) && subnet.EnableDhcp && port.FixedIps.Count > 0)
+        if (!IsLibvirtManaged(network) || !subnet.EnableDhcp || port.FixedIps.Count == 0)
         {
-            await driver.AddDhcpHostAsync(network.LibvirtName!, DhcpHostFor(port, hostname), cancellationToken);
+            return;
+        }
+
+        var gate = _dhcpLocks.GetOrAdd(network.LibvirtName!, _ => new SemaphoreSlim(1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var name = DhcpName(port, hostname, driver.DhcpHosts(network.LibvirtName!));
+            await driver.AddDhcpHostAsync(network.LibvirtName!, new DhcpHost(port.MacAddress, port.FixedIps[0].IpAddress, name), cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
