@@ -57,7 +57,6 @@ public static class IsolationRules
     /// <summary>Routes whose owner, too, gets 404 for the values the fixture can give, so no control call can prove the id real.</summary>
     public static readonly IReadOnlyDictionary<string, string> NoOwnerControl = new Dictionary<string, string>
     {
-        ["GET /servers/{id}/ips/{label}"] = "servers have no networks yet, so no label exists even for the owner",
     };
 
     /// <summary>Lists that must show the caller's own resources, proving the list filter is not simply empty.</summary>

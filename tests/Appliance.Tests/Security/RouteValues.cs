@@ -21,6 +21,7 @@ public static class RouteValues
             "name" when path.StartsWith("/os-keypairs/", StringComparison.Ordinal) => tenant.KeypairName,
             "requestId" => tenant.ActionRequestId,
             "label" => "private",
+            "portId" => tenant.PortId,
             "projectId" => tenant.ProjectId,
             "userId" => tenant.UserId,
             "roleId" => appliance.MemberRoleId,

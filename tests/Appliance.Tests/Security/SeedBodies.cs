@@ -59,6 +59,7 @@ public static class SeedBodies
             "PUT /servers/{id}/metadata/{key}" or "PUT /images/{imageId}/metadata/{key}" =>
                 [RequestBody.Json($$$"""{"meta": {"{{{valueOf("key")}}}": "v"}}""")],
             "PUT /servers/{id}/tags" => [RequestBody.Json("""{"tags": ["fz-a", "fz-b"]}""")],
+            "POST /servers/{id}/os-interface" => [RequestBody.Json("""{"interfaceAttachment": {}}""")],
             "POST /os-keypairs" =>
             [
                 RequestBody.Json($$$"""{"keypair": {"name": "fz-{{{unique}}}"}}"""),

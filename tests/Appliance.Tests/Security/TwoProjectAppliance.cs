@@ -24,6 +24,7 @@ public sealed class Tenant
     public string ServerId { get; set; } = "";
     public string ServerName => Marker + "-vm";
     public string ActionRequestId { get; set; } = "";
+    public string PortId { get; set; } = "";
     public string MetadataKey => Marker + "-meta";
     public string Tag => Marker + "-tag";
     public string ImageId { get; set; } = "";
@@ -36,7 +37,7 @@ public sealed class Tenant
 
     /// <summary>Ids and names that must never appear in another project's answers (ids echoed from its own URL aside).</summary>
     public IEnumerable<string> Identifiers =>
-        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, ImageId, FlavorId }.Where(value => value.Length > 0);
+        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, ImageId, FlavorId }.Where(value => value.Length > 0);
 }
 
 /// <summary>
@@ -230,6 +231,8 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
         Assert.True(tagged == HttpStatusCode.Created, tagBody);
         var (_, actions) = await SendAsync(HttpMethod.Get, $"/v2.1/servers/{tenant.ServerId}/os-instance-actions", tenant.Token);
         tenant.ActionRequestId = JsonDocument.Parse(actions).RootElement.GetProperty("instanceActions")[0].GetProperty("request_id").GetString()!;
+        var (_, interfaces) = await SendAsync(HttpMethod.Get, $"/v2.1/servers/{tenant.ServerId}/os-interface", tenant.Token);
+        tenant.PortId = JsonDocument.Parse(interfaces).RootElement.GetProperty("interfaceAttachments")[0].GetProperty("port_id").GetString()!;
         await Runner.WhenIdleAsync();
     }
 

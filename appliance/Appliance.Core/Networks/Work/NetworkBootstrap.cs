@@ -1,6 +1,7 @@
 using Appliance.Core.Configuration;
 using Appliance.Core.Servers;
 using Appliance.Core.Store;
+using Appliance.Hypervisor.Driver;
 using Dapper;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +12,24 @@ namespace Appliance.Core.Networks;
 /// of the store runs, its DHCP entries are exactly the ports' (none leaked, none missing), and no libvirt network of this
 /// appliance is left that the store no longer has.
 /// </summary>
-public sealed class NetworkBootstrap(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, ILogger<NetworkBootstrap> logger)
+public sealed class NetworkBootstrap
 {
+    private readonly NetworkRepository repository;
+    private readonly NetworkPlane plane;
+    private readonly ApplianceOptions options;
+    private readonly ILogger<NetworkBootstrap> logger;
+
+    public NetworkBootstrap(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, IComputeDriver driver, ILogger<NetworkBootstrap> logger)
+    {
+        (this.repository, this.plane, this.options, this.logger) = (repository, plane, options, logger);
+        // libvirtd restarted (or came up after the appliance): its networks may be down; bring them up again.
+        driver.Reconnected += () => _ = EnsureAsync();
+    }
+
+    /// <summary>
+    /// Never throws for the hypervisor's sake: an appliance whose libvirt is away still starts (and says so on /healthz);
+    /// the networks come up when libvirt answers again.
+    /// </summary>
     public async Task EnsureAsync(CancellationToken cancellationToken = default)
     {
         if (!options.Networking.Enabled)
@@ -20,6 +37,18 @@ public sealed class NetworkBootstrap(NetworkRepository repository, NetworkPlane 
             return;
         }
 
+        try
+        {
+            await EnsureNowAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError("Guest networks are not ready: {Message}", e.Message);
+        }
+    }
+
+    private async Task EnsureNowAsync(CancellationToken cancellationToken)
+    {
         await EnsureDefaultNetworkAsync(cancellationToken);
         var hostnames = await HostnamesAsync(cancellationToken);
         await ReleaseOrphanPortsAsync(hostnames, cancellationToken);
