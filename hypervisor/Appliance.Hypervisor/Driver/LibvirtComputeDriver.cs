@@ -341,7 +341,8 @@ public sealed class LibvirtComputeDriver : IComputeDriver
     public async Task DetachNicAsync(Guid uuid, string mac, CancellationToken cancellationToken = default)
     {
         using var guest = Call(() => _host.Get(uuid));
-        var nic = FindNic(guest, mac) ?? throw new HypervisorOperationException($"no NIC with MAC {mac} is attached to instance {uuid}");
+        var nic = FindNic(guest, mac) ?? FindNic(guest, mac, persistent: true)
+            ?? throw new HypervisorOperationException($"no NIC with MAC {mac} is attached to instance {uuid}");
         if (!Hotplugged(() => guest.DetachDevice(GuestConfigWriter.ToXml(nic))))
         {
             Redefine(guest, config => config with { Interfaces = config.Interfaces.Where(i => !string.Equals(i.Mac, mac, StringComparison.OrdinalIgnoreCase)).ToList() });
@@ -482,12 +483,12 @@ public sealed class LibvirtComputeDriver : IComputeDriver
     /// <summary>Changes the guest's persistent definition; a running guest sees the change at its next start.</summary>
     private void Redefine(Guest guest, Func<GuestConfig, GuestConfig> change)
     {
-        var config = GuestConfigReader.FromXml(Call(guest.XmlDesc));
+        var config = GuestConfigReader.FromXml(Call(guest.PersistentXmlDesc));
         using var redefined = Call(() => _host.Define(GuestConfigWriter.ToXml(change(config))));
     }
 
-    private static GuestInterface? FindNic(Guest guest, string mac) =>
-        GuestConfigReader.FromXml(Call(guest.XmlDesc)).Interfaces.FirstOrDefault(i => string.Equals(i.Mac, mac, StringComparison.OrdinalIgnoreCase));
+    private static GuestInterface? FindNic(Guest guest, string mac, bool persistent = false) =>
+        GuestConfigReader.FromXml(Call(() => persistent ? guest.PersistentXmlDesc() : guest.XmlDesc())).Interfaces.FirstOrDefault(i => string.Equals(i.Mac, mac, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Polls until the device is gone from the guest; throws when it is still there after the detach timeout.</summary>
     private async Task WaitForReleaseAsync(Func<bool> stillAttached, string failure, CancellationToken cancellationToken)

@@ -51,6 +51,10 @@ internal sealed class Guest(LibvirtDomainHandle handle) : IDisposable
     public string XmlDesc() =>
         NativeStrings.TakeUtf8(Libvirt.virDomainGetXMLDesc(Handle, 0)) ?? throw LibvirtErrors.Capture("virDomainGetXMLDesc");
 
+    /// <summary>The persistent definition (VIR_DOMAIN_XML_INACTIVE): what the guest will be at its next start.</summary>
+    public string PersistentXmlDesc() =>
+        NativeStrings.TakeUtf8(Libvirt.virDomainGetXMLDesc(Handle, 2)) ?? throw LibvirtErrors.Capture("virDomainGetXMLDesc");
+
     public void Create() => Check(Libvirt.virDomainCreate(Handle), "virDomainCreate");
 
     public void Destroy() => Check(Libvirt.virDomainDestroy(Handle), "virDomainDestroy");
