@@ -8,6 +8,7 @@ var root = new RootCommand("appliance: a single-node OpenStack-compatible micro-
     VersionCommand.Create(),
     ProjectCommand.Create(),
     UserCommand.Create(),
+    NetworkCommand.Create(),
     ImageCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -156,7 +156,13 @@ public sealed class NetworkRepository(Database database)
         return result;
     }
 
-    private sealed record SubnetUse(string SubnetId, long Count);
+    /// <summary>Settable, not positional: an empty result gives COUNT(*) no type, and a constructor match would then fail.</summary>
+    private sealed class SubnetUse
+    {
+        public string SubnetId { get; set; } = "";
+
+        public long Count { get; set; }
+    }
 
     private sealed record AddressRow(string DeviceId, string NetworkName, string Address, string MacAddress, string PortId, long Position);
 

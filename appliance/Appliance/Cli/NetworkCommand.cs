@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Appliance.Core;
+using Appliance.Core.Identity;
+using Appliance.Core.Networks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appliance.Cli;
+
+/// <summary>
+/// <c>appliance network create-provider NAME --bridge br0 --cidr 192.168.1.0/24 --pool FIRST-LAST</c>, a network on the LAN's
+/// bridge for every project, and <c>appliance network list</c> with each network's pool use.
+/// </summary>
+public static class NetworkCommand
+{
+    public static Command Create()
+    {
+        var dataDir = DataDirCore.DataDirOption();
+        var name = new Argument<string>("name") { Description = "The network's name, as addresses will show it" };
+        var bridge = new Option<string>("--bridge") { Description = "An existing host bridge on the LAN, e.g. br0", Required = true };
+        var cidr = new Option<string>("--cidr") { Description = "The LAN's subnet, e.g. 192.168.1.0/24", Required = true };
+        var pool = new Option<string>("--pool") { Description = "The addresses guests may have, FIRST-LAST, e.g. 192.168.1.200-192.168.1.220", Required = true };
+        var gateway = new Option<string?>("--gateway") { Description = "The LAN's router, the guests' default route" };
+        var dns = new Option<string[]>("--dns") { Description = "A DNS server for the guests (repeat for more)", AllowMultipleArgumentsPerToken = true };
+        var lanDhcp = new Option<bool>("--lan-dhcp") { Description = "The LAN's DHCP server gives the addresses (default: set statically from network_data.json)" };
+        var create = new Command("create-provider", "Create a network on an existing host bridge, shared with every project")
+            { name, bridge, cidr, pool, gateway, dns, lanDhcp, dataDir };
+        create.SetAction((parse, cancellationToken) => CreateProviderAsync(parse.GetValue(dataDir), parse.GetValue(name)!, parse.GetValue(bridge)!,
+            parse.GetValue(cidr)!, parse.GetValue(pool)!, parse.GetValue(gateway), parse.GetValue(dns) ?? [], parse.GetValue(lanDhcp), cancellationToken));
+
+        var listDataDir = DataDirCore.DataDirOption();
+        var list = new Command("list", "List networks with their subnets and pool use") { listDataDir };
+        list.SetAction((parse, cancellationToken) => ListAsync(parse.GetValue(listDataDir), cancellationToken));
+        return new Command("network", "Manage guest networks") { create, list };
+    }
+
+    private static async Task<int> CreateProviderAsync(string? dataDir, string name, string bridge, string cidr, string pool, string? gateway,
+        string[] dns, bool lanDhcp, CancellationToken cancellationToken)
+    {
+        var ends = pool.Split('-', 2, StringSplitOptions.TrimEntries);
+        if (ends.Length != 2)
+        {
+            await Console.Error.WriteLineAsync($"appliance: --pool {pool} is not FIRST-LAST, e.g. 192.168.1.200-192.168.1.220");
+            return 2;
+        }
+
+        await using var services = await DataDirCore.OpenAsync(dataDir, cancellationToken);
+        if (services is null)
+        {
+            return 2;
+        }
+
+        var admin = await services.GetRequiredService<ProjectService>().FindAsync(IdentityBootstrap.AdminName, cancellationToken);
+        try
+        {
+            var network = await services.GetRequiredService<ProviderNetworks>().CreateAsync(
+                new NewProviderNetwork(name, admin?.Id ?? "", bridge, cidr, ends[0], ends[1]) { Gateway = gateway, DnsServers = dns, LanDhcp = lanDhcp },
+                cancellationToken);
+            Console.WriteLine($"Created network {network.Name} ({network.Id}) on bridge {network.Bridge}");
+            return 0;
+        }
+        catch (RequestRefusedException e)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> ListAsync(string? dataDir, CancellationToken cancellationToken)
+    {
+        await using var services = await DataDirCore.OpenAsync(dataDir, cancellationToken);
+        if (services is null)
+        {
+            return 2;
+        }
+
+        var networks = await services.GetRequiredService<NetworkOverview>().ListAsync("", isAdmin: true, cancellationToken);
+        var rows = networks.Select(n => new[] { n.Id, n.Name, n.Kind, n.Cidr ?? "-", n.Bridge, $"{n.AddressesUsed}/{n.PoolSize}" }).ToList();
+        string[] header = ["ID", "Name", "Kind", "Subnet", "Bridge", "Used"];
+        var widths = header.Select((title, column) => rows.Select(row => row[column].Length).Append(title.Length).Max()).ToArray();
+        foreach (var row in rows.Prepend(header))
+        {
+            Console.WriteLine(string.Join("  ", row.Select((cell, column) => cell.PadRight(widths[column]))).TrimEnd());
+        }
+
+        return 0;
+    }
+}
