@@ -190,6 +190,8 @@ public sealed class CrashHarness(ApplianceLauncher launcher, Action<string> log)
         var volumesDir = Path.Combine(dataDir, "volumes");
         var volumes = Directory.Exists(volumesDir) ? Directory.GetFiles(volumesDir) : [];
         report.Check(volumes.Length == 0, NothingLeft, () => $"volumes left: {string.Join(", ", volumes.Select(Path.GetFileName))}");
+        var addresses = StoredRows.Read(Path.Combine(dataDir, "appliance.db")).Addresses;
+        report.Check(addresses.Count == 0, NothingLeft, () => $"addresses still held: {string.Join(", ", addresses.Select(a => a.IpAddress))}");
     }
 
     /// <summary>Rate limits off, as the load harness: the workload's pace depends on the machine, and a 429 is not what it tests.</summary>

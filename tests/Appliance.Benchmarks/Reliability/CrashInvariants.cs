@@ -67,6 +67,7 @@ public sealed class CrashInvariants(ComputeApi api, string adminToken, string da
     public const string FilesOwned = "no instance dir or volume without an owner";
     public const string DisksKept = "no resting server without its disks";
     public const string QuotaUsage = "quota usage equals the rows";
+    public const string AddressesOwned = "no address held twice or by a port of a gone server";
 
     public static readonly TimeSpan SettleWithin = TimeSpan.FromSeconds(60);
 
@@ -91,7 +92,18 @@ public sealed class CrashInvariants(ComputeApi api, string adminToken, string da
         }
 
         CheckFiles(rows);
+        CheckAddresses(rows);
         await CheckQuotasAsync(projects, rows);
+    }
+
+    /// <summary>Every fixed address is held once, by a port of a live server (the restart released what a crash left bound).</summary>
+    public void CheckAddresses(StoredRows rows)
+    {
+        var live = rows.Live.Select(server => server.Uuid).ToHashSet(StringComparer.Ordinal);
+        var twice = rows.Addresses.GroupBy(a => a.IpAddress).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        report.Check(twice.Count == 0, AddressesOwned, () => $"held twice: {string.Join(", ", twice)}");
+        var orphans = rows.Addresses.Where(a => a.DeviceId.Length > 0 && !live.Contains(a.DeviceId)).ToList();
+        report.Check(orphans.Count == 0, AddressesOwned, () => $"held for gone servers: {string.Join(", ", orphans.Select(a => $"{a.IpAddress} ({a.DeviceId})"))}");
     }
 
     /// <summary>Polls the server list until no server has a task state or shows BUILD, for at most SettleWithin.</summary>

@@ -7,8 +7,11 @@ public sealed record ServerRow(string Uuid, string ProjectId, string VmState, st
 
 public sealed record VolumeRow(string ServerUuid, string VolumeId, bool DeleteOnTermination);
 
+/// <summary>One fixed address and the port that holds it: which server's (empty when unbound).</summary>
+public sealed record AddressRow(string IpAddress, string PortId, string DeviceId);
+
 /// <summary>The rows the invariants need, read straight from the SQLite file (read-only; WAL lets it run beside the appliance).</summary>
-public sealed record StoredRows(IReadOnlyList<ServerRow> Servers, IReadOnlyList<VolumeRow> Volumes)
+public sealed record StoredRows(IReadOnlyList<ServerRow> Servers, IReadOnlyList<VolumeRow> Volumes, IReadOnlyList<AddressRow> Addresses)
 {
     public IEnumerable<ServerRow> Live => Servers.Where(server => !server.Deleted);
 
@@ -38,7 +41,18 @@ public sealed record StoredRows(IReadOnlyList<ServerRow> Servers, IReadOnlyList<
             }
         }
 
-        return new StoredRows(servers, volumes);
+        var addresses = new List<AddressRow>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT i.ip_address, p.id, p.device_id FROM port_ips i JOIN ports p ON p.id = i.port_id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                addresses.Add(new AddressRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        return new StoredRows(servers, volumes, addresses);
     }
 
     /// <summary>PRAGMA integrity_check on the file as the crash left it (main file and WAL); "ok" when whole.</summary>
