@@ -11,6 +11,9 @@ namespace Appliance.Benchmarks;
 /// </summary>
 public sealed class ServerFleet(HttpClient client, string adminToken, string adminUserId)
 {
+    /// <summary>The first compute microversion whose create takes networks "auto" or "none".</summary>
+    public const string NetworksMicroversion = "2.37";
+
     public string AdminToken => adminToken;
 
     public static async Task<ServerFleet> ConnectAsync(HttpClient client, string dataDir)
@@ -88,18 +91,50 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
         return id;
     }
 
-    /// <summary>POST /servers as the token's project; the new server's id.</summary>
-    public async Task<string> CreateServerAsync(string token, string name, string imageId)
+    /// <summary>
+    /// POST /servers as the token's project; the new server's id. Without <paramref name="networks"/> it is a 2.1 create
+    /// (no networks: one NIC on the default network); with it ("auto" or "none"), a 2.37 create asking for that.
+    /// </summary>
+    public async Task<string> CreateServerAsync(string token, string name, string imageId, string? networks = null)
     {
-        var created = await SendAsync(HttpMethod.Post, "/v2.1/servers", token,
-            $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "42"}}""", HttpStatusCode.Accepted);
+        var created = networks is null
+            ? await SendAsync(HttpMethod.Post, "/v2.1/servers", token,
+                $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "42"}}""", HttpStatusCode.Accepted)
+            : await SendAsync(HttpMethod.Post, "/v2.1/servers", token,
+                $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "42", "networks": "{{{networks}}}"}}""",
+                HttpStatusCode.Accepted, NetworksMicroversion);
         return created.GetProperty("server").GetProperty("id").GetString()!;
     }
 
-    public async Task<string> StatusAsync(string id)
+    public async Task<string> StatusAsync(string id) => (await ServerAsync(id)).GetProperty("status").GetString()!;
+
+    /// <summary>GET /servers/{id} as the admin: the server object (status, addresses ...).</summary>
+    public async Task<JsonElement> ServerAsync(string id) =>
+        (await SendAsync(HttpMethod.Get, $"/v2.1/servers/{id}", adminToken, null, HttpStatusCode.OK)).GetProperty("server");
+
+    /// <summary>DELETE /servers/{id} as the token's project, then polls until GET answers 404: guest, ports and row gone.</summary>
+    public async Task DeleteServerAsync(string token, string id, TimeSpan within)
     {
-        var server = await SendAsync(HttpMethod.Get, $"/v2.1/servers/{id}", adminToken, null, HttpStatusCode.OK);
-        return server.GetProperty("server").GetProperty("status").GetString()!;
+        await SendAsync(HttpMethod.Delete, $"/v2.1/servers/{id}", token, null, HttpStatusCode.NoContent);
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2.1/servers/{id}");
+            request.Headers.Add("X-Auth-Token", adminToken);
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return;
+            }
+
+            if (response.StatusCode != HttpStatusCode.OK || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"server {id} still there {within} after its delete (GET answered {(int)response.StatusCode}): " +
+                    await response.Content.ReadAsStringAsync());
+            }
+
+            await Task.Delay(2);
+        }
     }
 
     /// <summary>How many servers of all projects have the status (up to the page limit of 1000).</summary>
@@ -109,10 +144,17 @@ public sealed class ServerFleet(HttpClient client, string adminToken, string adm
         return list.GetProperty("servers").GetArrayLength();
     }
 
-    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string token, string? json, HttpStatusCode expected)
+    /// <summary>The request as the token, answered with <paramref name="expected"/>; with a compute microversion, in both headers clients send.</summary>
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, string token, string? json, HttpStatusCode expected, string? microversion = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("X-Auth-Token", token);
+        if (microversion is not null)
+        {
+            request.Headers.Add("OpenStack-API-Version", $"compute {microversion}");
+            request.Headers.Add("X-OpenStack-Nova-API-Version", microversion);
+        }
+
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
