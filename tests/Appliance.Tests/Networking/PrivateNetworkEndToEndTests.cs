@@ -13,7 +13,8 @@ namespace Appliance.Tests.Networking;
 /// <summary>
 /// The default network end to end, inside a namespace of the test's own with its own libvirtd: Debian's openstack CLI
 /// creates two test guests on `private`; each gets its address by DHCP and it equals `addresses`; they reach each other and
-/// the gateway; each reads its own meta_data.json from 169.254.169.254; one that sends from the other's address hears nothing.
+/// the gateway; each reads its own meta_data.json from 169.254.169.254; one that sends from the other's address hears nothing;
+/// a third with --nic none has no NIC.
 /// </summary>
 [Trait("Tier", "e2e")]
 [Collection(LibvirtCollection.Name)]
@@ -71,8 +72,16 @@ public sealed partial class PrivateNetworkEndToEndTests(NetworkNamespaceFixture 
         Assert.Contains($"guest: metadata uuid {secondId}", secondConsole);
         Assert.Contains("guest: spoofed silence", secondConsole);
 
+        // --nic none: a guest without a NIC, on the same appliance.
+        var lone = await cli.JsonAsync("--os-compute-api-version", "2.37", "server", "create", "--image", QemuEndToEnd.ImageName,
+            "--flavor", "m1.nano", "--nic", "none", "--wait", "vm-c");
+        var loneId = lone.GetProperty("id").GetString()!;
+        var loneConsole = await probe.WaitForConsoleAsync(loneId, text => text.Contains(TestGuest.ReadyMarker, StringComparison.Ordinal), "vm-c ready");
+        Assert.DoesNotContain("guest: ip eth0", loneConsole);
+        Assert.Equal("{}", (await probe.ServerAsync(loneId)).GetProperty("addresses").GetRawText());
+
         // Delete frees both addresses and their DHCP entries.
-        await cli.OkAsync("server", "delete", "--wait", "vm-a", "vm-b");
+        await cli.OkAsync("server", "delete", "--wait", "vm-a", "vm-b", "vm-c");
         var hosts = await ns.RunAsync("sh", "-c", "virsh -c qemu:///system net-dumpxml $(virsh -c qemu:///system net-list --name | grep appliance- | head -n 1)");
         Assert.DoesNotContain(firstAddress, hosts.Stdout);
         Assert.DoesNotContain(secondAddress, hosts.Stdout);
