@@ -1,7 +1,7 @@
 namespace Appliance.Hypervisor.Host;
 
 /// <summary>Reads the host's own files (/proc, /etc, /lib/modules) for checks that must not fail when one is missing.</summary>
-internal static class HostFiles
+public static class HostFiles
 {
     /// <summary>The file's text, or empty when it is missing or unreadable.</summary>
     public static string ReadOrEmpty(string path)

@@ -5,7 +5,7 @@ public sealed class NetworkOverview(NetworkRepository repository)
 {
     public async Task<IReadOnlyList<NetworkUsage>> ListAsync(string projectId, bool isAdmin, CancellationToken cancellationToken = default)
     {
-        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var subnets = await repository.SubnetByNetworkAsync(cancellationToken);
         var used = await repository.AddressCountsAsync(cancellationToken);
         return (await repository.NetworksAsync(cancellationToken))
             .Where(n => isAdmin || n.Shared || n.ProjectId == projectId)

@@ -78,8 +78,7 @@ public sealed class ServerInterfaceService(
         var network = request.NetworkId is { } networkId
             ? networks.GetValueOrDefault(networkId) is { } named && (named.Shared || caller.IsAdmin || named.ProjectId == server.ProjectId) ? named
                 : throw new NotFoundException($"Network {networkId} could not be found.")
-            : networks.Values.FirstOrDefault(n => n.ProjectId == server.ProjectId && !n.Shared)
-                ?? networks.Values.FirstOrDefault(n => n.Shared && n.Name == ServerNetworking.DefaultNetworkName)
+            : ServerNetworking.DefaultFor(networks.Values, server.ProjectId)
                 ?? throw new InvalidRequestException("No network available to attach the interface to.");
         try
         {

@@ -24,8 +24,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         var networks = options.Networking.Enabled ? await repository.NetworksAsync(cancellationToken) : [];
         if (requested.Mode == RequestedNetworksMode.Auto)
         {
-            var chosen = networks.FirstOrDefault(n => n.ProjectId == caller.ProjectId && !n.Shared)
-                ?? networks.FirstOrDefault(n => n.Shared && n.Name == DefaultNetworkName)
+            var chosen = DefaultFor(networks, caller.ProjectId)
                 ?? throw new InvalidRequestException($"Unable to automatically allocate a network for project {caller.ProjectId}");
             return RequestedNetworks.List([new RequestedNetwork(chosen.Id)]);
         }
@@ -39,6 +38,13 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         }
 
         return RequestedNetworks.List(resolved);
+    }
+
+    /// <summary>Where "auto" puts a NIC: the project's own network, else the shared default; null when neither exists.</summary>
+    internal static NetworkRecord? DefaultFor(IEnumerable<NetworkRecord> networks, string projectId)
+    {
+        var list = networks.ToList();
+        return list.FirstOrDefault(n => n.ProjectId == projectId && !n.Shared) ?? list.FirstOrDefault(n => n.Shared && n.Name == DefaultNetworkName);
     }
 
     private async Task<RequestedNetwork> CheckPortAsync(ServerCaller caller, RequestedNetwork item, int maxCount, CancellationToken cancellationToken)
@@ -100,7 +106,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         }
 
         var networks = (await repository.NetworksAsync(cancellationToken)).ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var subnets = await repository.SubnetByNetworkAsync(cancellationToken);
         var ports = (await repository.PortsOfDeviceAsync(server.Uuid, cancellationToken)).ToDictionary(p => p.Position);
         var nics = new List<GuestNic>();
         var data = new List<NetworkDataPort>();
@@ -160,7 +166,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         }
 
         var networks = (await repository.NetworksAsync(cancellationToken)).ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var subnets = await repository.SubnetByNetworkAsync(cancellationToken);
         var nics = new List<GuestNic>();
         var data = new List<NetworkDataPort>();
         foreach (var port in ports.Where(p => p.FixedIps.Count > 0 && networks.ContainsKey(p.NetworkId) && subnets.ContainsKey(p.NetworkId)))

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using Appliance.Hypervisor.Host;
 
 namespace Appliance.Core.Networks;
 
@@ -8,17 +9,7 @@ namespace Appliance.Core.Networks;
 public static class HostRoutes
 {
     /// <summary>The routes of /proc/net/route, without the default route (it overlaps everything and blocks nothing).</summary>
-    public static IReadOnlyList<Ipv4Cidr> Read()
-    {
-        try
-        {
-            return Parse(File.ReadAllText("/proc/net/route"));
-        }
-        catch (IOException)
-        {
-            return []; // no procfs (a container without it): only the appliance's own subnets are avoided
-        }
-    }
+    public static IReadOnlyList<Ipv4Cidr> Read() => Parse(HostFiles.ReadOrEmpty("/proc/net/route"));
 
     public static IReadOnlyList<Ipv4Cidr> Parse(string table)
     {

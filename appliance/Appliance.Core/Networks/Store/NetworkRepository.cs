@@ -11,8 +11,6 @@ namespace Appliance.Core.Networks;
 /// <remarks>Public only as a name, for the public services' constructors; everything it does is internal to the core.</remarks>
 public sealed class NetworkRepository(Database database)
 {
-    internal Database Database => database;
-
     internal async Task<NetworkRecord?> FindNetworkAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -30,6 +28,10 @@ public sealed class NetworkRepository(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         return await SubnetsAsync(connection, null, networkId);
     }
+
+    /// <summary>Each network's subnet (the appliance gives a network one), by network id.</summary>
+    internal async Task<IReadOnlyDictionary<string, SubnetRecord>> SubnetByNetworkAsync(CancellationToken cancellationToken = default) =>
+        (await SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
     private static async Task<IReadOnlyList<SubnetRecord>> SubnetsAsync(SqliteConnection connection, IDbTransaction? transaction, string? networkId) =>
         (await connection.QueryAsync<SubnetRow>(

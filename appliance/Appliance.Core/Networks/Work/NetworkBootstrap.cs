@@ -1,8 +1,7 @@
 using Appliance.Core.Configuration;
+using Appliance.Core.Identity;
 using Appliance.Core.Servers;
-using Appliance.Core.Store;
 using Appliance.Hypervisor.Driver;
-using Dapper;
 using Microsoft.Extensions.Logging;
 
 namespace Appliance.Core.Networks;
@@ -15,13 +14,16 @@ namespace Appliance.Core.Networks;
 public sealed class NetworkBootstrap
 {
     private readonly NetworkRepository repository;
+    private readonly ServerRepository servers;
+    private readonly ProjectService projects;
     private readonly NetworkPlane plane;
     private readonly ApplianceOptions options;
     private readonly ILogger<NetworkBootstrap> logger;
 
-    public NetworkBootstrap(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, IComputeDriver driver, ILogger<NetworkBootstrap> logger)
+    public NetworkBootstrap(NetworkRepository repository, ServerRepository servers, ProjectService projects, NetworkPlane plane, ApplianceOptions options,
+        IComputeDriver driver, ILogger<NetworkBootstrap> logger)
     {
-        (this.repository, this.plane, this.options, this.logger) = (repository, plane, options, logger);
+        (this.repository, this.servers, this.projects, this.plane, this.options, this.logger) = (repository, servers, projects, plane, options, logger);
         // libvirtd restarted (or came up after the appliance): its networks may be down; bring them up again.
         driver.Reconnected += () => _ = EnsureAsync();
     }
@@ -53,7 +55,7 @@ public sealed class NetworkBootstrap
         var hostnames = await HostnamesAsync(cancellationToken);
         await ReleaseOrphanPortsAsync(hostnames, cancellationToken);
         var networks = await repository.NetworksAsync(cancellationToken);
-        var subnets = (await repository.SubnetsAsync(cancellationToken: cancellationToken)).GroupBy(s => s.NetworkId).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var subnets = await repository.SubnetByNetworkAsync(cancellationToken);
         var ports = (await repository.AllPortsAsync(cancellationToken)).ToLookup(p => p.NetworkId);
         foreach (var network in networks.Where(NetworkPlane.IsLibvirtManaged))
         {
@@ -150,18 +152,10 @@ public sealed class NetworkBootstrap
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> HostnamesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await repository.Database.OpenAsync(cancellationToken);
-        return (await connection.QueryAsync<LiveServer>("SELECT uuid AS Uuid, hostname AS Hostname FROM servers WHERE deleted = 0"))
-            .ToDictionary(row => row.Uuid, row => row.Hostname, StringComparer.Ordinal);
-    }
+    /// <summary>The hostname of every server not deleted, by uuid: the live devices a port may be bound to.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> HostnamesAsync(CancellationToken cancellationToken) =>
+        (await servers.LiveAsync(cancellationToken)).ToDictionary(server => server.Uuid, server => server.Hostname, StringComparer.Ordinal);
 
-    private sealed record LiveServer(string Uuid, string Hostname);
-
-    private async Task<string> AdminProjectAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await repository.Database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<string?>("SELECT id FROM projects WHERE name = 'admin' ORDER BY created_at LIMIT 1") ?? "";
-    }
+    private async Task<string> AdminProjectAsync(CancellationToken cancellationToken) =>
+        (await projects.FindAsync(IdentityBootstrap.AdminName, cancellationToken))?.Id ?? "";
 }
