@@ -60,6 +60,7 @@ public static class CoreServices
         services.AddSingleton<ServerNetworking>();
         services.AddSingleton<ServerInterfaceService>();
         services.AddSingleton<NetworkOverview>();
+        services.AddSingleton<NetworkQueries>();
         services.AddSingleton<ProviderNetworks>();
         services.AddSingleton<NetworkBootstrap>();
         return services;

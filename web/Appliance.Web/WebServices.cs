@@ -10,6 +10,7 @@ using Appliance.Web.Identity;
 using Appliance.Web.Image;
 using Appliance.Web.Metadata;
 using Appliance.Web.Microversions;
+using Appliance.Web.Network;
 using Appliance.Web.Observability;
 using Appliance.Web.Pipeline;
 using Appliance.Web.RateLimits;
@@ -71,6 +72,7 @@ public static class WebServices
         routes.MapIdentityApi();
         routes.MapAvailabilityZoneApi();
         routes.MapGlanceApi();
+        routes.MapNeutronApi();
         routes.MapComputeImagesApi();
         routes.MapFlavorsApi();
         routes.MapFlavorAccessApi();

@@ -26,10 +26,11 @@ public sealed class OpenStackCliTests
 
         var catalog = Json(await OpenStackAsync(admin, "catalog", "list", "-f", "json"));
         var services = catalog.EnumerateArray().ToDictionary(service => service.GetProperty("Type").GetString()!, service => service);
-        Assert.Equal(["compute", "identity", "image"], services.Keys.Order().ToArray());
+        Assert.Equal(["compute", "identity", "image", "network"], services.Keys.Order().ToArray());
         Assert.Equal($"{appliance.BaseUrl}/v2.1", PublicUrl(services["compute"]));
         Assert.Equal($"{appliance.BaseUrl}/image", PublicUrl(services["image"]));
         Assert.Equal($"{appliance.BaseUrl}/identity", PublicUrl(services["identity"]));
+        Assert.Equal($"{appliance.BaseUrl}/network", PublicUrl(services["network"]));
 
         var project = Json(await OpenStackAsync(admin, "project", "create", "demo", "-f", "json"));
         var password = $"u1-{Guid.NewGuid():N}";

@@ -17,10 +17,13 @@ public sealed class OpenStackCli(IReadOnlyDictionary<string, string> openrc)
     /// </summary>
     public IReadOnlyList<string> Through { get; init; } = [];
 
+    /// <summary>The client to run with those variables: the openstack CLI, or e.g. python3 for an openstacksdk script.</summary>
+    public string Program { get; init; } = Path;
+
     /// <summary>Runs the CLI; returns exit code, stdout and stderr.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(Through.Count > 0 ? Through[0] : Path) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Through.Count > 0 ? Through[0] : Program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var name in start.Environment.Keys.Where(name => name.StartsWith("OS_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
@@ -31,7 +34,7 @@ public sealed class OpenStackCli(IReadOnlyDictionary<string, string> openrc)
             start.Environment[name] = value;
         }
 
-        foreach (var arg in Through.Count > 0 ? [.. Through.Skip(1), Path, .. args] : args)
+        foreach (var arg in Through.Count > 0 ? [.. Through.Skip(1), Program, .. args] : args)
         {
             start.ArgumentList.Add(arg);
         }
@@ -47,7 +50,7 @@ public sealed class OpenStackCli(IReadOnlyDictionary<string, string> openrc)
     public async Task<string> OkAsync(params string[] args)
     {
         var (exitCode, stdout, stderr) = await RunAsync(args);
-        Assert.True(exitCode == 0, $"openstack {string.Join(' ', args)} exited {exitCode}: {stderr}");
+        Assert.True(exitCode == 0, $"{System.IO.Path.GetFileName(Program)} {string.Join(' ', args)} exited {exitCode}: {stderr}");
         return stdout;
     }
 

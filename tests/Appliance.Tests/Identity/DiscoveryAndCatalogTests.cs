@@ -83,7 +83,7 @@ public sealed class DiscoveryAndCatalogTests : IDisposable
 
     private static string[] Expected(string baseUrl) =>
     [
-        .. new[] { ("compute", "nova", "/v2.1"), ("image", "glance", "/image"), ("identity", "keystone", "/identity") }
+        .. new[] { ("compute", "nova", "/v2.1"), ("image", "glance", "/image"), ("network", "neutron", "/network"), ("identity", "keystone", "/identity") }
             .SelectMany(service => new[] { "public", "internal", "admin" }
                 .Select(face => $"{service.Item1} {service.Item2} {face} RegionOne {baseUrl}{service.Item3}")),
     ];

@@ -5,7 +5,7 @@ namespace Appliance.Tests.Security;
 /// <summary>
 /// The error body each service must answer with: Compute (and Image, which shares the appliance's fault middleware,
 /// and anything unrouted) a Nova fault <c>{"&lt;name&gt;": {"code", "message"}}</c> whose name Nova's wsgi layer gives
-/// the code; Identity Keystone's <c>{"error": {"code", "title", "message"}}</c>. The status page only must not fail.
+/// the code; Identity Keystone's <c>{"error": {"code", "title", "message"}}</c>; Network Neutron's <c>{"NeutronError": {"type", "message", "detail"}}</c>. The status page only must not fail.
 /// </summary>
 public static class ErrorBodies
 {
@@ -55,6 +55,17 @@ public static class ErrorBodies
 
         var member = root.EnumerateObject().Single();
         var detail = member.Value;
+        if (service == ApiService.Network)
+        {
+            // Neutron's body carries no code: {"NeutronError": {"type", "message", "detail"}}.
+            return member.Name == "NeutronError" && detail.ValueKind == JsonValueKind.Object
+                && detail.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString()!.Length > 0
+                && detail.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String && text.GetString()!.Length > 0
+                && detail.TryGetProperty("detail", out _)
+                ? null
+                : "network error is not Neutron's {\"NeutronError\": {type, message, detail}}";
+        }
+
         if (detail.ValueKind != JsonValueKind.Object
             || !detail.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.Number || code.GetInt32() != status
             || !detail.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.String || message.GetString()!.Length == 0)

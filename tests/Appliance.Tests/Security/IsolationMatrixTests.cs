@@ -208,7 +208,7 @@ public sealed class IsolationMatrixTests(TwoProjectAppliance appliance, ITestOut
     {
         var cells = new List<Cell>();
         foreach (var route in appliance.Routes.Where(route => route.Method == "GET" && route.Parameters.Count > 0 && route.Service != ApiService.StatusPage
-            && route.Pattern.StartsWith("/v2.1/", StringComparison.Ordinal) || route.Method == "GET" && route.Parameters.Count > 0 && route.Service is ApiService.Identity or ApiService.Image))
+            && route.Pattern.StartsWith("/v2.1/", StringComparison.Ordinal) || route.Method == "GET" && route.Parameters.Count > 0 && route.Service is ApiService.Identity or ApiService.Image or ApiService.Network))
         {
             if (IsolationRules.NoOwnerControl.ContainsKey(route.Key))
             {

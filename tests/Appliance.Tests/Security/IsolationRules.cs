@@ -52,6 +52,7 @@ public static class IsolationRules
     public static readonly IReadOnlyDictionary<string, string> ForeignVisible = new Dictionary<string, string>
     {
         ["GET /os-quota-sets/{projectId}/defaults"] = "Nova's rule for the defaults is \"@\": the same numbers for every project, nothing of the project's own",
+        ["GET /network/v2.0/extensions/{alias}"] = "Neutron's extensions describe the service, the same for every caller; no project owns one",
     };
 
     /// <summary>Routes whose owner, too, gets 404 for the values the fixture can give, so no control call can prove the id real.</summary>
@@ -64,6 +65,7 @@ public static class IsolationRules
     {
         "GET /servers", "GET /servers/detail", "GET /os-keypairs", "GET /images", "GET /images/detail", "GET /image/v2/images",
         "GET /flavors", "GET /flavors/detail", "GET /identity/v3/auth/projects",
+        "GET /network/v2.0/networks", "GET /network/v2.0/subnets", "GET /network/v2.0/ports",
     };
 
     /// <summary>Query strings that ask a list for more than the caller's own; each must be ignored or refused for a member.</summary>

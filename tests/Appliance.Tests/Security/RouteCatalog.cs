@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Appliance.Tests.Security;
 
 /// <summary>Which API a path belongs to, and so which error body it must answer with.</summary>
-public enum ApiService { Compute, Identity, Image, Health, StatusPage }
+public enum ApiService { Compute, Identity, Image, Network, Health, StatusPage }
 
 /// <summary>One method of one route as the running app maps it, e.g. GET /v2.1/servers/{id}.</summary>
 public sealed record ApiRoute(string Method, string Pattern, IReadOnlyList<string> Parameters)
@@ -31,6 +31,7 @@ public sealed record ApiRoute(string Method, string Pattern, IReadOnlyList<strin
         {
             "identity" => ApiService.Identity,
             "image" => ApiService.Image,
+            "network" => ApiService.Network,
             "healthz" => ApiService.Health,
             "ui" => ApiService.StatusPage,
             _ => ApiService.Compute, // "/", the version documents and everything no other service claims meet Nova's fault middleware

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Appliance.Core.Networks;
 using Appliance.Core.Servers;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
@@ -25,6 +26,9 @@ public sealed class Tenant
     public string ServerName => Marker + "-vm";
     public string ActionRequestId { get; set; } = "";
     public string PortId { get; set; } = "";
+    public string NetworkId { get; set; } = "";
+    public string NetworkName => Marker + "-net";
+    public string SubnetId { get; set; } = "";
     public string MetadataKey => Marker + "-meta";
     public string Tag => Marker + "-tag";
     public string ImageId { get; set; } = "";
@@ -37,7 +41,7 @@ public sealed class Tenant
 
     /// <summary>Ids and names that must never appear in another project's answers (ids echoed from its own URL aside).</summary>
     public IEnumerable<string> Identifiers =>
-        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, ImageId, FlavorId }.Where(value => value.Length > 0);
+        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, NetworkId, SubnetId, ImageId, FlavorId }.Where(value => value.Length > 0);
 }
 
 /// <summary>
@@ -190,7 +194,41 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
             await EnsureImageAsync(tenant);
             await EnsureKeypairAsync(tenant);
             await EnsureFlavorAsync(tenant);
+            await EnsureNetworkAsync(tenant);
         }
+    }
+
+    /// <summary>
+    /// A network of the tenant's own (not shared, unlike private), made in the store since the Network API only reads;
+    /// nothing the fuzzer sends can remove it. Each tenant's /24 is its own, so the two never overlap.
+    /// </summary>
+    private async Task EnsureNetworkAsync(Tenant tenant)
+    {
+        if (tenant.NetworkId.Length > 0)
+        {
+            return;
+        }
+
+        var now = Timestamps.Now();
+        var id = Guid.NewGuid().ToString();
+        var names = Factory.Services.GetRequiredService<NetworkNames>();
+        var third = tenant == A ? 101 : 102;
+        var subnet = new SubnetRecord
+        {
+            Id = Guid.NewGuid().ToString(), NetworkId = id, ProjectId = tenant.ProjectId, Name = tenant.Marker + "-subnet",
+            Cidr = $"172.29.{third}.0/24", GatewayIp = $"172.29.{third}.1", CreatedAt = now, UpdatedAt = now,
+        };
+        await Factory.Services.GetRequiredService<NetworkRepository>().CreateNetworkAsync(
+            new NetworkRecord
+            {
+                Id = id, Name = tenant.NetworkName, ProjectId = tenant.ProjectId, Kind = NetworkKinds.Isolated,
+                LibvirtName = names.LibvirtName(id), Bridge = names.Bridge(id), CreatedAt = now, UpdatedAt = now,
+            },
+            subnet);
+        // Its libvirt network too, as the appliance makes it at start: the tenant's next server lands on it ("auto" prefers it).
+        await Factory.Services.GetRequiredService<NetworkBootstrap>().EnsureAsync();
+        tenant.NetworkId = id;
+        tenant.SubnetId = subnet.Id;
     }
 
     private async Task EnsureServerAsync(Tenant tenant)

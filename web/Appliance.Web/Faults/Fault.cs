@@ -35,6 +35,9 @@ public sealed record Fault(int Code, string Message)
     /// <summary>Which limit was hit, for rate-limited answers as Nova's RateLimitFault gave it.</summary>
     public string? Details { get; init; }
 
+    /// <summary>The type a Neutron error names (NetworkNotFound, ...); without one, the type Neutron gives the status.</summary>
+    public string? NeutronType { get; init; }
+
     public static Fault BadRequest(string message) => new(400, message);
 
     public static Fault NotFound(string message = NotFoundMessage) => new(404, message);

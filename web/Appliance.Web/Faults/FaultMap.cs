@@ -3,16 +3,18 @@ using Appliance.Core.Identity;
 using Appliance.Core.Networks;
 using Appliance.Web.Identity;
 using Appliance.Web.Image;
+using Appliance.Web.Network;
 using Microsoft.AspNetCore.Http;
 
 namespace Appliance.Web.Faults;
 
-/// <summary>The APIs the appliance answers, each in its own error body: Nova's fault for compute and image, Keystone's error for identity.</summary>
+/// <summary>The APIs the appliance answers, each in its own error body: Nova's fault for compute and image, Keystone's error for identity, Neutron's for network.</summary>
 public enum FaultApi
 {
     Compute,
     Image,
     Identity,
+    Network,
 }
 
 /// <summary>
@@ -24,6 +26,7 @@ public static class FaultMap
     public static FaultApi ApiOf(HttpRequest request) =>
         request.Path.StartsWithSegments(IdentityUrls.IdentityPrefix) ? FaultApi.Identity
         : request.Path.StartsWithSegments(GlanceApi.Prefix) ? FaultApi.Image
+        : request.Path.StartsWithSegments(NeutronApi.Prefix) ? FaultApi.Network
         : FaultApi.Compute;
 
     /// <summary>The fault a client caused, or null when the exception is not one (a bug: answered as a bare 500).</summary>
@@ -35,6 +38,7 @@ public static class FaultMap
         BadHttpRequestException e => e.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? new Fault(StatusCodes.Status413PayloadTooLarge, Fault.RequestTooLargeMessage)
             : Fault.BadRequest(Fault.MalformedBodyMessage),
+        NetworkResourceNotFoundException e => new Fault(StatusCodes.Status404NotFound, e.Message) { NeutronType = e.Type },
         RequestRefusedException e when Status(e, api) is { } status => new Fault(status, Worded(e, endpoint)),
         // Nova answers a NIC the hypervisor would not take with its 500 and this message, not a bare error.
         InterfaceAttachFailedException e => new Fault(StatusCodes.Status500InternalServerError, e.Message),

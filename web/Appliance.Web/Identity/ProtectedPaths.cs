@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Http;
 namespace Appliance.Web.Identity;
 
 /// <summary>
-/// Which paths need a token before routing sees them: compute (/v2, /v2.1, /v1.1) and image (/image),
-/// except their version documents, which Nova and Glance serve to anyone.
+/// Which paths need a token before routing sees them: compute (/v2, /v2.1, /v1.1), image (/image) and network
+/// (/network), except their version documents, which Nova, Glance and Neutron serve to anyone.
 /// </summary>
 public static partial class ProtectedPaths
 {
-    public enum Area { Open, Compute, Image }
+    public enum Area { Open, Compute, Image, Network }
 
     private static readonly string[] ComputeVersions = ["v2", "v2.1", "v1.1"];
 
@@ -32,6 +32,11 @@ public static partial class ProtectedPaths
             return segments.Length == 1 || (segments.Length == 2 && string.Equals(segments[1], "versions", StringComparison.OrdinalIgnoreCase))
                 ? Area.Open
                 : Area.Image;
+        }
+
+        if (string.Equals(segments[0], "network", StringComparison.OrdinalIgnoreCase))
+        {
+            return segments.Length == 1 ? Area.Open : Area.Network;
         }
 
         return Area.Open;

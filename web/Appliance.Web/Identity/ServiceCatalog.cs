@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Appliance.Web.Identity;
 
 /// <summary>
-/// The service catalog: compute, image and identity on the appliance's one port, each with public,
+/// The service catalog: compute, image, network and identity on the appliance's one port, each with public,
 /// internal and admin interfaces in RegionOne. Ids are derived from the names, so they never change.
 /// </summary>
 public static class ServiceCatalog
@@ -16,6 +16,8 @@ public static class ServiceCatalog
     [
         ("compute", "nova", "/v2.1"),
         ("image", "glance", "/image"),
+        // Unversioned, as Neutron's endpoint is: clients append v2.0/ themselves.
+        ("network", "neutron", "/network"),
         ("identity", "keystone", IdentityUrls.IdentityPrefix),
     ];
 

@@ -82,7 +82,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
 
         var subnet = (await repository.SubnetsAsync(network.Id, cancellationToken)).FirstOrDefault()
             ?? throw new InvalidRequestException($"Network {network.Id} requires a subnet in order to boot instances on.");
-        if (!Ipv4Cidr.TryParseAddress(fixedIp, out var address) || !subnet.Range.Contains(address))
+        if (!Ipv4Cidr.TryParseAddress(fixedIp, out var address) || !subnet.Range.HoldsHost(address))
         {
             throw new InvalidRequestException($"Fixed IP address {fixedIp} is not valid on network {network.Id}.");
         }

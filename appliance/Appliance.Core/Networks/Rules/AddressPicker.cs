@@ -8,7 +8,7 @@ internal static class AddressPicker
         var range = subnet.Range;
         if (wanted is not null)
         {
-            if (!Ipv4Cidr.TryParseAddress(wanted, out var address) || !range.Contains(address) || address < range.FirstHost || address > range.LastHost)
+            if (!Ipv4Cidr.TryParseAddress(wanted, out var address) || !range.HoldsHost(address))
             {
                 throw new InvalidRequestException($"IP address {wanted} is not a valid IP for the specified subnet.");
             }

@@ -56,6 +56,9 @@ public readonly record struct Ipv4Cidr(uint Network, int PrefixLength)
 
     public bool Contains(uint address) => (address & Mask) == Network;
 
+    /// <summary>An address a port may hold: inside the range, and neither its network nor its broadcast address.</summary>
+    public bool HoldsHost(uint address) => Contains(address) && address >= FirstHost && address <= LastHost;
+
     public bool Overlaps(Ipv4Cidr other)
     {
         var shorter = Math.Min(PrefixLength, other.PrefixLength);

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using Appliance.Web.Faults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Appliance.Web.Network;
+
+/// <summary>
+/// /v2.0/extensions: exactly the extensions whose attributes the views carry, so a client that asks before it uses
+/// one (openstacksdk, Terraform) never relies on something the appliance does not serve.
+/// </summary>
+public static class NeutronExtensionsApi
+{
+    public sealed record Extension(
+        [property: JsonPropertyName("alias")] string Alias,
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("description")] string Description,
+        [property: JsonPropertyName("updated")] string Updated,
+        [property: JsonPropertyName("links")] IReadOnlyList<string> Links);
+
+    public sealed record ExtensionList([property: JsonPropertyName("extensions")] IReadOnlyList<Extension> Extensions);
+
+    public sealed record OneExtension([property: JsonPropertyName("extension")] Extension Extension);
+
+    private static readonly Extension[] Served =
+    [
+        New("external-net", "Neutron external network", "Adds external network attribute to network resource."),
+        New("net-mtu", "Network MTU", "Provides MTU attribute for a network resource."),
+        New("provider", "Provider Network", "Expose mapping of virtual networks to physical networks"),
+        New("binding", "Port Binding", "Expose port bindings of a virtual port to external application"),
+        New("port-security", "Port Security", "Provides port security"),
+        New("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
+        New("extra_dhcp_opt", "Neutron Extra DHCP options", "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)"),
+        New("availability_zone", "Availability Zone", "The availability zone extension."),
+        New("network_availability_zone", "Network Availability Zone", "Availability zone support for network."),
+        New("l2_adjacency", "L2 Adjacency", "Display L2 Adjacency for Neutron Networks."),
+        New("project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."),
+        New("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
+        New("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
+        New("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
+    ];
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet(NeutronApi.V2 + "/extensions", List);
+        routes.MapGet(NeutronApi.V2 + "/extensions/{alias}", Show);
+    }
+
+    private static Ok<ExtensionList> List() => TypedResults.Ok(new ExtensionList(Served));
+
+    private static Ok<OneExtension> Show(string alias) =>
+        Served.FirstOrDefault(extension => extension.Alias == alias) is { } extension
+            ? TypedResults.Ok(new OneExtension(extension))
+            : throw new FaultException(new Fault(404, $"Extension with alias {alias} does not exist") { NeutronType = "HTTPNotFound" });
+
+    private static Extension New(string alias, string name, string description) => new(alias, name, description, "2026-12-07T00:00:00-00:00", []);
+}
