@@ -215,14 +215,26 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
         var third = tenant == A ? 101 : 102;
         var subnet = new SubnetRecord
         {
-            Id = Guid.NewGuid().ToString(), NetworkId = id, ProjectId = tenant.ProjectId, Name = tenant.Marker + "-subnet",
-            Cidr = $"172.29.{third}.0/24", GatewayIp = $"172.29.{third}.1", CreatedAt = now, UpdatedAt = now,
+            Id = Guid.NewGuid().ToString(),
+            NetworkId = id,
+            ProjectId = tenant.ProjectId,
+            Name = tenant.Marker + "-subnet",
+            Cidr = $"172.29.{third}.0/24",
+            GatewayIp = $"172.29.{third}.1",
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         await Factory.Services.GetRequiredService<NetworkRepository>().CreateNetworkAsync(
             new NetworkRecord
             {
-                Id = id, Name = tenant.NetworkName, ProjectId = tenant.ProjectId, Kind = NetworkKinds.Isolated,
-                LibvirtName = names.LibvirtName(id), Bridge = names.Bridge(id), CreatedAt = now, UpdatedAt = now,
+                Id = id,
+                Name = tenant.NetworkName,
+                ProjectId = tenant.ProjectId,
+                Kind = NetworkKinds.Isolated,
+                LibvirtName = names.LibvirtName(id),
+                Bridge = names.Bridge(id),
+                CreatedAt = now,
+                UpdatedAt = now,
             },
             subnet);
         // Its libvirt network too, as the appliance makes it at start: the tenant's next server lands on it ("auto" prefers it).
