@@ -122,7 +122,7 @@ public sealed class PortAllocationTests : IDisposable
         var (second, secondSubnet) = NetworkOn("10.40.7.0/24", "other");
 
         var refused = await Assert.ThrowsAsync<InvalidRequestException>(() => repository.CreateNetworkAsync(second, secondSubnet));
-        Assert.Equal("Invalid input for operation: Requested subnet with cidr: 10.40.7.0/24 overlaps with another subnet.", refused.Message);
+        Assert.Equal($"Invalid input for operation: Requested subnet with cidr: 10.40.7.0/24 for network: {second.Id} overlaps with another subnet.", refused.Message);
         Assert.Single(await repository.NetworksAsync());
     }
 

@@ -90,6 +90,13 @@ public static class SeedBodies
                 RequestBody.Json("""[{"op": "replace", "path": "/name", "value": "renamed"}, {"op": "add", "path": "/fz_prop", "value": "v"}]""", "application/openstack-images-v2.1-json-patch"),
             ],
             "PUT /image/v2/images/{id}/file" => [new RequestBody("application/octet-stream", Encoding.ASCII.GetBytes("QFI\u00fb not really a qcow2 image"))],
+            "POST /network/v2.0/networks" => [RequestBody.Json($$$"""{"network": {"name": "fz-{{{unique}}}", "admin_state_up": true, "description": "d"}}""")],
+            "PUT /network/v2.0/networks/{networkId}" => [RequestBody.Json("""{"network": {"name": "renamed", "description": "d"}}""")],
+            // 198.18.0.0/15 is the benchmarking range: no host route of a test machine covers it, so the create is accepted.
+            "POST /network/v2.0/subnets" =>
+                [RequestBody.Json($$$"""{"subnet": {"network_id": "{{{valueOf("networkId")}}}", "cidr": "198.18.{{{Random.Shared.Next(0, 255)}}}.0/24", "ip_version": 4, "dns_nameservers": ["198.18.0.1"]}}""")],
+            "POST /network/v2.0/ports" => [RequestBody.Json($$$"""{"port": {"network_id": "{{{valueOf("networkId")}}}", "name": "fz-{{{unique}}}"}}""")],
+            "PUT /network/v2.0/ports/{portId}" => [RequestBody.Json("""{"port": {"name": "renamed"}}""")],
             _ => [],
         };
     }

@@ -199,14 +199,22 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
     }
 
     /// <summary>
-    /// A network of the tenant's own (not shared, unlike private), made in the store since the Network API only reads;
-    /// nothing the fuzzer sends can remove it. Each tenant's /24 is its own, so the two never overlap.
+    /// A network of the tenant's own (not shared, unlike private), made in the store; made again when the fuzzer
+    /// deleted it or its subnet. Each tenant's /24 is its own, so the two never overlap.
     /// </summary>
     private async Task EnsureNetworkAsync(Tenant tenant)
     {
-        if (tenant.NetworkId.Length > 0)
+        var networks = Factory.Services.GetRequiredService<NetworkRepository>();
+        if (tenant.NetworkId.Length > 0 && await networks.FindNetworkAsync(tenant.NetworkId) is not null
+            && (await networks.SubnetsAsync(tenant.NetworkId)).Count > 0)
         {
             return;
+        }
+
+        if (tenant.NetworkId.Length > 0 && await networks.FindNetworkAsync(tenant.NetworkId) is not null)
+        {
+            // The fuzzer took its subnet (the owner may), so no port is left on it: start again with a new network.
+            await networks.DeleteNetworkAsync(tenant.NetworkId);
         }
 
         var now = Timestamps.Now();
@@ -224,7 +232,7 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await Factory.Services.GetRequiredService<NetworkRepository>().CreateNetworkAsync(
+        await networks.CreateNetworkAsync(
             new NetworkRecord
             {
                 Id = id,

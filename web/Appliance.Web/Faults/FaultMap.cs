@@ -38,8 +38,7 @@ public static class FaultMap
         BadHttpRequestException e => e.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? new Fault(StatusCodes.Status413PayloadTooLarge, Fault.RequestTooLargeMessage)
             : Fault.BadRequest(Fault.MalformedBodyMessage),
-        NetworkResourceNotFoundException e => new Fault(StatusCodes.Status404NotFound, e.Message) { NeutronType = e.Type },
-        RequestRefusedException e when Status(e, api) is { } status => new Fault(status, Worded(e, endpoint)),
+        RequestRefusedException e when Status(e, api) is { } status => new Fault(status, Worded(e, endpoint)) { NeutronType = (e as INeutronTypedRefusal)?.Type },
         // Nova answers a NIC the hypervisor would not take with its 500 and this message, not a bare error.
         InterfaceAttachFailedException e => new Fault(StatusCodes.Status500InternalServerError, e.Message),
         _ => null,

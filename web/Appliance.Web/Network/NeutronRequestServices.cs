@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Appliance.Web.Network;
 
-/// <summary>What Network API handlers need, bound as one [AsParameters] bundle: the request and the network queries.</summary>
-public sealed class NeutronRequestServices(HttpContext http, [FromServices] NetworkQueries networks)
+/// <summary>What Network API handlers need, bound as one [AsParameters] bundle: the request, the network reads and writes.</summary>
+public sealed class NeutronRequestServices(HttpContext http, [FromServices] NetworkQueries networks, [FromServices] NetworkWrites writes)
 {
     public HttpContext Http { get; } = http;
     public NetworkQueries Networks { get; } = networks;
+    public NetworkWrites Writes { get; } = writes;
 
     public HttpRequest Request => Http.Request;
 

@@ -47,7 +47,34 @@ public sealed class NetworkQueries(NetworkRepository repository)
 public sealed record VisibleNetwork(NetworkRecord Network, IReadOnlyList<string> SubnetIds);
 
 /// <summary>Neutron's "Network X could not be found." and its kin; <see cref="Type"/> is the fault type Neutron names.</summary>
-public sealed class NetworkResourceNotFoundException(string resource, string id) : NotFoundException($"{resource} {id} could not be found.")
+public sealed class NetworkResourceNotFoundException(string resource, string id) : NotFoundException($"{resource} {id} could not be found."), INeutronTypedRefusal
 {
     public string Type { get; } = $"{resource}NotFound";
+}
+
+/// <summary>A network refusal with the type Neutron names it by (NetworkInUse, ...).</summary>
+public interface INeutronTypedRefusal
+{
+    string Type { get; }
+}
+
+/// <summary>Neutron's 409 for a network that still has ports.</summary>
+public sealed class NetworkInUseException(string networkId)
+    : ConflictException($"Unable to complete operation on network {networkId}. There are one or more ports still in use on the network."), INeutronTypedRefusal
+{
+    public string Type => "NetworkInUse";
+}
+
+/// <summary>Neutron's 409 for a subnet whose addresses ports still hold.</summary>
+public sealed class SubnetInUseException(string subnetId)
+    : ConflictException($"Unable to complete operation on subnet {subnetId}: One or more ports have an IP allocation from this subnet."), INeutronTypedRefusal
+{
+    public string Type => "SubnetInUse";
+}
+
+/// <summary>A port a server still has: the server lets it go (server remove port) before it can be deleted.</summary>
+public sealed class PortInUseException(string portId, string deviceId)
+    : ConflictException($"Port {portId} is in use by server {deviceId}; remove it from the server first (openstack server remove port)."), INeutronTypedRefusal
+{
+    public string Type => "PortInUse";
 }

@@ -78,7 +78,7 @@ public sealed class ServerInterfaceService(
         var network = request.NetworkId is { } networkId
             ? networks.GetValueOrDefault(networkId) is { } named && (named.Shared || caller.IsAdmin || named.ProjectId == server.ProjectId) ? named
                 : throw new NotFoundException($"Network {networkId} could not be found.")
-            : ServerNetworking.DefaultFor(networks.Values, server.ProjectId)
+            : ServerNetworking.DefaultFor(networks.Values, await repository.SubnetByNetworkAsync(cancellationToken), server.ProjectId)
                 ?? throw new InvalidRequestException("No network available to attach the interface to.");
         try
         {

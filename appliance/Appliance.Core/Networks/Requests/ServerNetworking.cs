@@ -24,7 +24,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         var networks = options.Networking.Enabled ? await repository.NetworksAsync(cancellationToken) : [];
         if (requested.Mode == RequestedNetworksMode.Auto)
         {
-            var chosen = DefaultFor(networks, caller.ProjectId)
+            var chosen = DefaultFor(networks, await repository.SubnetByNetworkAsync(cancellationToken), caller.ProjectId)
                 ?? throw new InvalidRequestException($"Unable to automatically allocate a network for project {caller.ProjectId}");
             return RequestedNetworks.List([new RequestedNetwork(chosen.Id)]);
         }
@@ -40,10 +40,13 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         return RequestedNetworks.List(resolved);
     }
 
-    /// <summary>Where "auto" puts a NIC: the project's own network, else the shared default; null when neither exists.</summary>
-    internal static NetworkRecord? DefaultFor(IEnumerable<NetworkRecord> networks, string projectId)
+    /// <summary>
+    /// Where "auto" puts a NIC: the project's own network, else the shared default; null when neither exists. Only a network
+    /// with a subnet can give an address, so one still without is passed over.
+    /// </summary>
+    internal static NetworkRecord? DefaultFor(IEnumerable<NetworkRecord> networks, IReadOnlyDictionary<string, SubnetRecord> subnetByNetwork, string projectId)
     {
-        var list = networks.ToList();
+        var list = networks.Where(network => subnetByNetwork.ContainsKey(network.Id)).ToList();
         return list.FirstOrDefault(n => n.ProjectId == projectId && !n.Shared) ?? list.FirstOrDefault(n => n.Shared && n.Name == DefaultNetworkName);
     }
 

@@ -42,51 +42,118 @@ public sealed class NetworkRepository(Database database)
     internal Task CreateNetworkAsync(NetworkRecord network, SubnetRecord subnet, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            var overlapping = (await SubnetsAsync(connection, transaction, null)).FirstOrDefault(other => other.Range.Overlaps(subnet.Range));
-            if (overlapping is not null)
-            {
-                throw new InvalidRequestException($"Invalid input for operation: Requested subnet with cidr: {subnet.Cidr} overlaps with another subnet.");
-            }
-
-            await connection.ExecuteAsync("""
-                INSERT INTO networks (id, name, project_id, shared, kind, libvirt_name, bridge, mtu, admin_state_up, router_external, description, created_at, updated_at)
-                VALUES (@Id, @Name, @ProjectId, @Shared, @Kind, @LibvirtName, @Bridge, @Mtu, @AdminStateUp, @RouterExternal, @Description, @CreatedAt, @UpdatedAt)
-                """, new
-            {
-                network.Id,
-                network.Name,
-                network.ProjectId,
-                Shared = network.Shared ? 1 : 0,
-                network.Kind,
-                network.LibvirtName,
-                network.Bridge,
-                network.Mtu,
-                AdminStateUp = network.AdminStateUp ? 1 : 0,
-                RouterExternal = network.RouterExternal ? 1 : 0,
-                network.Description,
-                network.CreatedAt,
-                network.UpdatedAt,
-            }, transaction);
-            await connection.ExecuteAsync("""
-                INSERT INTO subnets (id, network_id, project_id, name, ip_version, cidr, gateway_ip, enable_dhcp, dns_nameservers, allocation_pools, created_at, updated_at)
-                VALUES (@Id, @NetworkId, @ProjectId, @Name, @IpVersion, @Cidr, @GatewayIp, @EnableDhcp, @DnsNameservers, @AllocationPools, @CreatedAt, @UpdatedAt)
-                """, new
-            {
-                subnet.Id,
-                subnet.NetworkId,
-                subnet.ProjectId,
-                subnet.Name,
-                subnet.IpVersion,
-                subnet.Cidr,
-                subnet.GatewayIp,
-                EnableDhcp = subnet.EnableDhcp ? 1 : 0,
-                DnsNameservers = JsonSerializer.Serialize(subnet.DnsNameservers),
-                AllocationPools = JsonSerializer.Serialize(subnet.AllocationPools),
-                subnet.CreatedAt,
-                subnet.UpdatedAt,
-            }, transaction);
+            await InsertNetworkAsync(connection, transaction, network);
+            await InsertSubnetAsync(connection, transaction, subnet);
             return 0;
         }, cancellationToken);
+
+    /// <summary>Adds a network without a subnet yet, as Neutron's network create does.</summary>
+    internal Task AddNetworkAsync(NetworkRecord network, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await InsertNetworkAsync(connection, transaction, network);
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>Adds a subnet to a network that has none; refused when it overlaps another subnet on the appliance.</summary>
+    internal Task AddSubnetAsync(SubnetRecord subnet, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if ((await SubnetsAsync(connection, transaction, subnet.NetworkId)).Count > 0)
+            {
+                throw new InvalidRequestException($"Network {subnet.NetworkId} has a subnet already; a network on the appliance holds one IPv4 subnet.");
+            }
+
+            await InsertSubnetAsync(connection, transaction, subnet);
+            return 0;
+        }, cancellationToken);
+
+    private static async Task InsertNetworkAsync(SqliteConnection connection, IDbTransaction transaction, NetworkRecord network) =>
+        await connection.ExecuteAsync("""
+            INSERT INTO networks (id, name, project_id, shared, kind, libvirt_name, bridge, mtu, admin_state_up, router_external, description, created_at, updated_at)
+            VALUES (@Id, @Name, @ProjectId, @Shared, @Kind, @LibvirtName, @Bridge, @Mtu, @AdminStateUp, @RouterExternal, @Description, @CreatedAt, @UpdatedAt)
+            """, new
+        {
+            network.Id,
+            network.Name,
+            network.ProjectId,
+            Shared = network.Shared ? 1 : 0,
+            network.Kind,
+            network.LibvirtName,
+            network.Bridge,
+            network.Mtu,
+            AdminStateUp = network.AdminStateUp ? 1 : 0,
+            RouterExternal = network.RouterExternal ? 1 : 0,
+            network.Description,
+            network.CreatedAt,
+            network.UpdatedAt,
+        }, transaction);
+
+    private static async Task InsertSubnetAsync(SqliteConnection connection, IDbTransaction transaction, SubnetRecord subnet)
+    {
+        var overlapping = (await SubnetsAsync(connection, transaction, null)).FirstOrDefault(other => other.Range.Overlaps(subnet.Range));
+        if (overlapping is not null)
+        {
+            throw new InvalidRequestException(
+                $"Invalid input for operation: Requested subnet with cidr: {subnet.Cidr} for network: {subnet.NetworkId} overlaps with another subnet.");
+        }
+
+        await connection.ExecuteAsync("""
+            INSERT INTO subnets (id, network_id, project_id, name, ip_version, cidr, gateway_ip, enable_dhcp, dns_nameservers, allocation_pools, created_at, updated_at)
+            VALUES (@Id, @NetworkId, @ProjectId, @Name, @IpVersion, @Cidr, @GatewayIp, @EnableDhcp, @DnsNameservers, @AllocationPools, @CreatedAt, @UpdatedAt)
+            """, new
+        {
+            subnet.Id,
+            subnet.NetworkId,
+            subnet.ProjectId,
+            subnet.Name,
+            subnet.IpVersion,
+            subnet.Cidr,
+            subnet.GatewayIp,
+            EnableDhcp = subnet.EnableDhcp ? 1 : 0,
+            DnsNameservers = JsonSerializer.Serialize(subnet.DnsNameservers),
+            AllocationPools = JsonSerializer.Serialize(subnet.AllocationPools),
+            subnet.CreatedAt,
+            subnet.UpdatedAt,
+        }, transaction);
+    }
+
+    /// <summary>Deletes a network and its subnet; refused (in use) while any port is on it.</summary>
+    internal Task DeleteNetworkAsync(string networkId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ports WHERE network_id = @networkId", new { networkId }, transaction) > 0)
+            {
+                throw new NetworkInUseException(networkId);
+            }
+
+            await connection.ExecuteAsync("DELETE FROM subnets WHERE network_id = @networkId", new { networkId }, transaction);
+            return await connection.ExecuteAsync("DELETE FROM networks WHERE id = @networkId", new { networkId }, transaction);
+        }, cancellationToken);
+
+    /// <summary>Deletes a subnet; refused (in use) while any port holds an address on it.</summary>
+    internal Task DeleteSubnetAsync(string subnetId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM port_ips WHERE subnet_id = @subnetId", new { subnetId }, transaction) > 0)
+            {
+                throw new SubnetInUseException(subnetId);
+            }
+
+            return await connection.ExecuteAsync("DELETE FROM subnets WHERE id = @subnetId", new { subnetId }, transaction);
+        }, cancellationToken);
+
+    /// <summary>Renames or redescribes a network, as Neutron's update; bumps its revision.</summary>
+    internal Task UpdateNetworkAsync(string networkId, string name, string description, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
+            UPDATE networks SET name = @name, description = @description, updated_at = @now, revision_number = revision_number + 1 WHERE id = @networkId
+            """, new { networkId, name, description, now = Servers.Timestamps.Now() }, transaction), cancellationToken);
+
+    /// <summary>Renames a port, as Neutron's update; bumps its revision.</summary>
+    internal Task UpdatePortNameAsync(string portId, string name, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
+            UPDATE ports SET name = @name, updated_at = @now, revision_number = revision_number + 1 WHERE id = @portId
+            """, new { portId, name, now = Servers.Timestamps.Now() }, transaction), cancellationToken);
 
     internal async Task<PortRecord?> FindPortAsync(string id, CancellationToken cancellationToken = default)
     {
