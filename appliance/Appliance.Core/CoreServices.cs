@@ -61,6 +61,7 @@ public static class CoreServices
         services.AddSingleton<ServerInterfaceService>();
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<ProviderNetworks>();
+        services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();
         return services;
     }
