@@ -48,7 +48,7 @@ public sealed class GuestNicTests
         }
         catch (LibvirtException e) when (e.Message.Contains("element 'backend'", StringComparison.Ordinal))
         {
-            throw new SkipException($"this libvirt refuses <backend type='passt'/> (Debian 12's 9.0.0 is built with the patch "Disable passt support"; the appliance uses QEMU's SLIRP there): {e.Message}");
+            throw new SkipException($"this libvirt refuses <backend type='passt'/> (Debian 12's 9.0.0 is built with the patch 'Disable passt support'; the appliance uses QEMU's SLIRP there): {e.Message}");
         }
 
         using (guest)
