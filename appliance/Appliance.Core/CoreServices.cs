@@ -63,6 +63,7 @@ public static class CoreServices
         services.AddSingleton<NetworkQueries>();
         services.AddSingleton<NetworkWrites>();
         services.AddSingleton<ProviderNetworks>();
+        services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();
         return services;
     }

@@ -16,4 +16,9 @@ public sealed class NetworkingOptions
 
     /// <summary>Serve the metadata service at 169.254.169.254:80 on the appliance's networks.</summary>
     public bool MetadataService { get; set; } = true;
+
+    /// <summary>The host ports a user network's forwards are given from, the first free one each (above 1023: QEMU runs unprivileged).</summary>
+    public int ForwardPortFirst { get; set; } = 20000;
+
+    public int ForwardPortLast { get; set; } = 20999;
 }

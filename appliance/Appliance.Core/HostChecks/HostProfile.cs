@@ -37,14 +37,21 @@ public sealed class HostProfile
     public string? Problem => Choice.Problem;
 
     /// <summary>One line for the start log and the health check.</summary>
-    public string Summary => $"guests run under {Accelerator} (virt type {VirtType}): {Reason}";
+    public string Summary => $"guests run under {Accelerator} (virt type {VirtType}): {Reason}; user-mode NICs on {UserMode}";
 
     /// <summary>Reads this host and applies the settings; libvirt is asked whether it offers kvm when it answers.</summary>
-    internal static HostProfile Detect(HypervisorOptions options, LibvirtHost host) => From(options, KvmEvidence.Read(host));
+    internal static HostProfile Detect(HypervisorOptions options, LibvirtHost host)
+    {
+        var profile = From(options, KvmEvidence.Read(host));
+        return new HostProfile(profile.Evidence, profile.Choice, profile.Facts with { UserMode = UserModeProbe.Read(host, profile.VirtType) });
+    }
 
     internal static HostProfile From(HypervisorOptions options, KvmEvidence evidence)
     {
         var choice = VirtTypeChoice.Choose(options.VirtTypeSetting, evidence);
         return new HostProfile(evidence, choice, new HostFacts(choice.VirtType) { Cpu = options.CpuPolicy });
     }
+
+    /// <summary>How user-mode NICs are made here: passt (libvirt's) or slirp (QEMU's, with hostfwd).</summary>
+    public string UserMode => Facts.UserMode == UserModeBackend.Passt ? "passt" : "slirp";
 }

@@ -8,7 +8,9 @@ namespace Appliance.Cli;
 
 /// <summary>
 /// <c>appliance network create-provider NAME --bridge br0 --cidr 192.168.1.0/24 --pool FIRST-LAST</c>, a network on the LAN's
-/// bridge for every project, and <c>appliance network list</c> with each network's pool use.
+/// bridge for every project; <c>appliance network create-user NAME [--forward-address 127.0.0.1] [--forward-port 22]</c>, a
+/// user-mode network whose guests are reached through host port forwards; and <c>appliance network list</c> with each
+/// network's pool use.
 /// </summary>
 public static class NetworkCommand
 {
@@ -27,10 +29,32 @@ public static class NetworkCommand
         create.SetAction((parse, cancellationToken) => CreateProviderAsync(parse.GetValue(dataDir), parse.GetValue(name)!, parse.GetValue(bridge)!,
             parse.GetValue(cidr)!, parse.GetValue(pool)!, parse.GetValue(gateway), parse.GetValue(dns) ?? [], parse.GetValue(lanDhcp), cancellationToken));
 
+        var userDataDir = DataDirCore.DataDirOption();
+        var userName = new Argument<string>("name") { Description = "The network's name, as addresses will show it" };
+        var forwardAddress = new Option<string>("--forward-address")
+        {
+            Description = "The host address the forwards listen on",
+            DefaultValueFactory = _ => UserNetworks.DefaultForwardAddress,
+        };
+        var forwardPorts = new Option<int[]>("--forward-port")
+        {
+            Description = "A guest TCP port each server gets a forward to (repeat for more; default 22)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var userCidr = new Option<string>("--cidr")
+        {
+            Description = "The subnet the user-mode stack serves each guest",
+            DefaultValueFactory = _ => UserNetworks.DefaultCidr,
+        };
+        var createUser = new Command("create-user", "Create a user-mode network (no bridge), shared with every project: guests are reached through host port forwards")
+            { userName, forwardAddress, forwardPorts, userCidr, userDataDir };
+        createUser.SetAction((parse, cancellationToken) => CreateUserAsync(parse.GetValue(userDataDir), parse.GetValue(userName)!,
+            parse.GetValue(forwardAddress)!, parse.GetValue(forwardPorts) ?? [], parse.GetValue(userCidr)!, cancellationToken));
+
         var listDataDir = DataDirCore.DataDirOption();
         var list = new Command("list", "List networks with their subnets and pool use") { listDataDir };
         list.SetAction((parse, cancellationToken) => ListAsync(parse.GetValue(listDataDir), cancellationToken));
-        return new Command("network", "Manage guest networks") { create, list };
+        return new Command("network", "Manage guest networks") { create, createUser, list };
     }
 
     private static async Task<int> CreateProviderAsync(string? dataDir, string name, string bridge, string cidr, string pool, string? gateway,
@@ -65,6 +89,37 @@ public static class NetworkCommand
         }
     }
 
+    private static async Task<int> CreateUserAsync(string? dataDir, string name, string forwardAddress, int[] forwardPorts, string cidr,
+        CancellationToken cancellationToken)
+    {
+        await using var services = await DataDirCore.OpenAsync(dataDir, cancellationToken);
+        if (services is null)
+        {
+            return 2;
+        }
+
+        var admin = await services.GetRequiredService<ProjectService>().FindAsync(IdentityBootstrap.AdminName, cancellationToken);
+        try
+        {
+            var network = await services.GetRequiredService<UserNetworks>().CreateAsync(
+                new NewUserNetwork(name, admin?.Id ?? "")
+                {
+                    ForwardAddress = forwardAddress,
+                    ForwardPorts = forwardPorts.Length > 0 ? forwardPorts : UserNetworks.DefaultForwardPorts,
+                    Cidr = cidr,
+                },
+                cancellationToken);
+            Console.WriteLine($"Created network {network.Name} ({network.Id}): user-mode, guest ports {string.Join(", ", network.ForwardPorts)} " +
+                $"forwarded from {network.ForwardAddress}");
+            return 0;
+        }
+        catch (RequestRefusedException e)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {e.Message}");
+            return 1;
+        }
+    }
+
     private static async Task<int> ListAsync(string? dataDir, CancellationToken cancellationToken)
     {
         await using var services = await DataDirCore.OpenAsync(dataDir, cancellationToken);
@@ -74,7 +129,7 @@ public static class NetworkCommand
         }
 
         var networks = await services.GetRequiredService<NetworkOverview>().ListAsync("", isAdmin: true, cancellationToken);
-        var rows = networks.Select(n => new[] { n.Id, n.Name, n.Kind, n.Cidr ?? "-", n.Bridge, $"{n.AddressesUsed}/{n.PoolSize}" }).ToList();
+        var rows = networks.Select(n => new[] { n.Id, n.Name, n.Kind, n.Cidr ?? "-", n.Bridge.Length == 0 ? "-" : n.Bridge, $"{n.AddressesUsed}/{n.PoolSize}" }).ToList();
         string[] header = ["ID", "Name", "Kind", "Subnet", "Bridge", "Used"];
         var widths = header.Select((title, column) => rows.Select(row => row[column].Length).Append(title.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))

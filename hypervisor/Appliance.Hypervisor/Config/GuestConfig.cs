@@ -39,6 +39,9 @@ public sealed record GuestConfig
     /// <summary>NICs in the order the guest finds them, after the disks.</summary>
     public IReadOnlyList<GuestInterface> Interfaces { get; init; } = [];
 
+    /// <summary>NICs on QEMU's own SLIRP, given on QEMU's command line (libvirt knows nothing of them); the guest finds them last.</summary>
+    public IReadOnlyList<QemuUserNic> QemuUserNics { get; init; } = [];
+
     /// <summary>A serial port whose output goes to this file; null for none.</summary>
     public string? SerialLogPath { get; init; }
 
@@ -117,6 +120,28 @@ public sealed record GuestInterface
     public GuestFilter? Filter { get; init; }
 
     /// <summary>User-mode forwards from the host into the guest.</summary>
+    public IReadOnlyList<GuestPortForward> PortForwards { get; init; } = [];
+}
+
+/// <summary>
+/// A virtio NIC on QEMU's user-mode stack (SLIRP), as <c>-netdev user</c> and <c>-device virtio-net-pci</c> on QEMU's command line:
+/// its id, MAC, PCI slot (high on pci.0, clear of the slots libvirt hands out low), subnet, the address its DHCP gives the
+/// guest, and its host forwards.
+/// </summary>
+public sealed record QemuUserNic
+{
+    public required string Id { get; init; }
+
+    public required string Mac { get; init; }
+
+    public required int Slot { get; init; }
+
+    /// <summary>The subnet SLIRP serves (its gateway is .2, its DNS .3); null for QEMU's 10.0.2.0/24.</summary>
+    public string? Net { get; init; }
+
+    /// <summary>The first (and, with one guest per stack, only) address SLIRP's DHCP hands out; null for QEMU's .15.</summary>
+    public string? DhcpStart { get; init; }
+
     public IReadOnlyList<GuestPortForward> PortForwards { get; init; } = [];
 }
 

@@ -32,6 +32,8 @@ public static class GuestConfigReader
             Disks = devices?.Elements("disk").Where(d => (string?)d.Attribute("type") == "file").Select(ReadDisk).ToList() ?? [],
             Interfaces = devices?.Elements("interface").Where(i => (string?)i.Attribute("type") is "network" or "bridge" or "user")
                 .Select(ReadInterface).ToList() ?? [],
+            QemuUserNics = QemuUserNicArgs.FromArgs(domain.Elements(GuestConfigWriter.QemuNamespace + "commandline")
+                .Elements(GuestConfigWriter.QemuNamespace + "arg").Select(arg => (string?)arg.Attribute("value") ?? "").ToList()),
             SerialLogPath = (string?)devices?.Elements("serial")
                 .FirstOrDefault(s => (string?)s.Attribute("type") == "file")?.Element("source")?.Attribute("path"),
             Vnc = graphics is null

@@ -8,9 +8,13 @@ public static class GuestConfigWriter
 {
     public static string ToXml(GuestConfig config) => ToElement(config).ToString();
 
+    /// <summary>libvirt's namespace for QEMU command-line passthrough.</summary>
+    public static readonly XNamespace QemuNamespace = "http://libvirt.org/schemas/domain/qemu/1.0";
+
     public static XElement ToElement(GuestConfig config) =>
         new("domain",
             new XAttribute("type", config.VirtType),
+            config.QemuUserNics.Count == 0 ? null : new XAttribute(XNamespace.Xmlns + "qemu", QemuNamespace.NamespaceName),
             new XElement("name", config.Name),
             new XElement("uuid", config.Uuid.ToString("D")),
             new XElement("memory", new XAttribute("unit", "MiB"), Number(config.MemoryMiB)),
@@ -27,7 +31,11 @@ public static class GuestConfigWriter
                 config.Disks.Select(Disk),
                 config.Interfaces.Select(Interface),
                 Serial(config.SerialLogPath),
-                Vnc(config.Vnc)));
+                Vnc(config.Vnc)),
+            config.QemuUserNics.Count == 0
+                ? null
+                : new XElement(QemuNamespace + "commandline",
+                    QemuUserNicArgs.ToArgs(config.QemuUserNics).Select(arg => new XElement(QemuNamespace + "arg", new XAttribute("value", arg)))));
 
     private static XElement Os(GuestOs os, bool smbios) =>
         new("os",

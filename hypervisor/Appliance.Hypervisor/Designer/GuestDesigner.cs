@@ -22,8 +22,11 @@ public static class GuestDesigner
     /// <summary>libvirt's anti-spoofing filter: the NIC may send only from its MAC and the IP parameters' addresses.</summary>
     public const string AntiSpoofingFilter = "clean-traffic";
 
-    /// <summary>The user-mode backend: passt needs no privileges and forwards ports (libvirt 9.0's XML).</summary>
-    public const string UserModeBackend = "passt";
+    /// <summary>libvirt's user-mode backend: passt needs no privileges and forwards ports (libvirt 9.0's XML).</summary>
+    public const string PasstBackend = "passt";
+
+    /// <summary>The PCI slot of the first SLIRP NIC on pci.0, the next ones below it: libvirt hands out the low slots.</summary>
+    public const int FirstQemuUserNicSlot = 0x1f;
 
     // writeback, not none: cache=none needs O_DIRECT, which tmpfs and some overlay data dirs lack.
     private const string DiskCache = "writeback";
@@ -67,7 +70,8 @@ public static class GuestDesigner
                 }
                 : new GuestOs { Machine = Machine, BootDevices = ["hd"] },
             Disks = disks,
-            Interfaces = spec.Nics.Select(Interface).ToList(),
+            Interfaces = spec.Nics.Where(nic => !OnQemuSlirp(nic, host)).Select(Interface).ToList(),
+            QemuUserNics = spec.Nics.Where(nic => OnQemuSlirp(nic, host)).Select(QemuUserNic).ToList(),
             SerialLogPath = spec.ConsoleLogPath,
             Vnc = new GuestVnc(),
         };
@@ -102,11 +106,28 @@ public static class GuestDesigner
         GuestNicKind.User => new GuestInterface
         {
             Type = "user",
-            Backend = UserModeBackend,
+            Backend = PasstBackend,
             Mac = nic.Mac,
             PortForwards = nic.Forwards.Select(f => new GuestPortForward("tcp", f.HostAddress, f.HostPort, f.GuestPort)).ToList(),
         },
         _ => throw new ArgumentOutOfRangeException(nameof(nic), nic.Source.Kind, "unknown NIC kind"),
+    };
+
+    /// <summary>Whether the NIC is user-mode on a host whose libvirt has no passt: then QEMU's own SLIRP carries it.</summary>
+    public static bool OnQemuSlirp(GuestNic nic, HostFacts host) => nic.Source.Kind == GuestNicKind.User && host.UserMode == UserModeBackend.QemuSlirp;
+
+    /// <summary>
+    /// A user-mode NIC on QEMU's SLIRP: its DHCP serves the port's subnet and gives out the port's address first (the only
+    /// one this guest's stack hands out), and each forward is a hostfwd. Its id and slot come from its MAC and its place.
+    /// </summary>
+    private static QemuUserNic QemuUserNic(GuestNic nic, int index) => new()
+    {
+        Id = "user-" + nic.Mac.Replace(":", "", StringComparison.Ordinal),
+        Mac = nic.Mac,
+        Slot = FirstQemuUserNicSlot - index,
+        Net = nic.UserAddress?.Cidr,
+        DhcpStart = nic.UserAddress?.Address,
+        PortForwards = nic.Forwards.Select(f => new GuestPortForward("tcp", f.HostAddress, f.HostPort, f.GuestPort)).ToList(),
     };
 
     /// <summary>A NIC on a tap device in a network's or host's bridge, named as Nova names it.</summary>

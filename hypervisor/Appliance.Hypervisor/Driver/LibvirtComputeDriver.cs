@@ -227,7 +227,7 @@ public sealed class LibvirtComputeDriver : IComputeDriver
 
             watch.Restart();
             // The NICs stay as they are: a resize changes sizes, not ports.
-            var resized = GuestDesigner.Design(spec, _facts) with { Interfaces = current.Interfaces };
+            var resized = GuestDesigner.Design(spec, _facts) with { Interfaces = current.Interfaces, QemuUserNics = current.QemuUserNics };
             using var redefined = Call(() => _host.Define(GuestConfigWriter.ToXml(resized)));
             phases.Add(new SpawnPhase(SpawnPhases.Define, watch.Elapsed));
             if (wasRunning)
@@ -323,6 +323,11 @@ public sealed class LibvirtComputeDriver : IComputeDriver
 
     public Task AttachNicAsync(Guid uuid, GuestNic nic, CancellationToken cancellationToken = default)
     {
+        if (GuestDesigner.OnQemuSlirp(nic, _facts))
+        {
+            throw new HypervisorOperationException("a user-mode NIC on QEMU's SLIRP is given at create only: libvirt cannot plug what it does not know");
+        }
+
         using var guest = Call(() => _host.Get(uuid));
         if (FindNic(guest, nic.Mac) is not null)
         {

@@ -16,11 +16,17 @@ public sealed record GuestNic
     /// <summary>Anti-spoofing: the guest may send only from its MAC and these addresses (libvirt's clean-traffic filter); empty for no filter.</summary>
     public IReadOnlyList<string> AllowedAddresses { get; init; } = [];
 
-    /// <summary>User-mode (passt) forwards from a host address and port to a guest port.</summary>
+    /// <summary>User-mode forwards from a host address and port to a guest port.</summary>
     public IReadOnlyList<PortForward> Forwards { get; init; } = [];
+
+    /// <summary>User-mode: the subnet the user-mode stack serves the guest and the address its DHCP gives it; null for the stack's own.</summary>
+    public UserModeAddress? UserAddress { get; init; }
 }
 
-/// <summary>Where a NIC plugs in: a libvirt network, an existing host bridge, or user-mode networking (passt).</summary>
+/// <summary>A user-mode NIC's subnet (CIDR, e.g. 10.0.2.0/24) and the one address its DHCP hands the guest.</summary>
+public sealed record UserModeAddress(string Cidr, string Address);
+
+/// <summary>Where a NIC plugs in: a libvirt network, an existing host bridge, or user-mode networking (passt or QEMU's SLIRP).</summary>
 public sealed record GuestNicSource(GuestNicKind Kind, string? Name)
 {
     public static GuestNicSource Network(string networkName) => new(GuestNicKind.Network, networkName);

@@ -103,6 +103,21 @@ public sealed class GuestConfigXmlTests
     }
 
     [Fact]
+    public void GoldenSlirpNic_ReadsBackFromQemusCommandLine_ToTheSameConfig()
+    {
+        var read = GuestConfigReader.FromXml(File.ReadAllText(GoldenFile.Path("user-mode-slirp.xml")));
+
+        var nic = Assert.Single(read.QemuUserNics);
+        Assert.Equal(("user-fa163e000003", "fa:16:3e:00:00:03", 0x1f, "10.0.2.0/24", "10.0.2.16"), (nic.Id, nic.Mac, nic.Slot, nic.Net, nic.DhcpStart));
+        Assert.Equal(new GuestPortForward("tcp", "127.0.0.1", 2222, 22), Assert.Single(nic.PortForwards));
+        Assert.Equal(GoldenFile.Xml("user-mode-slirp.xml"), GuestConfigWriter.ToXml(read));
+    }
+
+    [Fact]
+    public void QemuArgs_ThatAreNotAUserNicWithItsDevice_AreNotRead() =>
+        Assert.Empty(QemuUserNicArgs.FromArgs(["-netdev", "user,id=a", "-device", "virtio-net-pci,netdev=b,mac=fa:16:3e:00:00:09", "-netdev", "tap,id=b", "-s"]));
+
+    [Fact]
     public void Reader_TakesLibvirtsLiveInterfaces_AndSkipsKindsTheApplianceNeverWrites()
     {
         var xml = """

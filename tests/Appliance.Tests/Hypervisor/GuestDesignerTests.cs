@@ -60,6 +60,27 @@ public sealed class GuestDesignerTests
     public void Nics_FollowTheDisks_InPortOrder_AsTheGoldenGuestShowsThem() =>
         Assert.Equal(GoldenFile.Xml("network-interfaces.xml"), GuestConfigWriter.ToXml(GuestDesigner.Design(Spec() with { Nics = Nics() }, Tcg)));
 
+    /// <summary>Where libvirt has no passt (Debian 12's 9.0.0): the user-mode NIC is QEMU's SLIRP with hostfwd, on QEMU's command line.</summary>
+    [Fact]
+    public void Nics_OnAHostWithoutPasst_PutTheUserNicOnQemusSlirp_AsTheGoldenGuestShowsIt()
+    {
+        var nics = Nics().Select(n => n.Source.Kind == GuestNicKind.User ? n with { UserAddress = new UserModeAddress("10.0.2.0/24", "10.0.2.16") } : n).ToList();
+        var config = GuestDesigner.Design(Spec() with { Nics = nics }, Tcg with { UserMode = UserModeBackend.QemuSlirp });
+
+        Assert.Equal(["network", "bridge"], config.Interfaces.Select(i => i.Type));
+        Assert.Equal(GoldenFile.Xml("user-mode-slirp.xml"), GuestConfigWriter.ToXml(config));
+    }
+
+    [Fact]
+    public void TwoSlirpNics_TakeTheHighSlots_DownFromTheLast()
+    {
+        var user = Nics()[2];
+        var config = GuestDesigner.Design(Spec() with { Nics = [user, user with { Mac = "fa:16:3e:00:00:04" }] }, Tcg with { UserMode = UserModeBackend.QemuSlirp });
+
+        Assert.Equal([(0x1f, "user-fa163e000003"), (0x1e, "user-fa163e000004")], config.QemuUserNics.Select(n => (n.Slot, n.Id)));
+        Assert.Empty(config.Interfaces);
+    }
+
     [Fact]
     public void NoNics_NoInterfaces() => Assert.Empty(GuestDesigner.Design(Spec(), Tcg).Interfaces);
 

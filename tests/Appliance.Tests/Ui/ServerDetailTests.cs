@@ -96,6 +96,17 @@ public sealed class ServerDetailTests : UiComponentTest
         cut.WaitForAssertion(() => Assert.Equal("private: 10.42.7.2 (fa:16:3e:00:00:01)", cut.Find("[data-test=address]").TextContent));
     }
 
+    [Fact]
+    public void Detail_ShowsAUserNetworksForwards_UnderItsAddress()
+    {
+        Catalog.Details["s1"] = Details("ACTIVE", finished: true, addresses:
+            [new AddressRow("sandbox", "10.0.2.15", "fa:16:3e:00:00:03") { Forwards = ["127.0.0.1:20000 → 22/tcp"] }]);
+
+        var cut = Render<ServerDetailPage>(parameters => parameters.Add(p => p.Id, "s1"));
+
+        Assert.Equal("forwarded: 127.0.0.1:20000 → 22/tcp", cut.Find("[data-test=forward]").TextContent);
+    }
+
     [Theory]
     [InlineData("ACTIVE", null, new[] { "Stop", "Reboot", "Snapshot", "Delete" })]
     [InlineData("SHUTOFF", null, new[] { "Start", "Reboot", "Snapshot", "Delete" })]

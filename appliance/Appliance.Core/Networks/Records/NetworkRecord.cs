@@ -17,7 +17,7 @@ public sealed record NetworkRecord
     /// <summary>The libvirt network behind a nat or isolated network; null for a provider network.</summary>
     public string? LibvirtName { get; init; }
 
-    /// <summary>The bridge guests plug into: libvirt's for nat and isolated, the host's own for provider.</summary>
+    /// <summary>The bridge guests plug into: libvirt's for nat and isolated, the host's own for provider; empty for user.</summary>
     public required string Bridge { get; init; }
 
     public int Mtu { get; init; } = 1500;
@@ -27,6 +27,12 @@ public sealed record NetworkRecord
     public bool RouterExternal { get; init; }
 
     public string Description { get; init; } = "";
+
+    /// <summary>A user network's: the host address its forwards listen on (127.0.0.1 unless the admin chose another).</summary>
+    public string? ForwardAddress { get; init; }
+
+    /// <summary>A user network's: the guest TCP ports each server's NIC gets a forward to, e.g. 22.</summary>
+    public IReadOnlyList<int> ForwardPorts { get; init; } = [];
 
     public required string CreatedAt { get; init; }
 
@@ -46,4 +52,7 @@ public static class NetworkKinds
 
     /// <summary>An existing host bridge on the LAN, named by the admin.</summary>
     public const string Provider = "provider";
+
+    /// <summary>The hypervisor's user-mode stack (passt or QEMU's SLIRP): no bridge, reached through host port forwards.</summary>
+    public const string User = "user";
 }

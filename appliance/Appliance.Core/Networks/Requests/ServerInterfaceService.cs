@@ -70,6 +70,7 @@ public sealed class ServerInterfaceService(
                 throw new NotFoundException($"Port id {portId} could not be found.");
             }
 
+            RefuseUserNetwork(networks.GetValueOrDefault(port.NetworkId));
             return await repository.BindPortAsync(portId, server.Uuid, position, cancellationToken)
                 ? (await repository.FindPortAsync(portId, cancellationToken))!
                 : throw new ConflictException($"Port {portId} is still in use.");
@@ -80,6 +81,7 @@ public sealed class ServerInterfaceService(
                 : throw new NotFoundException($"Network {networkId} could not be found.")
             : ServerNetworking.DefaultFor(networks.Values, await repository.SubnetByNetworkAsync(cancellationToken), server.ProjectId)
                 ?? throw new InvalidRequestException("No network available to attach the interface to.");
+        RefuseUserNetwork(network);
         try
         {
             return await repository.CreatePortAsync(new NewPort(network, server.ProjectId, server.Uuid, request.FixedIp) { Position = position }, cancellationToken);
@@ -104,6 +106,7 @@ public sealed class ServerInterfaceService(
         }
 
         var network = await repository.FindNetworkAsync(port.NetworkId, cancellationToken);
+        RefuseUserNetwork(network);
         await runner.RunInLaneAsync(server.Uuid, async token =>
         {
             await driver.DetachNicAsync(server.Id, port.MacAddress, token);
@@ -114,6 +117,15 @@ public sealed class ServerInterfaceService(
 
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>A user-mode NIC and its forwards are the server's from create to delete: QEMU's SLIRP cannot be plugged live.</summary>
+    private static void RefuseUserNetwork(NetworkRecord? network)
+    {
+        if (network?.Kind == NetworkKinds.User)
+        {
+            throw new ConflictException($"Network {network.Id} is a user-mode network: its interface is given when the server is created and goes when it is deleted.");
+        }
     }
 
     private async Task ReleaseAsync(PortRecord port, NetworkRecord network, CancellationToken cancellationToken)

@@ -127,11 +127,26 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
             }
 
             await plane.AddDhcpHostAsync(network, subnet, port, server.Hostname, cancellationToken);
-            nics.Add(NetworkPlane.NicFor(port, network));
+            var forwards = network.Kind == NetworkKinds.User ? await ForwardsAsync(port, network, cancellationToken) : [];
+            nics.Add(NetworkPlane.NicFor(port, network, subnet, forwards));
             data.Add(NetworkPlane.NetworkDataFor(port, network, subnet));
         }
 
         return new PluggedNetworks(nics, data);
+    }
+
+    /// <summary>A user network port's forwards, taken on first call; a host port that runs dry is a fault on the server.</summary>
+    private async Task<IReadOnlyList<PortForwardRecord>> ForwardsAsync(PortRecord port, NetworkRecord network, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await repository.EnsureForwardsAsync(port, network, options.Networking.ForwardPortFirst, options.Networking.ForwardPortLast,
+                ForwardPortPicker.IsFreeOnHost, cancellationToken);
+        }
+        catch (PoolExhaustedException e)
+        {
+            throw new BuildRefusedException(e.Message);
+        }
     }
 
     private async Task<PortRecord> NewPortAsync(ServerRecord server, RequestedNetwork item, int position, IReadOnlyDictionary<string, NetworkRecord> networks,
@@ -174,8 +189,10 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         var data = new List<NetworkDataPort>();
         foreach (var port in ports.Where(p => p.FixedIps.Count > 0 && networks.ContainsKey(p.NetworkId) && subnets.ContainsKey(p.NetworkId)))
         {
-            nics.Add(NetworkPlane.NicFor(port, networks[port.NetworkId]));
-            data.Add(NetworkPlane.NetworkDataFor(port, networks[port.NetworkId], subnets[port.NetworkId]));
+            var network = networks[port.NetworkId];
+            var forwards = network.Kind == NetworkKinds.User ? await repository.ForwardsOfPortAsync(port.Id, cancellationToken) : [];
+            nics.Add(NetworkPlane.NicFor(port, network, subnets[port.NetworkId], forwards));
+            data.Add(NetworkPlane.NetworkDataFor(port, network, subnets[port.NetworkId]));
         }
 
         return new PluggedNetworks(nics, data);

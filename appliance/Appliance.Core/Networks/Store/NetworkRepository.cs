@@ -70,8 +70,10 @@ public sealed class NetworkRepository(Database database)
 
     private static async Task InsertNetworkAsync(SqliteConnection connection, IDbTransaction transaction, NetworkRecord network) =>
         await connection.ExecuteAsync("""
-            INSERT INTO networks (id, name, project_id, shared, kind, libvirt_name, bridge, mtu, admin_state_up, router_external, description, created_at, updated_at)
-            VALUES (@Id, @Name, @ProjectId, @Shared, @Kind, @LibvirtName, @Bridge, @Mtu, @AdminStateUp, @RouterExternal, @Description, @CreatedAt, @UpdatedAt)
+            INSERT INTO networks (id, name, project_id, shared, kind, libvirt_name, bridge, mtu, admin_state_up, router_external, description, created_at, updated_at,
+                forward_address, forward_ports)
+            VALUES (@Id, @Name, @ProjectId, @Shared, @Kind, @LibvirtName, @Bridge, @Mtu, @AdminStateUp, @RouterExternal, @Description, @CreatedAt, @UpdatedAt,
+                @ForwardAddress, @ForwardPorts)
             """, new
         {
             network.Id,
@@ -87,6 +89,8 @@ public sealed class NetworkRepository(Database database)
             network.Description,
             network.CreatedAt,
             network.UpdatedAt,
+            network.ForwardAddress,
+            ForwardPorts = JsonSerializer.Serialize(network.ForwardPorts),
         }, transaction);
 
     private static async Task InsertSubnetAsync(SqliteConnection connection, IDbTransaction transaction, SubnetRecord subnet)
@@ -206,12 +210,13 @@ public sealed class NetworkRepository(Database database)
             return result;
         }
 
-        var rows = await connection.QueryAsync<AddressRow>("""
+        var rows = (await connection.QueryAsync<AddressRow>("""
             SELECT p.device_id AS DeviceId, n.name AS NetworkName, i.ip_address AS Address, p.mac_address AS MacAddress, p.id AS PortId, p.position AS Position
             FROM ports p JOIN networks n ON n.id = p.network_id JOIN port_ips i ON i.port_id = p.id
             WHERE p.device_id IN (SELECT value FROM json_each(@ids))
             ORDER BY p.device_id, p.position, p.created_at, i.ip_address
-            """, new { ids = SqlParameters.JsonList(deviceIds) });
+            """, new { ids = SqlParameters.JsonList(deviceIds) })).ToList();
+        var forwards = await ForwardsAsync(connection, null, rows.Select(row => row.PortId).Distinct());
         foreach (var row in rows)
         {
             if (!result.TryGetValue(row.DeviceId, out var addresses))
@@ -219,11 +224,58 @@ public sealed class NetworkRepository(Database database)
                 result[row.DeviceId] = addresses = [];
             }
 
-            addresses.Add(new ServerAddress(row.NetworkName, row.Address, row.Address.Contains(':') ? 6 : 4, row.MacAddress, row.PortId, (int)row.Position));
+            addresses.Add(new ServerAddress(row.NetworkName, row.Address, row.Address.Contains(':') ? 6 : 4, row.MacAddress, row.PortId, (int)row.Position)
+            {
+                Forwards = forwards.Contains(row.PortId) ? forwards[row.PortId].ToList() : [],
+            });
         }
 
         return result;
     }
+
+    /// <summary>The forwards of these ports, by guest port.</summary>
+    private static async Task<ILookup<string, PortForwardRecord>> ForwardsAsync(SqliteConnection connection, IDbTransaction? transaction, IEnumerable<string> portIds) =>
+        (await connection.QueryAsync<ForwardRow>("""
+            SELECT port_id AS PortId, protocol AS Protocol, host_address AS HostAddress, host_port AS HostPort, guest_port AS GuestPort
+            FROM port_forwards WHERE port_id IN (SELECT value FROM json_each(@ids)) ORDER BY port_id, guest_port, protocol
+            """, new { ids = SqlParameters.JsonList(portIds) }, transaction))
+        .ToLookup(row => row.PortId, row => new PortForwardRecord(row.PortId, row.Protocol, row.HostAddress, (int)row.HostPort, (int)row.GuestPort));
+
+    internal async Task<IReadOnlyList<PortForwardRecord>> ForwardsOfPortAsync(string portId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return (await ForwardsAsync(connection, null, [portId]))[portId].ToList();
+    }
+
+    /// <summary>
+    /// The port's forwards, one per guest port its user network names, each on a host port of its own: the missing ones are
+    /// taken in the same IMMEDIATE transaction that reads which host ports forwards hold (and the table's key backs that up),
+    /// skipping any the host has bound already. Found again, not taken again, on a later call (a rebuild, a resumed build).
+    /// </summary>
+    internal Task<IReadOnlyList<PortForwardRecord>> EnsureForwardsAsync(PortRecord port, NetworkRecord network, int firstHostPort, int lastHostPort,
+        Func<string, int, bool> isFree, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<IReadOnlyList<PortForwardRecord>>(async (connection, transaction) =>
+        {
+            var address = network.ForwardAddress ?? throw new InvalidOperationException($"network {network.Id} has no forward address");
+            var existing = (await ForwardsAsync(connection, transaction, [port.Id]))[port.Id].ToList();
+            var missing = network.ForwardPorts.Where(guestPort => existing.All(f => f.GuestPort != guestPort)).ToList();
+            if (missing.Count == 0)
+            {
+                return existing;
+            }
+
+            var held = (await connection.QueryAsync<long>("SELECT host_port FROM port_forwards", transaction: transaction)).Select(p => (int)p).ToHashSet();
+            foreach (var guestPort in missing)
+            {
+                var hostPort = ForwardPortPicker.Pick(held, firstHostPort, lastHostPort, address, isFree);
+                held.Add(hostPort);
+                await connection.ExecuteAsync("""
+                    INSERT INTO port_forwards (host_port, host_address, port_id, protocol, guest_port) VALUES (@hostPort, @address, @portId, 'tcp', @guestPort)
+                    """, new { hostPort, address, portId = port.Id, guestPort }, transaction);
+            }
+
+            return (await ForwardsAsync(connection, transaction, [port.Id]))[port.Id].ToList();
+        }, cancellationToken);
 
     /// <summary>Settable, not positional: an empty result gives COUNT(*) no type, and a constructor match would then fail.</summary>
     private sealed class SubnetUse
@@ -232,6 +284,8 @@ public sealed class NetworkRepository(Database database)
 
         public long Count { get; set; }
     }
+
+    private sealed record ForwardRow(string PortId, string Protocol, string HostAddress, long HostPort, long GuestPort);
 
     private sealed record AddressRow(string DeviceId, string NetworkName, string Address, string MacAddress, string PortId, long Position);
 

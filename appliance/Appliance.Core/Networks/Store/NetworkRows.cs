@@ -8,7 +8,8 @@ internal static class NetworkRows
     public const string NetworkColumns = """
         id AS Id, name AS Name, project_id AS ProjectId, shared AS Shared, kind AS Kind, libvirt_name AS LibvirtName,
         bridge AS Bridge, mtu AS Mtu, admin_state_up AS AdminStateUp, router_external AS RouterExternal,
-        description AS Description, created_at AS CreatedAt, updated_at AS UpdatedAt, revision_number AS RevisionNumber
+        description AS Description, created_at AS CreatedAt, updated_at AS UpdatedAt, revision_number AS RevisionNumber,
+        forward_address AS ForwardAddress, forward_ports AS ForwardPorts
         """;
 
     public const string SubnetColumns = """
@@ -25,7 +26,8 @@ internal static class NetworkRows
         """;
 
     internal sealed record NetworkRow(string Id, string Name, string ProjectId, long Shared, string Kind, string? LibvirtName,
-        string Bridge, long Mtu, long AdminStateUp, long RouterExternal, string Description, string CreatedAt, string UpdatedAt, long RevisionNumber)
+        string Bridge, long Mtu, long AdminStateUp, long RouterExternal, string Description, string CreatedAt, string UpdatedAt, long RevisionNumber,
+        string? ForwardAddress, string ForwardPorts)
     {
         public NetworkRecord ToRecord() => new()
         {
@@ -43,6 +45,8 @@ internal static class NetworkRows
             CreatedAt = CreatedAt,
             UpdatedAt = UpdatedAt,
             RevisionNumber = RevisionNumber,
+            ForwardAddress = ForwardAddress,
+            ForwardPorts = JsonSerializer.Deserialize<List<int>>(ForwardPorts) ?? [],
         };
     }
 

@@ -79,15 +79,28 @@ public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
 
     internal Task RemoveLibvirtNetworkAsync(string libvirtName, CancellationToken cancellationToken) => driver.RemoveAsync(libvirtName, cancellationToken);
 
-    /// <summary>The guest's NIC for a port: on the libvirt network or the host bridge, allowed to send from its own addresses only.</summary>
-    internal static GuestNic NicFor(PortRecord port, NetworkRecord network) => new()
-    {
-        Mac = port.MacAddress,
-        PortId = Guid.Parse(port.Id),
-        Source = IsLibvirtManaged(network) ? GuestNicSource.Network(network.LibvirtName!) : GuestNicSource.Bridge(network.Bridge),
-        Mtu = network.Mtu,
-        AllowedAddresses = port.FixedIps.Select(ip => ip.IpAddress).ToList(),
-    };
+    /// <summary>
+    /// The guest's NIC for a port: on the libvirt network or the host bridge, allowed to send from its own addresses only;
+    /// on a user network, the user-mode stack serving the subnet with the port's address, and the port's forwards.
+    /// </summary>
+    internal static GuestNic NicFor(PortRecord port, NetworkRecord network, SubnetRecord? subnet = null, IReadOnlyList<PortForwardRecord>? forwards = null) =>
+        network.Kind == NetworkKinds.User
+            ? new GuestNic
+            {
+                Mac = port.MacAddress,
+                PortId = Guid.Parse(port.Id),
+                Source = GuestNicSource.User,
+                UserAddress = subnet is null || port.FixedIps.Count == 0 ? null : new UserModeAddress(subnet.Cidr, port.FixedIps[0].IpAddress),
+                Forwards = (forwards ?? []).Select(f => new PortForward(f.HostAddress, f.HostPort, f.GuestPort)).ToList(),
+            }
+            : new GuestNic
+            {
+                Mac = port.MacAddress,
+                PortId = Guid.Parse(port.Id),
+                Source = IsLibvirtManaged(network) ? GuestNicSource.Network(network.LibvirtName!) : GuestNicSource.Bridge(network.Bridge),
+                Mtu = network.Mtu,
+                AllowedAddresses = port.FixedIps.Select(ip => ip.IpAddress).ToList(),
+            };
 
     /// <summary>What network_data.json says of the port: DHCP where the subnet has it, a static address with its routes elsewhere.</summary>
     internal static NetworkDataPort NetworkDataFor(PortRecord port, NetworkRecord network, SubnetRecord subnet) => new()

@@ -169,7 +169,13 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
         return view;
     }
 
-    /// <summary>Nova's addresses: the fixed addresses by network name, each with its version, type and the port's MAC.</summary>
+    /// <summary>The appliance's own key on an address of a user network: the host ports that reach the guest's ports.</summary>
+    public const string PortForwardsKey = "appliance:port_forwards";
+
+    /// <summary>
+    /// Nova's addresses: the fixed addresses by network name, each with its version, type and the port's MAC; on a user
+    /// network, also its forwards (clients that do not know the key pass it by, as they do Nova's other extensions).
+    /// </summary>
     private static void WriteAddresses(Utf8JsonWriter writer, IReadOnlyList<ServerAddress> addresses)
     {
         writer.WriteStartObject();
@@ -183,6 +189,22 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
                 writer.WriteNumber("version", address.Version);
                 writer.WriteString("addr", address.Address);
                 writer.WriteString("OS-EXT-IPS:type", "fixed");
+                if (address.Forwards.Count > 0)
+                {
+                    writer.WriteStartArray(PortForwardsKey);
+                    foreach (var forward in address.Forwards)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("protocol", forward.Protocol);
+                        writer.WriteString("host_ip", forward.HostAddress);
+                        writer.WriteNumber("host_port", forward.HostPort);
+                        writer.WriteNumber("guest_port", forward.GuestPort);
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                }
+
                 writer.WriteEndObject();
             }
 

@@ -68,7 +68,10 @@ public sealed class ServerCatalog(
         var timeline = (await history.TimelineAsync(server, cancellationToken)).Select(entry => new ActionTimeline(entry.Action.Action,
             entry.Action.RequestId, Timestamps.Parse(entry.Action.StartTime), Time(entry.Action.FinishTime), entry.Action.Message,
             entry.Events.Select(e => new PhaseRow(e.Event, Timestamps.Parse(e.StartTime), Time(e.FinishTime), e.Result, e.Details)).ToList())).ToList();
-        var addresses = detail.Addresses.Select(a => new AddressRow(a.NetworkName, a.Address, a.MacAddress)).ToList();
+        var addresses = detail.Addresses.Select(a => new AddressRow(a.NetworkName, a.Address, a.MacAddress)
+        {
+            Forwards = a.Forwards.Select(f => f.ToString()).ToList(),
+        }).ToList();
         return new ServerDetails(Row(server, detail.Addresses), server.Vcpus, server.MemoryMb, server.KeyName, server.ConfigDrive, server.Locked,
             ServerFault.FromJson(server.FaultJson)?.Message, addresses, Disks(detail), detail.Metadata, timeline, Allowed(server));
     }

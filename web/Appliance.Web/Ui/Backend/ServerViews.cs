@@ -32,7 +32,11 @@ public enum ServerAction
 }
 
 /// <summary>One fixed address of a server: the network it is on, the address, and the MAC of the port that holds it.</summary>
-public sealed record AddressRow(string Network, string Address, string Mac);
+public sealed record AddressRow(string Network, string Address, string Mac)
+{
+    /// <summary>On a user network: where the host reaches the guest, e.g. "127.0.0.1:20000 → 22/tcp".</summary>
+    public IReadOnlyList<string> Forwards { get; init; } = [];
+}
 
 public sealed record DiskRow(string Device, string Kind, string Size);
 
