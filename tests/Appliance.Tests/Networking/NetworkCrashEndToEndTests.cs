@@ -13,11 +13,12 @@ using Xunit.Abstractions;
 namespace Appliance.Tests.Networking;
 
 /// <summary>
-/// Issue 18's crash: SIGKILL of the appliance while 50 creates with a NIC on `private` are in flight, inside a namespace
-/// with its own libvirtd. After the restart on the same data dir no acknowledged server is lost, no address is held twice,
-/// the network's DHCP entries (live, persistent, dnsmasq's hosts file) are exactly the ports'; after every delete none is
-/// left, no address is held and the next server gets the pool's first address. The guests boot a disk that halts at once:
-/// the test is about the store and the data plane, not 50 guests booting on two cores.
+/// Issue 18's crash, inside a namespace with its own libvirtd: SIGKILL of the appliance while 50 creates with a NIC on
+/// `private` are in flight, a restart on the same data dir, then SIGKILL again while every server is being deleted and a
+/// second restart. After each restart no acknowledged create or delete is lost, no address is held twice, and the network's
+/// DHCP entries (live, persistent, dnsmasq's hosts file) are exactly the ports'; once the deletes are done no entry, port or
+/// address is left and the next server gets the pool's first address. The guests boot a disk that halts at once: the test
+/// is about the store and the data plane, not 50 guests booting on two cores.
 /// </summary>
 [Trait("Tier", "e2e")]
 [Collection(LibvirtCollection.Name)]
@@ -25,8 +26,20 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
 {
     private const int Creates = 50;
 
-    /// <summary>The kill comes once this many creates were answered 202 and some build has taken an address.</summary>
-    private const int AcknowledgedBeforeKill = 15;
+    /// <summary>
+    /// 50 POSTs at once are all answered within a second, before a build has taken an address; so the first 30 go at once
+    /// and the other 20 at once when some of the first are ACTIVE: the kill then finds finished builds, builds taking
+    /// addresses and creates not yet answered.
+    /// </summary>
+    private const int FirstWave = 30;
+
+    private const int ActiveBeforeSecondWave = 4;
+
+    /// <summary>The kill during the creates comes once this many of the second wave were answered 202.</summary>
+    private const int SecondWaveAcknowledgedBeforeKill = 10;
+
+    /// <summary>The kill during the deletes comes once this many servers are gone.</summary>
+    private const int GoneBeforeKill = 5;
 
     private const string Unlimited = """{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}""";
 
@@ -34,145 +47,179 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
     private static readonly TimeSpan Within = TimeSpan.FromMinutes(10);
 
     [SkippableFact]
-    public async Task KillDuringFiftyCreatesWithNics_ThenRestart_HoldsNoAddressTwiceLeaksNoDhcpEntry_AndDeletesFreeEveryAddress()
+    public async Task KillDuringFiftyCreatesWithNics_AndDuringTheirDeletes_HoldsNoAddressTwiceLeaksNoDhcpEntry_AndFreesEveryAddress()
     {
         var ns = shared.Require();
-        var work = HypervisorPaths.EnsureDirectory(Path.Combine(ns.Root, $"crash-{Guid.NewGuid():N}"));
-        var dataDir = HypervisorPaths.EnsureDirectory(Path.Combine(work, "data"));
-        var store = new StoreView(Path.Combine(dataDir, "appliance.db"));
-        // Rate limits off: 50 creates at once are what is tested, not a 429.
-        var launcher = ApplianceLauncher.FromEnvironment().WithSetting("RateLimits:Enabled", "false");
-        var report = new InvariantReport();
         var clock = Stopwatch.StartNew();
-        var appliance = await ns.ServeApplianceAsync(dataDir, launcher, Within);
+        await using var run = await CrashRun.StartAsync(ns, output);
         try
         {
-            output.WriteLine($"first start: {clock.Elapsed.TotalSeconds:F1} s");
-            ProjectAccess project;
-            string imageId;
-            using (var client = appliance.CreateClient())
-            {
-                var fleet = await ServerFleet.ConnectAsync(client, dataDir);
-                imageId = await fleet.UploadImageAsync(await HaltingDiskAsync(work));
-                project = (await fleet.ProjectsAsync("netcrash", 1)).Single();
-                await new ComputeApi(client).ExpectAsync(HttpMethod.Put, $"/v2.1/os-quota-sets/{project.Id}", fleet.AdminToken, Unlimited, HttpStatusCode.OK);
-            }
+            var created = await CreateThenKillAsync(run);
+            await run.RestartAsync();
+            var servers = await CheckAfterRestartAsync(run, created, deleted: null);
 
-            // 50 creates at once; the kill once enough are acknowledged and builds are taking addresses.
-            var acknowledged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-            var surprises = new ConcurrentQueue<string>();
-            var unanswered = 0;
-            var fired = Stopwatch.StartNew();
-            using (var createClient = appliance.CreateClient(Within))
-            {
-                var api = new ComputeApi(createClient);
-                var creates = Enumerable.Range(1, Creates).Select(async i =>
-                {
-                    var name = $"crash-{i:D2}";
-                    try
-                    {
-                        var answer = await api.SendAsync(HttpMethod.Post, "/v2.1/servers", project.Token,
-                            $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{imageId}}}", "flavorRef": "42", "networks": "auto"}}""");
-                        if (answer.Status == HttpStatusCode.Accepted)
-                        {
-                            acknowledged[answer.Body.GetProperty("server").GetProperty("id").GetString()!] = name;
-                        }
-                        else
-                        {
-                            surprises.Enqueue($"{name}: {(int)answer.Status} {answer.Body}");
-                        }
-                    }
-                    catch (Exception e) when (ComputeApi.IsUnanswered(e))
-                    {
-                        Interlocked.Increment(ref unanswered);
-                    }
-                }).ToList();
+            var deleted = await DeleteThenKillAsync(run, servers);
+            await run.RestartAsync();
+            var left = await CheckAfterRestartAsync(run, created, deleted);
 
-                var all = Task.WhenAll(creates);
-                while (acknowledged.Count < AcknowledgedBeforeKill || store.HeldAddresses() == 0)
-                {
-                    Assert.True(surprises.IsEmpty, string.Join("\n", surprises));
-                    Assert.True(fired.Elapsed < Within, $"{acknowledged.Count} creates acknowledged, {store.HeldAddresses()} addresses held after {Within}");
-                    await Task.WhenAny(all, Task.Delay(20));
-                }
-
-                var atKill = store.ServerStates();
-                var heldAtKill = store.HeldAddresses();
-                var acknowledgedAtKill = acknowledged.Count;
-                await appliance.KillAsync();
-                await all;
-                output.WriteLine($"kill {fired.Elapsed.TotalSeconds:F1} s after the creates began: {acknowledgedAtKill} acknowledged then " +
-                    $"({acknowledged.Count} in all, {unanswered} unanswered), rows {Describe(atKill)}, {heldAtKill} addresses held");
-                Assert.True(surprises.IsEmpty, string.Join("\n", surprises));
-            }
-
-            await appliance.DisposeAsync();
-            CrashInvariants.CheckIntegrity(dataDir, report);
-            var restart = Stopwatch.StartNew();
-            appliance = await ns.ServeApplianceAsync(dataDir, launcher, Within);
-            output.WriteLine($"restart with reconcile: {restart.Elapsed.TotalSeconds:F1} s, " +
-                $"{appliance.Output.Count(line => line.Contains("Reconcile:", StringComparison.Ordinal))} reconcile fixes, " +
-                $"{appliance.Output.Count(line => line.Contains("DHCP entry", StringComparison.Ordinal) || line.Contains("Releasing the ports", StringComparison.Ordinal))} network fixes");
-
-            using var checkClient = appliance.CreateClient(Within);
-            var admin = await ServerFleet.ConnectAsync(checkClient, dataDir);
-            var checkApi = new ComputeApi(checkClient);
-            var invariants = new CrashInvariants(checkApi, admin.AdminToken, dataDir, report);
-            await invariants.CheckSettledAsync();
-            var ledger = new AcknowledgedChanges();
-            foreach (var (id, name) in acknowledged)
-            {
-                ledger.Created(new TrackedServer(id, 0, name, new Dictionary<string, string>()));
-            }
-
-            await invariants.CheckAcknowledgedAsync(ledger);
-            var rows = StoredRows.Read(store.Path);
-            invariants.CheckAddresses(rows);
-            await invariants.CheckQuotasAsync([project], rows);
-            Assert.True(report.Violations.Count == 0, string.Join("\n", report.Violations));
-
-            var servers = await checkApi.AllServersAsync(admin.AdminToken);
-            output.WriteLine($"after the restart: {servers.Count} servers, " +
-                string.Join(", ", servers.GroupBy(s => s.GetProperty("status").GetString()).Select(g => $"{g.Count()} {g.Key}")));
-            await AssertPlaneMatchesAsync(ns, store, servers);
-
-            // Every server deleted: no entry, no port, no address, no domain left.
+            // The rest deleted: no entry, no port, no address, no guest left.
             var deletes = Stopwatch.StartNew();
-            foreach (var server in servers)
+            foreach (var server in left)
             {
-                await checkApi.ExpectAsync(HttpMethod.Delete, $"/v2.1/servers/{server.GetProperty("id").GetString()}", admin.AdminToken, null, HttpStatusCode.NoContent);
+                await run.Api.ExpectAsync(HttpMethod.Delete, $"/v2.1/servers/{Id(server)}", run.Admin.AdminToken, null, HttpStatusCode.NoContent);
             }
 
-            await WaitUntilAsync(async () => (await checkApi.AllServersAsync(admin.AdminToken)).Count == 0, "every server gone");
-            output.WriteLine($"{servers.Count} deletes done in {deletes.Elapsed.TotalSeconds:F1} s");
-            var network = store.PrivateNetwork();
+            await WaitUntilAsync(async () => (await run.Api.AllServersAsync(run.Admin.AdminToken)).Count == 0, "every server gone");
+            output.WriteLine($"the other {left.Count} deletes done in {deletes.Elapsed.TotalSeconds:F1} s");
+            var network = run.Store.PrivateNetwork();
             var emptied = await DhcpEntries.ReadAsync(ns, network.LibvirtName);
             Assert.Empty(emptied.Live);
             Assert.Empty(emptied.Persistent);
             Assert.Empty(emptied.HostsFile);
-            Assert.Empty(store.Ports());
+            Assert.Empty(run.Store.Ports());
             Assert.Empty(await DomainsAsync(ns, running: false));
 
             // The next server gets the pool's first address: every address is free again.
-            var next = await admin.CreateServerAsync(admin.AdminToken, "after-crash", imageId, "auto");
-            await WaitUntilAsync(async () => (await admin.StatusAsync(next)) is "ACTIVE" or "ERROR", "the new server built");
-            var after = await admin.ServerAsync(next);
+            var next = await run.Admin.CreateServerAsync(run.Admin.AdminToken, "after-crash", run.ImageId, "auto");
+            await WaitUntilAsync(async () => (await run.Admin.StatusAsync(next)) is "ACTIVE" or "ERROR", "the new server built");
+            var after = await run.Admin.ServerAsync(next);
             Assert.Equal("ACTIVE", after.GetProperty("status").GetString());
             Assert.Equal([network.PoolStart], Addresses(after).Select(a => a.Ip));
-            await AssertPlaneMatchesAsync(ns, store, [after]);
-            await admin.DeleteServerAsync(admin.AdminToken, next, Within);
+            await AssertPlaneMatchesAsync(ns, run.Store, [after]);
+            await run.Admin.DeleteServerAsync(run.Admin.AdminToken, next, Within);
             Assert.Empty((await DhcpEntries.ReadAsync(ns, network.LibvirtName)).Live);
             output.WriteLine($"wall time {clock.Elapsed.TotalSeconds:F0} s");
         }
-        catch (Exception) when (!appliance.HasExited)
+        catch (Exception)
         {
-            output.WriteLine("the appliance's last output:\n" + string.Join("\n", appliance.Output.TakeLast(80)));
+            output.WriteLine("the appliance's last output:\n" + string.Join("\n", run.Appliance.Output.TakeLast(80)));
             throw;
         }
-        finally
+    }
+
+    /// <summary>The 50 creates in two waves, the kill during the second; the servers acknowledged (id, name).</summary>
+    private async Task<IReadOnlyDictionary<string, string>> CreateThenKillAsync(CrashRun run)
+    {
+        var acknowledged = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var surprises = new ConcurrentQueue<string>();
+        var (unanswered, secondAcknowledged) = (0, 0);
+        var secondWave = new TaskCompletionSource();
+        var fired = Stopwatch.StartNew();
+        using var client = run.Appliance.CreateClient(Within);
+        var api = new ComputeApi(client);
+        var creates = Enumerable.Range(1, Creates).Select(async i =>
         {
-            await appliance.DisposeAsync();
+            var name = $"crash-{i:D2}";
+            if (i > FirstWave)
+            {
+                await secondWave.Task;
+            }
+
+            try
+            {
+                var answer = await api.SendAsync(HttpMethod.Post, "/v2.1/servers", run.Project.Token,
+                    $$$"""{"server": {"name": "{{{name}}}", "imageRef": "{{{run.ImageId}}}", "flavorRef": "42", "networks": "auto"}}""");
+                if (answer.Status != HttpStatusCode.Accepted)
+                {
+                    surprises.Enqueue($"{name}: {(int)answer.Status} {answer.Body}");
+                    return;
+                }
+
+                acknowledged[answer.Body.GetProperty("server").GetProperty("id").GetString()!] = name;
+                if (i > FirstWave)
+                {
+                    Interlocked.Increment(ref secondAcknowledged);
+                }
+            }
+            catch (Exception e) when (ComputeApi.IsUnanswered(e))
+            {
+                Interlocked.Increment(ref unanswered);
+            }
+        }).ToList();
+        var all = Task.WhenAll(creates);
+
+        await WaitUntilAsync(() => Task.FromResult(run.Store.ServerStates().GetValueOrDefault("active") >= ActiveBeforeSecondWave || !surprises.IsEmpty),
+            $"{ActiveBeforeSecondWave} servers ACTIVE");
+        Assert.True(surprises.IsEmpty, string.Join("\n", surprises));
+        var secondAt = fired.Elapsed;
+        secondWave.SetResult();
+        await WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref secondAcknowledged) >= SecondWaveAcknowledgedBeforeKill || all.IsCompleted),
+            $"{SecondWaveAcknowledgedBeforeKill} creates of the second wave answered", everyMs: 5);
+        var (states, held, acknowledgedAtKill) = (run.Store.ServerStates(), run.Store.HeldAddresses(), acknowledged.Count);
+        await run.Appliance.KillAsync();
+        await all;
+        output.WriteLine($"creates: second wave after {secondAt.TotalSeconds:F1} s; kill after {fired.Elapsed.TotalSeconds:F1} s with {acknowledgedAtKill} " +
+            $"acknowledged ({acknowledged.Count} in all, {unanswered} unanswered), rows {Describe(states)}, {held} addresses held");
+        Assert.True(surprises.IsEmpty, string.Join("\n", surprises));
+        return acknowledged;
+    }
+
+    /// <summary>Every server's delete at once, the kill once some are gone; the servers whose delete was answered 204.</summary>
+    private async Task<IReadOnlySet<string>> DeleteThenKillAsync(CrashRun run, IReadOnlyList<JsonElement> servers)
+    {
+        var acknowledged = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var surprises = new ConcurrentQueue<string>();
+        var fired = Stopwatch.StartNew();
+        using var client = run.Appliance.CreateClient(Within);
+        var api = new ComputeApi(client);
+        var all = Task.WhenAll(servers.Select(async server =>
+        {
+            try
+            {
+                var answer = await api.SendAsync(HttpMethod.Delete, $"/v2.1/servers/{Id(server)}", run.Admin.AdminToken);
+                if (answer.Status == HttpStatusCode.NoContent)
+                {
+                    acknowledged[Id(server)] = true;
+                }
+                else
+                {
+                    surprises.Enqueue($"{Id(server)}: {(int)answer.Status} {answer.Body}");
+                }
+            }
+            catch (Exception e) when (ComputeApi.IsUnanswered(e))
+            {
+                // Its delete may or may not have been taken.
+            }
+        }));
+        await WaitUntilAsync(() => Task.FromResult(run.Store.GoneServers() >= GoneBeforeKill || !surprises.IsEmpty), $"{GoneBeforeKill} servers gone", everyMs: 20);
+        var (gone, held) = (run.Store.GoneServers(), run.Store.HeldAddresses());
+        await run.Appliance.KillAsync();
+        await all;
+        output.WriteLine($"deletes: kill after {fired.Elapsed.TotalSeconds:F1} s with {acknowledged.Count} of {servers.Count} acknowledged, {gone} gone, {held} addresses held");
+        Assert.True(surprises.IsEmpty, string.Join("\n", surprises));
+        return acknowledged.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// After a restart: the store is whole, nothing is in a task, every acknowledged create is there and every acknowledged
+    /// delete done (with <paramref name="deleted"/>, every server's delete was sent and those are the answered ones), addresses
+    /// and quotas agree with the rows, and the data plane matches; the servers listed.
+    /// </summary>
+    private async Task<IReadOnlyList<JsonElement>> CheckAfterRestartAsync(CrashRun run, IReadOnlyDictionary<string, string> created, IReadOnlySet<string>? deleted)
+    {
+        var invariants = new CrashInvariants(run.Api, run.Admin.AdminToken, run.DataDir, run.Report);
+        await invariants.CheckSettledAsync();
+        var ledger = new AcknowledgedChanges();
+        foreach (var (id, name) in created)
+        {
+            ledger.Created(new TrackedServer(id, 0, name, new Dictionary<string, string>()) 
+            {
+                Delete = deleted is null ? DeleteState.None : deleted.Contains(id) ? DeleteState.Acknowledged : DeleteState.Unanswered,
+            });
         }
+
+        await invariants.CheckAcknowledgedAsync(ledger);
+        var rows = StoredRows.Read(run.Store.Path);
+        invariants.CheckAddresses(rows);
+        await invariants.CheckQuotasAsync([run.Project], rows);
+        Assert.True(run.Report.Violations.Count == 0, string.Join("\n", run.Report.Violations));
+
+        var servers = await run.Api.AllServersAsync(run.Admin.AdminToken);
+        output.WriteLine($"  then {servers.Count} servers: " +
+            string.Join(", ", servers.GroupBy(s => s.GetProperty("status").GetString()).Select(g => $"{g.Count()} {g.Key}")) +
+            $", {run.Store.HeldAddresses()} addresses held");
+        await AssertPlaneMatchesAsync(run.Namespace, run.Store, servers);
+        return servers;
     }
 
     /// <summary>
@@ -227,13 +274,14 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
         (await ns.VirshAsync(running ? ["list", "--uuid"] : ["list", "--all", "--uuid"]))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls the condition (every 250 ms unless told) until it holds; fails after <see cref="Within"/>.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int everyMs = 250)
     {
         var watch = Stopwatch.StartNew();
         while (!await condition())
         {
             Assert.True(watch.Elapsed < Within, $"not {what} within {Within}");
-            await Task.Delay(250);
+            await Task.Delay(everyMs);
         }
     }
 
@@ -254,6 +302,90 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
         return qcow2;
     }
 
+    /// <summary>
+    /// One appliance's life through its kills: the namespace, its data dir, the appliance now serving, an admin and the
+    /// project the creates use (no quotas), the halting image.
+    /// </summary>
+    private sealed class CrashRun : IAsyncDisposable
+    {
+        private readonly ITestOutputHelper _output;
+        private readonly ApplianceLauncher _launcher;
+        private HttpClient _client;
+
+        private CrashRun(NetworkNamespace ns, string dataDir, ApplianceLauncher launcher, ApplianceProcess appliance, ITestOutputHelper output)
+        {
+            (Namespace, DataDir, _launcher, Appliance, _output) = (ns, dataDir, launcher, appliance, output);
+            Store = new StoreView(System.IO.Path.Combine(dataDir, "appliance.db"));
+            _client = appliance.CreateClient(Within);
+            Api = new ComputeApi(_client);
+        }
+
+        public NetworkNamespace Namespace { get; }
+
+        public string DataDir { get; }
+
+        public StoreView Store { get; }
+
+        public InvariantReport Report { get; } = new();
+
+        public ApplianceProcess Appliance { get; private set; }
+
+        public ComputeApi Api { get; private set; }
+
+        public ServerFleet Admin { get; private set; } = null!;
+
+        public ProjectAccess Project { get; private set; } = null!;
+
+        public string ImageId { get; private set; } = "";
+
+        public static async Task<CrashRun> StartAsync(NetworkNamespace ns, ITestOutputHelper output)
+        {
+            var work = HypervisorPaths.EnsureDirectory(System.IO.Path.Combine(ns.Root, $"crash-{Guid.NewGuid():N}"));
+            var dataDir = HypervisorPaths.EnsureDirectory(System.IO.Path.Combine(work, "data"));
+            // Rate limits off: 50 creates at once are what is tested, not a 429.
+            var launcher = ApplianceLauncher.FromEnvironment().WithSetting("RateLimits:Enabled", "false");
+            var watch = Stopwatch.StartNew();
+            var run = new CrashRun(ns, dataDir, launcher, await ns.ServeApplianceAsync(dataDir, launcher, Within), output);
+            try
+            {
+                output.WriteLine($"first start {watch.Elapsed.TotalSeconds:F1} s");
+                run.Admin = await ServerFleet.ConnectAsync(run._client, dataDir);
+                run.ImageId = await run.Admin.UploadImageAsync(await HaltingDiskAsync(work));
+                run.Project = (await run.Admin.ProjectsAsync("netcrash", 1)).Single();
+                await run.Api.ExpectAsync(HttpMethod.Put, $"/v2.1/os-quota-sets/{run.Project.Id}", run.Admin.AdminToken, Unlimited, HttpStatusCode.OK);
+                return run;
+            }
+            catch
+            {
+                await run.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>After a kill: the file checked as the kill left it, then a new appliance on the same data dir, answering once its reconcile is done.</summary>
+        public async Task RestartAsync()
+        {
+            await Appliance.DisposeAsync();
+            _client.Dispose();
+            CrashInvariants.CheckIntegrity(DataDir, Report);
+            var watch = Stopwatch.StartNew();
+            Appliance = await Namespace.ServeApplianceAsync(DataDir, _launcher, Within);
+            _client = Appliance.CreateClient(Within);
+            Api = new ComputeApi(_client);
+            Admin = await ServerFleet.ConnectAsync(_client, DataDir);
+            var fixes = Appliance.Output.Count(line => line.Contains("Reconcile:", StringComparison.Ordinal));
+            var network = Appliance.Output.Where(line => line.Contains("DHCP entry", StringComparison.Ordinal) || line.Contains("Releasing the ports", StringComparison.Ordinal)).ToList();
+            _output.WriteLine($"restart with reconcile {watch.Elapsed.TotalSeconds:F1} s: {fixes} reconcile fixes, {network.Count} network fixes");
+            network.ForEach(line => _output.WriteLine($"    {line.Trim()}"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await Appliance.DisposeAsync();
+        }
+    }
+
     /// <summary>The store's rows the test needs, read straight from the SQLite file (read-only, beside the running appliance).</summary>
     private sealed class StoreView(string path)
     {
@@ -263,19 +395,13 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
 
         public sealed record Network(string LibvirtName, string PoolStart);
 
-        /// <summary>Addresses held now; 0 while the file cannot be read (a checkpoint under way).</summary>
-        public int HeldAddresses()
-        {
-            try
-            {
-                return Query("SELECT COUNT(*) FROM port_ips", r => r.GetInt32(0)).Single();
-            }
-            catch (SqliteException)
-            {
-                return 0;
-            }
-        }
+        /// <summary>Addresses held now.</summary>
+        public int HeldAddresses() => Count("SELECT COUNT(*) FROM port_ips");
 
+        /// <summary>Servers whose delete is done.</summary>
+        public int GoneServers() => Count("SELECT COUNT(*) FROM servers WHERE deleted = 1");
+
+        /// <summary>How many live servers are in each vm_state.</summary>
         public IReadOnlyDictionary<string, int> ServerStates() =>
             Query("SELECT vm_state, COUNT(*) FROM servers WHERE deleted = 0 GROUP BY vm_state", r => (r.GetString(0), r.GetInt32(1)))
                 .ToDictionary(pair => pair.Item1, pair => pair.Item2, StringComparer.Ordinal);
@@ -288,6 +414,8 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
             SELECT n.libvirt_name, s.allocation_pools FROM networks n JOIN subnets s ON s.network_id = n.id WHERE n.name = 'private'
             """, r => new Network(r.GetString(0), PoolStart(r.GetString(1)))).Single();
 
+        private int Count(string sql) => Query(sql, r => r.GetInt32(0)).Single();
+
         /// <summary>The first pool's start, as the store keeps pools (JSON, Start/End).</summary>
         private static string PoolStart(string pools)
         {
@@ -295,20 +423,33 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
             return (first.TryGetProperty("Start", out var start) ? start : first.GetProperty("start")).GetString()!;
         }
 
+        /// <summary>A read beside the running appliance; one that meets the writer's lock (a checkpoint) is tried again.</summary>
         private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            using var reader = command.ExecuteReader();
-            var rows = new List<T>();
-            while (reader.Read())
+            for (var attempt = 1; ; attempt++)
             {
-                rows.Add(read(reader));
-            }
+                try
+                {
+                    using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+                    connection.Open();
+                    using var command = connection.CreateCommand();
+                    command.CommandText = sql;
+                    using var reader = command.ExecuteReader();
+                    var rows = new List<T>();
+                    while (reader.Read())
+                    {
+                        rows.Add(read(reader));
+                    }
 
-            return rows;
+                    return rows;
+                }
+                catch (SqliteException) when (attempt < 20)
+                {
+                    Thread.Sleep(50);
+                }
+            }
         }
     }
+
+    private static string Id(JsonElement server) => server.GetProperty("id").GetString()!;
 }
