@@ -27,7 +27,8 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
     private const int Creates = 50;
 
     /// <summary>
-    /// 50 POSTs at once are all answered within a second, before a build has taken an address; so the first 30 go at once
+    /// 50 POSTs at once are all answered within a second, while the first few builds take their addresses (measured: all 50
+    /// acknowledged, 4 addresses held, none ACTIVE), so a kill then leaves nothing in flight; the first 30 go at once
     /// and the other 20 at once when some of the first are ACTIVE: the kill then finds finished builds, builds taking
     /// addresses and creates not yet answered.
     /// </summary>
@@ -138,9 +139,11 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
         }).ToList();
         var all = Task.WhenAll(creates);
 
-        await WaitUntilAsync(() => Task.FromResult(run.Store.ServerStates().GetValueOrDefault("active") >= ActiveBeforeSecondWave || !surprises.IsEmpty),
-            $"{ActiveBeforeSecondWave} servers ACTIVE");
+        // A build that fails before the kill is a failure of its own: nothing cut it short.
+        await WaitUntilAsync(() => Task.FromResult(run.Store.ServerStates() is var states
+            && (states.GetValueOrDefault("active") >= ActiveBeforeSecondWave || states.ContainsKey("error") || !surprises.IsEmpty)), $"{ActiveBeforeSecondWave} servers ACTIVE");
         Assert.True(surprises.IsEmpty, string.Join("\n", surprises));
+        Assert.True(!run.Store.ServerStates().ContainsKey("error"), "a build failed before the kill: " + string.Join("\n", run.Store.Faults()));
         var secondAt = fired.Elapsed;
         secondWave.SetResult();
         await WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref secondAcknowledged) >= SecondWaveAcknowledgedBeforeKill || all.IsCompleted),
@@ -202,7 +205,7 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
         var ledger = new AcknowledgedChanges();
         foreach (var (id, name) in created)
         {
-            ledger.Created(new TrackedServer(id, 0, name, new Dictionary<string, string>()) 
+            ledger.Created(new TrackedServer(id, 0, name, new Dictionary<string, string>())
             {
                 Delete = deleted is null ? DeleteState.None : deleted.Contains(id) ? DeleteState.Acknowledged : DeleteState.Unanswered,
             });
@@ -413,6 +416,10 @@ public sealed class NetworkCrashEndToEndTests(NetworkNamespaceFixture shared, IT
         public Network PrivateNetwork() => Query("""
             SELECT n.libvirt_name, s.allocation_pools FROM networks n JOIN subnets s ON s.network_id = n.id WHERE n.name = 'private'
             """, r => new Network(r.GetString(0), PoolStart(r.GetString(1)))).Single();
+
+        /// <summary>The faults of servers in ERROR, for a report of what failed.</summary>
+        public IReadOnlyList<string> Faults() =>
+            Query("SELECT uuid, coalesce(fault_json, '(no fault)') FROM servers WHERE vm_state = 'error' AND deleted = 0", r => $"{r.GetString(0)}: {r.GetString(1)}");
 
         private int Count(string sql) => Query(sql, r => r.GetInt32(0)).Single();
 
