@@ -114,10 +114,10 @@ public sealed class NetworkNamespace : NamespaceHolder
     /// <summary>
     /// The appliance serving inside on the namespace's libvirtd, on a loopback port there (for clients run inside, e.g.
     /// the openstack CLI through <see cref="NamespaceHolder.Enter"/>) and on a unix socket under <see cref="Root"/>, where
-    /// <see cref="ApplianceProcess.CreateClient"/> reaches it from the test; answering /healthz.
+    /// <see cref="ApplianceProcess.CreateClient"/> reaches it from the test; answering /healthz (within 60 s unless told).
     /// </summary>
-    public Task<ApplianceProcess> ServeApplianceAsync(string dataDir, ApplianceLauncher? launcher = null) =>
-        Launcher(launcher).ServeAsync(dataDir, LibvirtUri, socketPath: Path.Combine(Root, $"appliance-{Guid.NewGuid():N}.sock"));
+    public Task<ApplianceProcess> ServeApplianceAsync(string dataDir, ApplianceLauncher? launcher = null, TimeSpan? within = null) =>
+        Launcher(launcher).ServeAsync(dataDir, LibvirtUri, within, socketPath: Path.Combine(Root, $"appliance-{Guid.NewGuid():N}.sock"));
 
     /// <summary>
     /// A second network namespace joined to this one by a veth pair: one end attached to <paramref name="bridge"/> here, the

@@ -128,8 +128,10 @@ public sealed class ServerInterfaceService(
         }
     }
 
+    /// <summary>The DHCP entry goes before the address is free (see <see cref="ServerNetworking.UnplugAsync"/>).</summary>
     private async Task ReleaseAsync(PortRecord port, NetworkRecord network, CancellationToken cancellationToken)
     {
+        await plane.RemoveDhcpHostAsync(network, port.MacAddress, cancellationToken);
         if (port.PreserveOnDelete)
         {
             await repository.UnbindPortAsync(port.Id, cancellationToken);
@@ -138,8 +140,6 @@ public sealed class ServerInterfaceService(
         {
             await repository.DeletePortAsync(port.Id, cancellationToken);
         }
-
-        await plane.RemoveDhcpHostAsync(network, port.MacAddress, cancellationToken);
     }
 }
 

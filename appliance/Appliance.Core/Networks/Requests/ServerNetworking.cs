@@ -198,23 +198,28 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         return new PluggedNetworks(nics, data);
     }
 
-    /// <summary>Lets go of the server's ports and their DHCP entries: made ones are deleted, the user's unbound.</summary>
+    /// <summary>
+    /// Lets go of the server's ports: their DHCP entries first, then the ports (made ones deleted, the user's unbound).
+    /// libvirt refuses a second entry for one address, so an address freed before its entry is gone would fail the next build.
+    /// </summary>
     internal async Task UnplugAsync(string serverUuid, CancellationToken cancellationToken)
     {
-        var released = await repository.ReleaseDeviceAsync(serverUuid, cancellationToken);
-        if (released.Count == 0)
+        var ports = await repository.PortsOfDeviceAsync(serverUuid, cancellationToken);
+        if (ports.Count == 0)
         {
             return;
         }
 
         var networks = (await repository.NetworksAsync(cancellationToken)).ToDictionary(n => n.Id, StringComparer.Ordinal);
-        foreach (var port in released)
+        foreach (var port in ports)
         {
             if (networks.TryGetValue(port.NetworkId, out var network))
             {
                 await plane.RemoveDhcpHostAsync(network, port.MacAddress, cancellationToken);
             }
         }
+
+        await repository.ReleaseDeviceAsync(serverUuid, cancellationToken);
     }
 }
 

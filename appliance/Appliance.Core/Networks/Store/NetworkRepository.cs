@@ -337,7 +337,7 @@ public sealed class NetworkRepository(Database database)
 
     /// <summary>
     /// Lets go of a server's ports: deletes the ones made for it (their addresses are free again) and unbinds the ones the
-    /// user made. Returns them all as they were, for the data plane to forget.
+    /// user made. Returns them all as they were.
     /// </summary>
     internal Task<IReadOnlyList<PortRecord>> ReleaseDeviceAsync(string deviceId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
