@@ -37,6 +37,8 @@ disk_mib=1024
 boot_mib=64
 root_mib=$(( disk_mib - boot_mib - 1 ))
 
+# A small initramfs (the root disk's drivers only, not MODULES=most) unpacks fast under TCG. The config drive's
+# cdrom drivers are in it too: cloud-init's ds-identify looks for the drive before udev loads anything else.
 say "mmdebstrap bookworm into $root"
 mmdebstrap --mode=root --format=directory --variant=minbase \
   --include=linux-image-cloud-amd64,initramfs-tools,systemd-sysv,udev,dbus,cloud-init,openssh-server,ifupdown,isc-dhcp-client,iproute2,netbase,sudo \
@@ -44,7 +46,7 @@ mmdebstrap --mode=root --format=directory --variant=minbase \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"' \
   --essential-hook='printf "MODULES=list\n" > "$1/etc/initramfs-tools/conf.d/appliance"' \
-  --essential-hook='printf "virtio_pci\nvirtio_blk\n" > "$1/etc/initramfs-tools/modules"' \
+  --essential-hook='printf "virtio_pci\nvirtio_blk\nata_piix\nsr_mod\n" > "$1/etc/initramfs-tools/modules"' \
   --customize-hook="$here/debian-cloud-customize.sh" \
   bookworm "$root" http://deb.debian.org/debian >&2
 
@@ -61,7 +63,8 @@ cp "$initrd" "$work/initrd.img"
 mcopy -i "$work/boot.img" "$work/vmlinuz" "$work/initrd.img" "$work/syslinux.cfg" ::
 
 say "root partition (${root_mib} MiB ext4)"
-mkfs.ext4 -q -L debian-root -d "$root" "$work/root.img" "${root_mib}M"
+truncate -s "${root_mib}M" "$work/root.img"
+mkfs.ext4 -q -L debian-root -d "$root" "$work/root.img"
 
 say "disk ($disk_mib MiB, MBR)"
 truncate -s "${disk_mib}M" "$work/disk.raw"

@@ -32,7 +32,9 @@ public sealed class CloudInitGuestEndToEndTests(NetworkNamespaceFixture shared, 
         echo "boot $(cat /proc/sys/kernel/random/boot_id)"
         ip -4 -o addr show dev eth0
         cat /etc/network/interfaces.d/50-cloud-init
+        echo "subplatform $(sudo cloud-init query subplatform)"
         sudo grep -h -e 'network config provided via network_json' -e 'Applying network configuration from' /var/log/cloud-init.log
+        systemd-analyze blame | head -n 8
         """;
 
     [SkippableFact]
@@ -74,13 +76,18 @@ public sealed class CloudInitGuestEndToEndTests(NetworkNamespaceFixture shared, 
         Assert.Contains($"inet {address}/", first);
         // ENI is cloud-init's first renderer in Debian 12; `private` has DHCP, so network_data.json says ipv4_dhcp.
         Assert.Contains("iface eth0 inet dhcp", first);
-        Assert.Contains("network config provided via network_json", first);
+        // The config drive, found in cloud-init's local stage; the metadata service would say "metadata (http://169.254.169.254)".
+        Assert.StartsWith("config-disk (/dev/", Field(first, "subplatform"));
+        Assert.Contains("DataSourceConfigDrive.py[DEBUG]: network config provided via network_json", first);
         Assert.Matches($"Applying network configuration from ds .*'mac_address': '{Regex.Escape(mac)}'", first);
 
         // A soft reboot (the CLI's default): an ACPI shutdown and a fresh start; the guest asks DHCP again and gets the same address.
-        await cli.OkAsync("server", "reboot", id);
-        await probe.WaitForConsoleAsync(id, text => ConsoleWaiter.Count(text, DebianCloudGuest.DoneMarker) >= 2, "cloud-init's final message after the reboot", BootWithin);
+        await cli.OkAsync("server", "reboot", "--soft", id);
+        var console = await probe.WaitForConsoleAsync(id, text => ConsoleWaiter.Count(text, DebianCloudGuest.DoneMarker) >= 2,
+            "cloud-init's final message after the reboot", BootWithin);
         Lap(watch, "reboot to cloud-init done");
+        // The guest shut itself down on the ACPI request: the soft path, not the hard reboot it falls back to.
+        Assert.Contains("reboot: Power down", console);
         await probe.WaitForStatusAsync(id, "ACTIVE");
         var second = await SshAsync(ns, key, address, Inspect);
         Lap(watch, "ssh after the reboot");
