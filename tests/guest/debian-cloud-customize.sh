@@ -17,6 +17,8 @@ datasource_list: [ConfigDrive, OpenStack, None]
 locale: C.UTF-8
 growpart: {mode: "off"}
 resize_rootfs: false
+# The server's name in /etc/hosts, so sudo need not ask DNS for it (the test's namespace has no upstream to answer).
+manage_etc_hosts: true
 # RSA host keys take long under TCG; sshd serves the other two.
 ssh_genkeytypes: [ed25519, ecdsa]
 EOF

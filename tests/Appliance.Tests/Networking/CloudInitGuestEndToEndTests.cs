@@ -32,7 +32,7 @@ public sealed class CloudInitGuestEndToEndTests(NetworkNamespaceFixture shared, 
         echo "boot $(cat /proc/sys/kernel/random/boot_id)"
         ip -4 -o addr show dev eth0
         cat /etc/network/interfaces.d/50-cloud-init
-        echo "subplatform $(sudo cloud-init query subplatform)"
+        echo "subplatform $(sed -n 's/.*"subplatform": "\([^"]*\)".*/\1/p' /run/cloud-init/instance-data.json | head -n 1)"
         sudo grep -h -e 'network config provided via network_json' -e 'Applying network configuration from' /var/log/cloud-init.log
         systemd-analyze blame | head -n 8
         """;
