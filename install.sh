@@ -26,6 +26,7 @@ runtime_packages=(
 test_packages=(
   python3-openstackclient openssh-client busybox-static linux-image-cloud-amd64 cpio gzip
   syslinux syslinux-common mtools dosfstools fdisk
+  mmdebstrap # the cloud-init guest: a Debian 12 tree from Debian's packages (tests/guest/build-debian-cloud.sh)
   chromium # the status page's real-browser test (driven by Playwright, no browser download)
 )
 

@@ -50,9 +50,10 @@ internal sealed class ComputeProbe : IDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("server").Clone();
     }
 
-    /// <summary>Waits until the server shows the status with no task running; returns it.</summary>
-    public async Task<JsonElement> WaitForStatusAsync(string id, string expected)
+    /// <summary>Waits (<see cref="Timeout"/> unless told otherwise) until the server shows the status with no task running; returns it.</summary>
+    public async Task<JsonElement> WaitForStatusAsync(string id, string expected, TimeSpan? within = null)
     {
+        var deadline = within ?? Timeout;
         var watch = Stopwatch.StartNew();
         while (true)
         {
@@ -62,7 +63,7 @@ internal sealed class ComputeProbe : IDisposable
                 return server;
             }
 
-            Assert.True(watch.Elapsed < Timeout, $"server {id} not {expected} within {Timeout.TotalSeconds} s: {server}");
+            Assert.True(watch.Elapsed < deadline, $"server {id} not {expected} within {deadline.TotalSeconds} s: {server}");
             await Task.Delay(250);
         }
     }
@@ -74,9 +75,10 @@ internal sealed class ComputeProbe : IDisposable
         return JsonDocument.Parse(body).RootElement.GetProperty("output").GetString()!;
     }
 
-    /// <summary>Returns the console text once it satisfies the condition; fails with the text seen so far otherwise.</summary>
-    public async Task<string> WaitForConsoleAsync(string id, Func<string, bool> condition, string what)
+    /// <summary>Returns the console text once it satisfies the condition (within <see cref="Timeout"/> unless told otherwise); fails with the text seen so far otherwise.</summary>
+    public async Task<string> WaitForConsoleAsync(string id, Func<string, bool> condition, string what, TimeSpan? within = null)
     {
+        var deadline = within ?? Timeout;
         var watch = Stopwatch.StartNew();
         while (true)
         {
@@ -86,7 +88,7 @@ internal sealed class ComputeProbe : IDisposable
                 return text;
             }
 
-            Assert.True(watch.Elapsed < Timeout, $"no {what} on the console of {id} within {Timeout.TotalSeconds} s:\n{text}");
+            Assert.True(watch.Elapsed < deadline, $"no {what} on the console of {id} within {deadline.TotalSeconds} s:\n{text}");
             await Task.Delay(ConsolePoll);
         }
     }
