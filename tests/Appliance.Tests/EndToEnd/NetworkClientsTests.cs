@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Appliance.Benchmarks;
+using Appliance.Core.Networks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 
@@ -76,6 +77,22 @@ public sealed class NetworkClientsTests
             shown.GetProperty("addresses").Deserialize<Dictionary<string, string[]>>());
         Assert.Equal("ACTIVE", port.GetProperty("Status").GetString());
         Assert.StartsWith(subnet.GetProperty("cidr").GetString()!.Split('.')[0] + ".", fixedIp.GetProperty("ip_address").GetString());
+
+        // A network of the project's own, made with the CLI, carries a server booted on a port made with the CLI.
+        var lab = await cli.JsonAsync("network", "create", "lab");
+        Assert.Equal(("lab", false), (lab.GetProperty("name").GetString(), lab.GetProperty("shared").GetBoolean()));
+        var range = new[] { "198.18.7.0/24", "198.19.7.0/24", "203.0.113.0/24" }
+            .First(cidr => !HostRoutes.Read().Any(route => route.Overlaps(Ipv4Cidr.Parse(cidr))));
+        var labSubnet = await cli.JsonAsync("subnet", "create", "--network", "lab", "--subnet-range", range, "lab-v4");
+        Assert.Equal(range, labSubnet.GetProperty("cidr").GetString());
+        var wanted = range.Replace(".0/24", ".10", StringComparison.Ordinal);
+        var labPort = await cli.JsonAsync("port", "create", "--network", "lab", "--fixed-ip", $"ip-address={wanted}", "p1");
+        var onPort = await cli.JsonAsync("server", "create", "--image", "disk1", "--flavor", "m1.nano", "--port", "p1", "--wait", "lab-vm");
+        Assert.Equal(new Dictionary<string, string[]> { ["lab"] = [wanted] }, onPort.GetProperty("addresses").Deserialize<Dictionary<string, string[]>>());
+        await cli.OkAsync("server", "delete", "--wait", "lab-vm");
+        await cli.OkAsync("port", "delete", labPort.GetProperty("id").GetString()!);
+        await cli.OkAsync("network", "delete", "lab");
+        Assert.DoesNotContain("lab", (await cli.JsonAsync("network", "list")).EnumerateArray().Select(n => n.GetProperty("Name").GetString()));
     }
 
     private static async Task UploadImageAsync(OpenStackCli cli, string dir)
