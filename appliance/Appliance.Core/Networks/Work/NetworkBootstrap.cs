@@ -52,8 +52,8 @@ public sealed class NetworkBootstrap
     private async Task EnsureNowAsync(CancellationToken cancellationToken)
     {
         await EnsureDefaultNetworkAsync(cancellationToken);
+        await ReleaseOrphanPortsAsync(cancellationToken);
         var hostnames = await HostnamesAsync(cancellationToken);
-        await ReleaseOrphanPortsAsync(hostnames, cancellationToken);
         var networks = await repository.NetworksAsync(cancellationToken);
         var subnets = await repository.SubnetByNetworkAsync(cancellationToken);
         var ports = (await repository.AllPortsAsync(cancellationToken)).ToLookup(p => p.NetworkId);
@@ -76,10 +76,16 @@ public sealed class NetworkBootstrap
         }
     }
 
-    /// <summary>Ports still bound to a server that is gone (a crash between its delete and their release) are released now.</summary>
-    private async Task ReleaseOrphanPortsAsync(IReadOnlyDictionary<string, string> liveServers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ports still bound to a server that is gone (a crash between its delete and their release) are released now. Ports are
+    /// read before the live servers: a build that makes a port in between has its server row already, so its
+    /// port is never taken for an orphan (this runs again when libvirt reconnects, while builds may be under way).
+    /// </summary>
+    private async Task ReleaseOrphanPortsAsync(CancellationToken cancellationToken)
     {
-        var orphans = (await repository.AllPortsAsync(cancellationToken))
+        var ports = await repository.AllPortsAsync(cancellationToken);
+        var liveServers = await HostnamesAsync(cancellationToken);
+        var orphans = ports
             .Select(p => p.DeviceId).Where(device => device.Length > 0 && !liveServers.ContainsKey(device)).Distinct(StringComparer.Ordinal);
         foreach (var device in orphans)
         {
