@@ -106,6 +106,22 @@ public sealed class TestGuestEndToEndTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(fixture.Paths.InstanceDir(uuid)));
         Assert.False(Directory.Exists(fixture.Paths.InstanceDir(second.Uuid)));
         Assert.True(File.Exists(volume));
+
+        // libvirt's events come through its event loop, after the call that caused them returns: wait for the last one.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (transitions)
+            {
+                if (transitions.Contains(LifecycleTransition.Undefined))
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
         lock (transitions)
         {
             Assert.Contains(LifecycleTransition.Started, transitions);

@@ -66,7 +66,7 @@ public sealed class TokenApiTests : IDisposable
               "roles": [{"id": "{{{roleIds["admin"]}}}", "name": "admin"}, {"id": "{{{roleIds["member"]}}}", "name": "member"}, {"id": "{{{roleIds["reader"]}}}", "name": "reader"}]
             }}
             """, body.ToJsonString());
-        Assert.Equal(3, catalog!.AsArray().Count);
+        Assert.Equal(4, catalog!.AsArray().Count);
     }
 
     [Fact]
