@@ -70,7 +70,7 @@ public sealed partial class ProviderNetworks(NetworkRepository repository)
     }
 
     private static bool InSubnet(string address, Ipv4Cidr range, out uint value) =>
-        Ipv4Cidr.TryParseAddress(address, out value) && range.Contains(value) && value >= range.FirstHost && value <= range.LastHost;
+        Ipv4Cidr.TryParseAddress(address, out value) && range.HoldsHost(value);
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,15}$")]
     private static partial Regex BridgeName();
