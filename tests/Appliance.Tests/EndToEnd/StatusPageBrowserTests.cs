@@ -5,6 +5,7 @@ using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
 using Appliance.Tests.Identity;
 using Appliance.Tests.Images;
+using Appliance.Tests.Networks;
 using Appliance.Web.Ui;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -84,6 +85,18 @@ public sealed class StatusPageBrowserTests
         await Expect(network.Locator("[data-test=pool-use]")).ToHaveTextAsync("1 / 253");
         await Expect(page.Locator("[data-test=meter-private]")).ToHaveTextAsync("1 of 253 addresses");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Artifact("status-page-networks.png"), FullPage = true });
+
+        // A network of the admin's project with its subnet, then gone again after the dialog's "Yes, delete".
+        var cidr = TestCidrs.Free(0);
+        await page.Locator("#network-name").FillAsync("browser-lab");
+        await page.Locator("#network-cidr").FillAsync(cidr);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create network" }).ClickAsync();
+        await Expect(page.Locator("[data-test=network-created]")).ToHaveTextAsync($"Network browser-lab is ready on {cidr}.");
+        var lab = page.Locator("tr[data-network=browser-lab]");
+        await Expect(lab.Locator("[data-test=pool-use]")).ToHaveTextAsync("0 / 253");
+        await lab.GetByRole(AriaRole.Button, new() { Name = "Delete browser-lab" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Delete the network?" }).GetByRole(AriaRole.Button, new() { Name = "Yes, delete" }).ClickAsync();
+        await Expect(lab).ToHaveCountAsync(0);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
         await Expect(page.Locator("[data-test=servers-by-status]")).ToContainTextAsync("ACTIVE");

@@ -21,10 +21,6 @@ public sealed class NeutronWritesApiTests(SubresourceFixture fixture) : IClassFi
     }
 
     /// <summary>A /24 clear of this host's routes (a subnet over one is refused), from the ranges documentation and benchmarks use.</summary>
-    private static string FreeCidr(int nth) =>
-        new[] { "198.18.7.0/24", "198.19.7.0/24", "198.18.9.0/24", "198.19.9.0/24", "203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24" }
-            .Where(cidr => !HostRoutes.Read().Any(route => route.Overlaps(Ipv4Cidr.Parse(cidr)))).ElementAt(nth);
-
     private static string NeutronError(string type, string message) =>
         new JsonObject { ["NeutronError"] = new JsonObject { ["type"] = type, ["message"] = message, ["detail"] = "" } }.ToJsonString();
 
@@ -45,7 +41,7 @@ public sealed class NeutronWritesApiTests(SubresourceFixture fixture) : IClassFi
         Assert.Equal(("lab", "d", false, "ACTIVE", 0), (network["name"]!.GetValue<string>(), network["description"]!.GetValue<string>(),
             network["shared"]!.GetValue<bool>(), network["status"]!.GetValue<string>(), network["subnets"]!.AsArray().Count));
 
-        var lab = FreeCidr(0);
+        var lab = TestCidrs.Free(0);
         var prefix = lab[..lab.LastIndexOf('.')];
         (status, body) = await SendAsync(HttpMethod.Post, "/subnets", $$$"""{"subnet": {"network_id": "{{{networkId}}}", "cidr": "{{{lab}}}", "ip_version": 4, "name": "lab-v4"}}""");
         Assert.Equal(HttpStatusCode.Created, status);
@@ -104,7 +100,7 @@ public sealed class NeutronWritesApiTests(SubresourceFixture fixture) : IClassFi
     public async Task WhatCantBe_GetsNeutronsFaults()
     {
         var networkId = await NetworkAsync("faults");
-        var spare = FreeCidr(1);
+        var spare = TestCidrs.Free(1);
 
         // "auto" passes over the member's own network while it has no subnet: the server lands on private.
         var autoId = await fixture.ActiveServerAsync("auto-skips");
@@ -155,7 +151,7 @@ public sealed class NeutronWritesApiTests(SubresourceFixture fixture) : IClassFi
 
         // A second subnet on a network: the appliance's networks hold one.
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "/subnets", $$$"""{"subnet": {"network_id": "{{{networkId}}}", "cidr": "{{{spare}}}"}}""")).Status);
-        var (second, secondBody) = await SendAsync(HttpMethod.Post, "/subnets", $$$"""{"subnet": {"network_id": "{{{networkId}}}", "cidr": "{{{FreeCidr(2)}}}"}}""");
+        var (second, secondBody) = await SendAsync(HttpMethod.Post, "/subnets", $$$"""{"subnet": {"network_id": "{{{networkId}}}", "cidr": "{{{TestCidrs.Free(2)}}}"}}""");
         Assert.Equal(HttpStatusCode.BadRequest, second);
         JsonAssert.Equal(NeutronError("HTTPBadRequest", $"Network {networkId} has a subnet already; a network on the appliance holds one IPv4 subnet."), secondBody!.ToJsonString());
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/networks/{networkId}")).Status);

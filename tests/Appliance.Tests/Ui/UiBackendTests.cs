@@ -4,6 +4,7 @@ using Appliance.Core.Servers;
 using Appliance.Hypervisor.Host.Acceleration;
 using Appliance.Tests.Identity;
 using Appliance.Tests.Images;
+using Appliance.Tests.Networks;
 using Appliance.Tests.Servers;
 using Appliance.Web.Observability;
 using Appliance.Web.Ui.Backend;
@@ -314,10 +315,35 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
 
             var asAdmin = Assert.Single(await adminScope.ServiceProvider.GetRequiredService<INetworkCatalog>().ListAsync(), n => n.Id == shared.Id);
             Assert.False(string.IsNullOrEmpty(asAdmin.Bridge));
-            Assert.Equal(shared with { Bridge = asAdmin.Bridge, AddressesUsed = asAdmin.AddressesUsed }, asAdmin);
+            Assert.False(shared.Deletable); // shared, not the member's
+            Assert.True(asAdmin.Deletable);
+            Assert.Equal(shared with { Bridge = asAdmin.Bridge, AddressesUsed = asAdmin.AddressesUsed, Deletable = true }, asAdmin);
 
             await serverCatalog.DeleteAsync(id);
             await WaitForGoneAsync(serverCatalog, id);
+        }
+    }
+
+    [Fact]
+    public async Task Networks_AMemberCreatesOneWithItsSubnet_AnOverlapLeavesNoNetworkBehind_AndDeletes()
+    {
+        var (memberScope, _) = await MemberAsync();
+        using (memberScope)
+        {
+            var networks = memberScope.ServiceProvider.GetRequiredService<INetworkCatalog>();
+            var cidr = TestCidrs.Free(0);
+            var lab = await networks.CreateAsync("ui-lab", cidr);
+            Assert.Equal(("ui-lab", "nat", false, cidr, true), (lab.Name, lab.Kind, lab.Shared, lab.Cidr, lab.Deletable));
+            Assert.Equal(cidr[..^"0/24".Length] + "1", lab.GatewayIp);
+
+            var overlap = await Assert.ThrowsAsync<UiException>(() => networks.CreateAsync("ui-lab-2", cidr));
+            Assert.Contains("overlap", overlap.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(await networks.ListAsync(), n => n.Name == "ui-lab-2");
+
+            await networks.DeleteAsync(lab.Id);
+            Assert.DoesNotContain(await networks.ListAsync(), n => n.Id == lab.Id);
+            var gone = await Assert.ThrowsAsync<UiException>(() => networks.DeleteAsync(lab.Id));
+            Assert.Equal($"Network {lab.Id} could not be found.", gone.Message);
         }
     }
 

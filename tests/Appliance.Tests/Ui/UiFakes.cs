@@ -168,8 +168,37 @@ public sealed class FakeNetworkCatalog : INetworkCatalog
 
     public Exception? ListFailure { get; set; }
 
+    /// <summary>Thrown by the next create or delete, as the core's refusal would reach the page.</summary>
+    public Exception? WriteFailure { get; set; }
+
+    public List<string> Deleted { get; } = [];
+
     public Task<IReadOnlyList<NetworkRow>> ListAsync(CancellationToken cancellationToken = default) =>
         ListFailure is null ? Task.FromResult<IReadOnlyList<NetworkRow>>(Networks.ToList()) : Task.FromException<IReadOnlyList<NetworkRow>>(ListFailure);
+
+    public Task<NetworkRow> CreateAsync(string name, string cidr, CancellationToken cancellationToken = default)
+    {
+        if (WriteFailure is not null)
+        {
+            return Task.FromException<NetworkRow>(WriteFailure);
+        }
+
+        var row = new NetworkRow($"net-{Networks.Count + 1}", name, "nat", false, cidr, null, null, 0, 253, Deletable: true);
+        Networks.Add(row);
+        return Task.FromResult(row);
+    }
+
+    public Task DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (WriteFailure is not null)
+        {
+            return Task.FromException(WriteFailure);
+        }
+
+        Deleted.Add(id);
+        Networks.RemoveAll(row => row.Id == id);
+        return Task.CompletedTask;
+    }
 }
 
 public sealed class FakeImageShelf : IImageShelf

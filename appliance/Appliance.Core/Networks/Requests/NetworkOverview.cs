@@ -10,8 +10,8 @@ public sealed class NetworkOverview(NetworkRepository repository)
         return (await repository.NetworksAsync(cancellationToken))
             .Where(n => isAdmin || n.Shared || n.ProjectId == projectId)
             .Select(n => subnets.TryGetValue(n.Id, out var subnet)
-                ? new NetworkUsage(n.Id, n.Name, n.Kind, n.Shared, subnet.Cidr, subnet.GatewayIp, n.Bridge, used.GetValueOrDefault(subnet.Id), PoolSize(subnet))
-                : new NetworkUsage(n.Id, n.Name, n.Kind, n.Shared, null, null, n.Bridge, 0, 0))
+                ? new NetworkUsage(n.Id, n.Name, n.ProjectId, n.Kind, n.Shared, subnet.Cidr, subnet.GatewayIp, n.Bridge, used.GetValueOrDefault(subnet.Id), PoolSize(subnet))
+                : new NetworkUsage(n.Id, n.Name, n.ProjectId, n.Kind, n.Shared, null, null, n.Bridge, 0, 0))
             .ToList();
     }
 
@@ -27,4 +27,4 @@ public sealed class NetworkOverview(NetworkRepository repository)
 }
 
 /// <summary>One network as the status page shows it.</summary>
-public sealed record NetworkUsage(string Id, string Name, string Kind, bool Shared, string? Cidr, string? GatewayIp, string Bridge, int AddressesUsed, int PoolSize);
+public sealed record NetworkUsage(string Id, string Name, string ProjectId, string Kind, bool Shared, string? Cidr, string? GatewayIp, string Bridge, int AddressesUsed, int PoolSize);
