@@ -34,6 +34,9 @@ public sealed class ApplianceOptions
     /// <summary>Per-project limits on compute API requests, as Nova's rate limits.</summary>
     public RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>Failed-login throttling, lockout and the bound on password hashing.</summary>
+    public LoginOptions Logins { get; set; } = new();
+
     /// <summary>How long an issued token stays valid (Keystone's [token] expiration, 1 h by default).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 

@@ -15,6 +15,10 @@ public static class IdentityServices
         services.AddSingleton<RoleService>();
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<TokenService>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<AccountLockout>();
+        services.AddSingleton<PasswordHashingPool>();
+        services.AddSingleton<RecentFailedLogins>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<IdentityBootstrap>();
         return services;

@@ -101,7 +101,10 @@ public sealed class UserService(Database database, DomainService domains, TimePr
                 """
                 UPDATE users SET name = COALESCE(@name, name), password_hash = COALESCE(@passwordHash, password_hash),
                     enabled = COALESCE(@Enabled, enabled), default_project_id = COALESCE(@DefaultProjectId, default_project_id),
-                    description = COALESCE(@Description, description), email = COALESCE(@Email, email)
+                    description = COALESCE(@Description, description), email = COALESCE(@Email, email),
+                    -- A new password set by an admin unlocks the user, as Keystone's lockout expects.
+                    failed_auth_count = CASE WHEN @passwordHash IS NULL THEN failed_auth_count ELSE 0 END,
+                    failed_auth_at = CASE WHEN @passwordHash IS NULL THEN failed_auth_at ELSE NULL END
                 WHERE id = @id
                 """,
                 new { id, name, passwordHash, changes.Enabled, changes.DefaultProjectId, changes.Description, changes.Email }, transaction);

@@ -23,3 +23,15 @@ public class ForbiddenException(string message) : RequestRefusedException(messag
 
 /// <summary>Doing this would take the caller over one of its quotas.</summary>
 public class OverQuotaException(string message) : RequestRefusedException(message);
+
+/// <summary>The caller has tried too often; it may try again after <see cref="RetryAfter"/>.</summary>
+public class TooManyRequestsException(string message, TimeSpan retryAfter) : RequestRefusedException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>The appliance cannot take this now (a bounded resource is busy); the caller may retry after <see cref="RetryAfter"/>.</summary>
+public class ServiceBusyException(string message, TimeSpan retryAfter) : RequestRefusedException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

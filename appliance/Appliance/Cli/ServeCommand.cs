@@ -102,6 +102,12 @@ public static class ServeCommand
             return 2;
         }
 
+        if (options.Logins.Problem() is { } loginProblem)
+        {
+            await Console.Error.WriteLineAsync($"appliance: {loginProblem}");
+            return 2;
+        }
+
         if (options.Hypervisor.Problem() is { } hypervisorProblem)
         {
             await Console.Error.WriteLineAsync($"appliance: {hypervisorProblem}");

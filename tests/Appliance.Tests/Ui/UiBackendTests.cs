@@ -19,7 +19,7 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
     private async Task<(IServiceScope Scope, UiSession Ui)> SignInAsync(string user, string password, string? project)
     {
         var scope = session.Factory.CreateUiScope();
-        var token = await scope.ServiceProvider.GetRequiredService<UiSignIn>().AuthenticateAsync(user, password, project);
+        var token = await scope.ServiceProvider.GetRequiredService<UiSignIn>().AuthenticateAsync(user, password, project, "127.0.0.1");
         Assert.NotNull(token);
         var ui = scope.ServiceProvider.GetRequiredService<UiSession>();
         ui.SignIn(token);
@@ -79,9 +79,9 @@ public sealed class UiBackendTests(ServerApiSession session) : IClassFixture<Ser
         using var scope = session.Factory.CreateUiScope();
         var signIn = scope.ServiceProvider.GetRequiredService<UiSignIn>();
 
-        Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, "wrong", null));
-        Assert.Null(await signIn.AuthenticateAsync("nobody", "wrong", null));
-        Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, session.Member.Password, "not-a-project"));
+        Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, "wrong", null, "127.0.0.1"));
+        Assert.Null(await signIn.AuthenticateAsync("nobody", "wrong", null, "127.0.0.1"));
+        Assert.Null(await signIn.AuthenticateAsync(session.Member.UserName, session.Member.Password, "not-a-project", "127.0.0.1"));
     }
 
     [Fact]

@@ -38,7 +38,11 @@ public static class FaultMap
         BadHttpRequestException e => e.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? new Fault(StatusCodes.Status413PayloadTooLarge, Fault.RequestTooLargeMessage)
             : Fault.BadRequest(Fault.MalformedBodyMessage),
-        RequestRefusedException e when Status(e, api) is { } status => new Fault(status, Worded(e, endpoint)) { NeutronType = (e as INeutronTypedRefusal)?.Type },
+        RequestRefusedException e when Status(e, api) is { } status => new Fault(status, Worded(e, endpoint))
+        {
+            NeutronType = (e as INeutronTypedRefusal)?.Type,
+            RetryAfterSeconds = RetryAfter(e) is { } wait ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : null,
+        },
         // Nova answers a NIC the hypervisor would not take with its 500 and this message, not a bare error.
         InterfaceAttachFailedException e => new Fault(StatusCodes.Status500InternalServerError, e.Message),
         _ => null,
@@ -53,6 +57,15 @@ public static class FaultMap
         // Nova forbids what would go over a quota; Glance answers a full image store with 413.
         OverQuotaException => api == FaultApi.Image ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status403Forbidden,
         AuthenticationFailedException => StatusCodes.Status401Unauthorized,
+        TooManyRequestsException => StatusCodes.Status429TooManyRequests,
+        ServiceBusyException => StatusCodes.Status503ServiceUnavailable,
+        _ => null,
+    };
+
+    private static TimeSpan? RetryAfter(RequestRefusedException refusal) => refusal switch
+    {
+        TooManyRequestsException e => e.RetryAfter,
+        ServiceBusyException e => e.RetryAfter,
         _ => null,
     };
 

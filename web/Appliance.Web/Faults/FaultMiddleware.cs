@@ -47,6 +47,11 @@ public sealed class FaultMiddleware(RequestDelegate next, ILogger<FaultMiddlewar
     private static Task Answer(HttpContext context, FaultApi api, Fault fault)
     {
         context.Response.Clear();
+        if (api == FaultApi.Identity && fault.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return api == FaultApi.Identity
             ? KeystoneErrorWriter.WriteAsync(context, new KeystoneError(fault.Code, fault.Message))
             : FaultWriter.WriteAsync(context, fault);

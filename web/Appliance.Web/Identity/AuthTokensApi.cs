@@ -51,7 +51,8 @@ public static class AuthTokensApi
     {
         var user = identity.Password?.User ?? throw IdentityValidationException.Missing("password", "identity");
         return services.Authenticator.AuthenticateAsync(
-            new Authenticator.Reference(user.Id, user.Name, user.Domain?.Id, user.Domain?.Name), user.Password, project, services.Aborted);
+            new Authenticator.Reference(user.Id, user.Name, user.Domain?.Id, user.Domain?.Name), user.Password, project,
+            services.Http.Connection.RemoteIpAddress?.ToString(), services.Aborted);
     }
 
     private static async Task<Ok<TokenView.Body>> Validate([AsParameters] IdentityRequestServices services)

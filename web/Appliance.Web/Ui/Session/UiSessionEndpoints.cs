@@ -45,7 +45,7 @@ public static class UiSessionEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         string? user = form[UserField], password = form[PasswordField], project = form[ProjectField];
         var page = PagePath(context, form[ReturnField]);
-        var token = await signIn.AuthenticateAsync(user ?? "", password ?? "", project, context.RequestAborted);
+        var token = await signIn.AuthenticateAsync(user ?? "", password ?? "", project, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
         if (token is null)
         {
             return TypedResults.Redirect(page + QueryString.Create(new Dictionary<string, string?>

@@ -11,7 +11,8 @@ public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, U
     public const string Failed = "The user name, password or project is wrong, or the user has no role on that project.";
 
     /// <summary>A fresh token, or null for any wrong credential (the caller shows <see cref="Failed"/>, the same for all).</summary>
-    public async Task<IssuedToken?> AuthenticateAsync(string userName, string password, string? projectName, CancellationToken cancellationToken = default)
+    /// <param name="source">The browser's address, for the failed-login throttle.</param>
+    public async Task<IssuedToken?> AuthenticateAsync(string userName, string password, string? projectName, string? source, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -19,7 +20,7 @@ public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, U
             var project = string.IsNullOrWhiteSpace(projectName)
                 ? await DefaultProjectAsync(userName, cancellationToken)
                 : new Authenticator.Reference(null, projectName.Trim(), Domain.DefaultId, null);
-            return project is null ? null : await authenticator.AuthenticateAsync(user, password, project, cancellationToken);
+            return project is null ? null : await authenticator.AuthenticateAsync(user, password, project, source, cancellationToken);
         }
         catch (AuthenticationFailedException)
         {
