@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Cli;
 
-/// <summary><c>appliance user create NAME --project P --role R</c> (prints the generated password) and <c>appliance user list</c>.</summary>
+/// <summary>
+/// <c>appliance user create NAME --project P --role R</c> (prints the generated password), <c>appliance user list</c>, and
+/// <c>appliance user unlock NAME</c> (ends a lockout after failed logins).
+/// </summary>
 public static class UserCommand
 {
     public static Command Create()
@@ -20,7 +23,28 @@ public static class UserCommand
         var listDataDir = DataDirCore.DataDirOption();
         var list = new Command("list", "List users") { listDataDir };
         list.SetAction((parse, cancellationToken) => ListAsync(parse.GetValue(listDataDir), cancellationToken));
-        return new Command("user", "Manage users") { create, list };
+        var unlockDataDir = DataDirCore.DataDirOption();
+        var unlockName = new Argument<string>("name") { Description = "The locked user's name (or id), in the Default domain" };
+        var unlock = new Command("unlock", "Unlock a user that failed logins locked out") { unlockName, unlockDataDir };
+        unlock.SetAction((parse, cancellationToken) => UnlockAsync(parse.GetValue(unlockDataDir), parse.GetValue(unlockName)!, cancellationToken));
+        return new Command("user", "Manage users") { create, list, unlock };
+    }
+
+    private static async Task<int> UnlockAsync(string? dataDir, string name, CancellationToken cancellationToken)
+    {
+        await using var services = await DataDirCore.OpenAsync(dataDir, cancellationToken);
+        if (services is null)
+        {
+            return 2;
+        }
+
+        return await IdentityCommandErrors.RunAsync(async () =>
+        {
+            var user = await services.GetRequiredService<UserService>().FindAsync(name, cancellationToken)
+                ?? throw new IdentityNotFoundException("user", name);
+            await services.GetRequiredService<AccountLockout>().UnlockAsync(user.Id, cancellationToken);
+            Console.WriteLine($"Unlocked user {user.Name} ({user.Id})");
+        });
     }
 
     private static async Task<int> CreateAsync(string? dataDir, string name, string projectName, string roleName, CancellationToken cancellationToken)

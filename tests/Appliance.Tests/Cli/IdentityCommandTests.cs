@@ -1,5 +1,7 @@
+using System.Net;
 using Appliance.Benchmarks;
 using Appliance.Tests.Hosting;
+using Appliance.Tests.Identity;
 
 namespace Appliance.Tests.Cli;
 
@@ -23,6 +25,35 @@ public sealed class IdentityCommandTests
         var lines = list.Stdout.TrimEnd().Split('\n');
         Assert.Matches("^ID +Name +Domain +Default project +Enabled$", lines[0]);
         Assert.Equal(["admin", "u1"], lines.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[1]).ToArray());
+    }
+
+    [Fact]
+    public async Task UserUnlock_EndsALockout_SoTheRightPasswordWorksAgain()
+    {
+        using var dir = new TempDataDir();
+        var user = await ApplianceProcess.RunAsync("user", "create", "u1", "--project", "admin", "--data-dir", dir.Path);
+        var password = user.Stdout.Split("Password: ")[1].Trim();
+        using (var appliance = new ApplianceFactory(dir.Path))
+        {
+            var client = appliance.CreateClient();
+            for (var i = 0; i < 6; i++)
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, (await IdentityClient.PostTokenAsync(client, IdentityClient.PasswordAuthBody("u1", "wrong", null))).StatusCode);
+            }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, (await IdentityClient.PostTokenAsync(client, IdentityClient.PasswordAuthBody("u1", password, null))).StatusCode);
+        }
+
+        var unlock = await ApplianceProcess.RunAsync("user", "unlock", "u1", "--data-dir", dir.Path);
+        var unknown = await ApplianceProcess.RunAsync("user", "unlock", "nobody", "--data-dir", dir.Path);
+
+        Assert.Equal(0, unlock.ExitCode);
+        Assert.Matches("^Unlocked user u1 \\([0-9a-f]{32}\\)\n$", unlock.Stdout);
+        Assert.Equal((1, "appliance: Could not find user: nobody.\n"), (unknown.ExitCode, unknown.Stderr));
+        using (var appliance = new ApplianceFactory(dir.Path))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await IdentityClient.PostTokenAsync(appliance.CreateClient(), IdentityClient.PasswordAuthBody("u1", password, null))).StatusCode);
+        }
     }
 
     [Fact]
