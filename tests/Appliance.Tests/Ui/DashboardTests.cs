@@ -1,3 +1,4 @@
+using Appliance.Core.Identity;
 using Appliance.Web.Ui.Backend;
 using Appliance.Web.Ui.Components;
 using Appliance.Web.Ui.Components.Pages;
@@ -79,5 +80,32 @@ public sealed class DashboardTests : UiComponentTest
 
         Assert.Empty(cut.FindAll("svg"));
         Assert.Contains("Collecting", cut.Markup);
+    }
+
+    [Fact]
+    public void Dashboard_ForAnAdmin_ListsFailedLoginsBySource_AndLockedUsers()
+    {
+        var at = new DateTimeOffset(2026, 12, 7, 23, 5, 9, TimeSpan.Zero);
+        Logins.View = new LoginActivityView(
+            [new FailedLoginSource("192.0.2.7", 10, 250, "admin", at), new FailedLoginSource("::1", 1, 0, "alice", at.AddMinutes(-3))],
+            [new LockedUser("u-1", "admin", at.AddMinutes(15))]);
+        var cut = Render<DashboardPage>();
+
+        var rows = cut.FindAll("[data-test=failed-logins] tbody tr");
+        Assert.Equal(["192.0.2.7", "10", "250", "admin", "2026-12-07 23:05:09"], rows[0].Children.Select(c => c.TextContent));
+        Assert.Equal("::1", rows[1].GetAttribute("data-source"));
+        Assert.Equal("admin until 23:20 UTC", cut.Find("[data-test=locked-users] li").TextContent);
+    }
+
+    [Fact]
+    public void Dashboard_WithoutFailedLogins_SaysSo_AndForAMemberShowsNoCard()
+    {
+        var cut = Render<DashboardPage>();
+        Assert.Equal("No failed logins since the appliance started.", cut.Find("[data-test=no-failed-logins]").TextContent);
+        Assert.Equal("None.", cut.Find("[data-test=no-locked-users]").TextContent);
+
+        Logins.View = null;
+        var member = Render<DashboardPage>();
+        Assert.Empty(member.FindAll("#logins-title"));
     }
 }

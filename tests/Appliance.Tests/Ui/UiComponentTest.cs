@@ -20,6 +20,7 @@ public abstract class UiComponentTest : BunitContext
     protected FakeImageShelf Shelf { get; } = new();
     protected FakeNetworkCatalog Networks { get; } = new();
     protected RequestLog Requests { get; } = new();
+    protected FakeLoginActivity Logins { get; } = new();
 
     protected UiComponentTest()
     {
@@ -33,6 +34,7 @@ public abstract class UiComponentTest : BunitContext
         Services.AddSingleton<IHostStatusSource>(HostStatus);
         Services.AddSingleton<IImageShelf>(Shelf);
         Services.AddSingleton<INetworkCatalog>(Networks);
+        Services.AddSingleton<ILoginActivity>(Logins);
         Services.AddSingleton(Requests);
         Services.AddSingleton<AntiforgeryStateProvider, FixedAntiforgery>();
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -230,3 +230,11 @@ public sealed class FakeImageShelf : IImageShelf
         return image;
     }
 }
+
+/// <summary>The failed logins the test sets; null plays a member's view (the card is not shown).</summary>
+public sealed class FakeLoginActivity : ILoginActivity
+{
+    public LoginActivityView? View { get; set; } = new([], []);
+
+    public Task<LoginActivityView?> ReadAsync(CancellationToken cancellationToken = default) => Task.FromResult(View);
+}

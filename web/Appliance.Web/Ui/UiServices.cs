@@ -51,6 +51,7 @@ public static class UiServices
         services.AddScoped<IServerCatalog, ServerCatalog>();
         services.AddScoped<IImageShelf, ImageShelf>();
         services.AddScoped<INetworkCatalog, NetworkCatalog>();
+        services.AddScoped<ILoginActivity, LoginActivity>();
         return services;
     }
 
