@@ -6,6 +6,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
     ["foundation"] = FoundationBenchmark.RunAsync,
     ["image-upload"] = ImageUploadBenchmark.RunAsync,
     ["identity"] = IdentityBenchmarkRunner.RunAsync,
+    ["login-flood"] = LoginFloodBenchmark.RunAsync,
     ["servers"] = ServersBenchmark.RunAsync,
     ["crash"] = CrashBenchmark.RunAsync,
     ["load"] = LoadBenchmark.RunAsync,

@@ -26,9 +26,10 @@ public sealed class Authenticator(
         }
 
         var attempt = new LoginAttempt(source, UserKey(user), user.Name ?? user.Id!);
+        Admission admission;
         try
         {
-            throttle.EnsureAdmitted(attempt);
+            admission = throttle.Admit(attempt);
         }
         catch (LoginThrottledException)
         {
@@ -36,21 +37,25 @@ public sealed class Authenticator(
             throw;
         }
 
-        var candidate = await FindUserAsync(user, cancellationToken);
-        // An unknown user is checked against a decoy hash: the same time as a known one.
-        var matches = await hashing.RunAsync(() => PasswordHasher.Verify(password, candidate?.PasswordHash), cancellationToken);
-        var locked = candidate is not null && lockout.IsLocked(candidate.FailedAuthCount, candidate.FailedAuthAt);
-        if (candidate is null || !matches || candidate.Enabled == 0 || locked)
+        UserCredentials? candidate;
+        using (admission)
         {
-            throttle.RecordFailure(attempt);
-            recent.Record(source, attempt.UserDisplay, throttled: false);
-            if (candidate is not null && !locked)
+            candidate = await FindUserAsync(user, cancellationToken);
+            // An unknown user is checked against a decoy hash: the same time as a known one.
+            var matches = await hashing.RunAsync(() => PasswordHasher.Verify(password, candidate?.PasswordHash), cancellationToken);
+            var locked = candidate is not null && lockout.IsLocked(candidate.FailedAuthCount, candidate.FailedAuthAt);
+            if (candidate is null || !matches || candidate.Enabled == 0 || locked)
             {
-                // Keystone counts failures up to the lock and no further while it holds, so a flood cannot extend it.
-                await lockout.RecordFailureAsync(candidate.Id, attempt.UserDisplay, CancellationToken.None);
-            }
+                admission.Failed();
+                recent.Record(source, attempt.UserDisplay, throttled: false);
+                if (candidate is not null && !locked)
+                {
+                    // Keystone counts failures up to the lock and no further while it holds, so a flood cannot extend it.
+                    await lockout.RecordFailureAsync(candidate.Id, attempt.UserDisplay, CancellationToken.None);
+                }
 
-            throw new AuthenticationFailedException();
+                throw new AuthenticationFailedException();
+            }
         }
 
         if (candidate.FailedAuthCount > 0)

@@ -22,14 +22,14 @@ public sealed class LoginThrottleTests
         for (var i = 0; i < 20; i++)
         {
             var attempt = new LoginAttempt("192.0.2.7", $"default/user-{i}", $"user-{i}");
-            throttle.EnsureAdmitted(attempt);
-            throttle.RecordFailure(attempt);
+            using var admission = throttle.Admit(attempt);
+            admission.Failed();
         }
 
-        var refused = Assert.Throws<LoginThrottledException>(() => throttle.EnsureAdmitted(new LoginAttempt("192.0.2.7", "default/user-0", "user-0")));
+        var refused = Assert.Throws<LoginThrottledException>(() => throttle.Admit(new LoginAttempt("192.0.2.7", "default/user-0", "user-0")));
         Assert.Equal(TimeSpan.FromMinutes(3), refused.RetryAfter); // twenty an hour: one back every 3 minutes
-        throttle.EnsureAdmitted(new LoginAttempt("192.0.2.8", "default/user-0", "user-0"));
-        throttle.EnsureAdmitted(new LoginAttempt(null, "default/user-0", "user-0"));
+        throttle.Admit(new LoginAttempt("192.0.2.8", "default/user-0", "user-0")).Dispose();
+        throttle.Admit(new LoginAttempt(null, "default/user-0", "user-0")).Dispose();
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public sealed class LoginThrottleTests
         {
             try
             {
-                throttle.EnsureAdmitted(flood);
-                throttle.RecordFailure(flood);
+                using var admission = throttle.Admit(flood);
+                admission.Failed();
             }
             catch (LoginThrottledException)
             {
@@ -52,7 +52,31 @@ public sealed class LoginThrottleTests
         }
 
         Assert.Equal(90, refusals); // ten failures were checked; the rest were refused before any hashing
-        throttle.EnsureAdmitted(new LoginAttempt("192.0.2.7", "default/alice", "alice"));
+        throttle.Admit(new LoginAttempt("192.0.2.7", "default/alice", "alice")).Dispose();
+    }
+
+    [Fact]
+    public void ConcurrentChecks_CountAgainstTheBudget_SoABurstCannotSlipPastIt()
+    {
+        using var throttle = Throttle(logins => logins.FailureRefill = TimeSpan.FromHours(1));
+        var attempt = new LoginAttempt("192.0.2.7", "default/admin", "admin");
+        var underWay = Enumerable.Range(0, 10).Select(_ => throttle.Admit(attempt)).ToList();
+
+        Assert.Throws<LoginThrottledException>(() => throttle.Admit(attempt));
+        underWay[0].Dispose(); // one check ended without a failure (a good login): its place is free again
+        throttle.Admit(attempt).Dispose();
+        foreach (var admission in underWay.Skip(1))
+        {
+            admission.Failed();
+            admission.Dispose();
+        }
+
+        using (var last = throttle.Admit(attempt)) // nine failures spent: one is left
+        {
+            last.Failed();
+        }
+
+        Assert.Throws<LoginThrottledException>(() => throttle.Admit(attempt));
     }
 
     [Fact]
@@ -62,8 +86,8 @@ public sealed class LoginThrottleTests
         var attempt = new LoginAttempt("192.0.2.7", "default/admin", "admin");
         for (var i = 0; i < 100; i++)
         {
-            throttle.EnsureAdmitted(attempt);
-            throttle.RecordFailure(attempt);
+            using var admission = throttle.Admit(attempt);
+            admission.Failed();
         }
     }
 

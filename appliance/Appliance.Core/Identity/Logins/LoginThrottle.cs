@@ -19,6 +19,8 @@ public sealed class LoginThrottle : IDisposable
     private readonly TimeProvider _clock;
     private readonly PartitionedRateLimiter<string> _bySource;
     private readonly PartitionedRateLimiter<string> _byUser;
+    // Logins admitted and still being checked, by budget key: they may yet spend a token each.
+    private readonly ConcurrentDictionary<string, int> _pending = new(StringComparer.Ordinal);
     // When each throttled key was last logged, so a flood writes one line per episode, not one per attempt.
     private readonly ConcurrentDictionary<string, DateTimeOffset> _logged = new(StringComparer.Ordinal);
 
@@ -31,33 +33,37 @@ public sealed class LoginThrottle : IDisposable
         _byUser = Buckets(_options.FailuresPerUser);
     }
 
-    /// <summary>Refuses (<see cref="LoginThrottledException"/>) a login whose source or user name has no failures left to spend.</summary>
-    public void EnsureAdmitted(LoginAttempt attempt)
+    /// <summary>
+    /// Admits a login whose source and user name have failures left to spend, or refuses it (<see cref="LoginThrottledException"/>).
+    /// Logins being checked count against the budget until they end, so a burst of concurrent guesses cannot all slip in
+    /// before the first of them fails; dispose the admission when the check is over.
+    /// </summary>
+    public Admission Admit(LoginAttempt attempt)
     {
         if (!_options.ThrottleEnabled)
         {
-            return;
+            return new Admission(this, attempt, counted: false);
         }
 
-        if (attempt.Source is { } source && Exhausted(_bySource, source, _options.FailuresPerSource) is { } sourceWait)
+        var admission = new Admission(this, attempt, counted: true);
+        if (attempt.Source is { } source && Exhausted(_bySource, $"source:{source}", source, _options.FailuresPerSource) is { } sourceWait)
         {
+            admission.Dispose();
             Refuse($"source:{source}", "Throttling failed logins from {Source}", source, sourceWait);
         }
 
-        if (Exhausted(_byUser, attempt.UserKey, _options.FailuresPerUser) is { } userWait)
+        if (Exhausted(_byUser, $"user:{attempt.UserKey}", attempt.UserKey, _options.FailuresPerUser) is { } userWait)
         {
+            admission.Dispose();
             Refuse($"user:{attempt.UserKey}", "Throttling failed logins for user {User}", attempt.UserDisplay, userWait);
         }
+
+        return admission;
     }
 
     /// <summary>Spends one failure from the attempt's source and user name budgets.</summary>
-    public void RecordFailure(LoginAttempt attempt)
+    internal void RecordFailure(LoginAttempt attempt)
     {
-        if (!_options.ThrottleEnabled)
-        {
-            return;
-        }
-
         if (attempt.Source is { } source)
         {
             using var _ = _bySource.AttemptAcquire(source);
@@ -66,17 +72,39 @@ public sealed class LoginThrottle : IDisposable
         using var __ = _byUser.AttemptAcquire(attempt.UserKey);
     }
 
+    internal void Pending(LoginAttempt attempt, int change)
+    {
+        if (attempt.Source is { } source)
+        {
+            Pending($"source:{source}", change);
+        }
+
+        Pending($"user:{attempt.UserKey}", change);
+    }
+
+    private void Pending(string key, int change)
+    {
+        if (_pending.AddOrUpdate(key, change, (_, n) => n + change) == 0)
+        {
+            // Only keys with checks under way stay: a sprayed name leaves nothing behind.
+            _pending.TryRemove(KeyValuePair.Create(key, 0));
+        }
+    }
+
     public void Dispose()
     {
         _bySource.Dispose();
         _byUser.Dispose();
     }
 
-    /// <summary>At most how long until the key's bucket holds a token again (one refill period), or null while it holds one.</summary>
-    private TimeSpan? Exhausted(PartitionedRateLimiter<string> buckets, string key, int burst)
+    /// <summary>
+    /// At most how long until the key's bucket holds a token again (one refill period), or null while its tokens outnumber
+    /// the logins being checked (this one included).
+    /// </summary>
+    private TimeSpan? Exhausted(PartitionedRateLimiter<string> buckets, string pendingKey, string key, int burst)
     {
-        var statistics = buckets.GetStatistics(key);
-        return statistics is null || statistics.CurrentAvailablePermits > 0 ? null : _options.FailureRefill / burst;
+        var available = buckets.GetStatistics(key)?.CurrentAvailablePermits ?? burst;
+        return available - _pending.GetValueOrDefault(pendingKey) >= 0 ? null : _options.FailureRefill / burst;
     }
 
     private void Refuse(string key, string message, string subject, TimeSpan wait)
@@ -100,6 +128,41 @@ public sealed class LoginThrottle : IDisposable
             QueueLimit = 0,
             AutoReplenishment = true,
         }));
+}
+
+/// <summary>One admitted login: <see cref="Failed"/> spends from its budgets; disposing ends its check.</summary>
+public sealed class Admission : IDisposable
+{
+    private readonly LoginThrottle _throttle;
+    private readonly LoginAttempt _attempt;
+    private int _counted;
+
+    internal Admission(LoginThrottle throttle, LoginAttempt attempt, bool counted)
+    {
+        _throttle = throttle;
+        _attempt = attempt;
+        _counted = counted ? 1 : 0;
+        if (counted)
+        {
+            throttle.Pending(attempt, +1);
+        }
+    }
+
+    public void Failed()
+    {
+        if (Volatile.Read(ref _counted) == 1)
+        {
+            _throttle.RecordFailure(_attempt);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _counted, 0) == 1)
+        {
+            _throttle.Pending(_attempt, -1);
+        }
+    }
 }
 
 /// <summary>Who is logging in, for the throttle: the source address (null for a caller on no network, e.g. the CLI) and the user name as given.</summary>
