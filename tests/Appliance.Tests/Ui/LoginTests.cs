@@ -45,6 +45,17 @@ public sealed class LoginTests : UiComponentTest
     }
 
     [Fact]
+    public void LoginForm_AfterAThrottledAttempt_SaysToWait_NotThatTheCredentialsAreWrong()
+    {
+        UseSession(new UiSession());
+        Services.GetRequiredService<NavigationManager>().NavigateTo("servers?signin-failed=throttled&user=admin&project=demo");
+        var cut = Render<LoginForm>();
+
+        Assert.Equal(UiSignIn.Refused, cut.Find("[role=alert]").TextContent);
+        Assert.Equal("admin", cut.Find("#login-user").GetAttribute("value"));
+    }
+
+    [Fact]
     public void Layout_SignedOutWithoutACookie_ShowsOnlyTheLoginForm()
     {
         UseSession(new UiSession());

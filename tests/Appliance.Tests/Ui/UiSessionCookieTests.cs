@@ -106,6 +106,25 @@ public sealed class UiSessionCookieTests(ServerApiSession session) : IClassFixtu
     }
 
     [Fact]
+    public async Task SignIn_PastTheFailedLoginBudget_GoesBackSayingToWait_AndSetsNoCookie()
+    {
+        // A name of its own, so the fixture's member is never throttled; failures come back one every 6 s, so keep going
+        // until the throttle answers however slow the machine is.
+        HttpResponseMessage response;
+        var attempts = 0;
+        do
+        {
+            response = await PostAsync("/ui/session", new() { ["user"] = "guessed-name", ["password"] = "wrong", ["project"] = "p", ["return"] = "servers" });
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Null(SetCookie(response));
+        }
+        while (response.Headers.Location!.OriginalString.Contains("signin-failed=1", StringComparison.Ordinal) && ++attempts < 60);
+
+        Assert.Equal("/ui/servers?signin-failed=throttled&user=guessed-name&project=p", response.Headers.Location!.OriginalString);
+        Assert.InRange(attempts, 10, 59);
+    }
+
+    [Fact]
     public async Task SignIn_WithoutTheAntiforgeryToken_IsRefused()
     {
         var response = await PostAsync("/ui/session", new() { ["user"] = session.Member.UserName, ["password"] = session.Member.Password }, antiforgery: false);

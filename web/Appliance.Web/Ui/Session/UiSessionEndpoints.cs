@@ -1,4 +1,5 @@
 using System.Buffers;
+using Appliance.Core.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -24,6 +25,9 @@ public static class UiSessionEndpoints
     /// <summary>In the query of the page a failed sign-in returns to.</summary>
     public const string FailedMarker = "signin-failed";
 
+    /// <summary>The failed marker's value when the throttle or the hashing pool refused, rather than the credentials failing.</summary>
+    public const string RefusedValue = "throttled";
+
     // A page path inside /ui: letters, digits, '-', '_', '.' and '/', never '//' or '..', so no redirect leaves the page.
     private static readonly SearchValues<char> PageCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./");
 
@@ -45,12 +49,22 @@ public static class UiSessionEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         string? user = form[UserField], password = form[PasswordField], project = form[ProjectField];
         var page = PagePath(context, form[ReturnField]);
-        var token = await signIn.AuthenticateAsync(user ?? "", password ?? "", project, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        IssuedToken? token;
+        var refused = false;
+        try
+        {
+            token = await signIn.AuthenticateAsync(user ?? "", password ?? "", project, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        }
+        catch (UiSignInRefusedException)
+        {
+            (token, refused) = (null, true);
+        }
+
         if (token is null)
         {
             return TypedResults.Redirect(page + QueryString.Create(new Dictionary<string, string?>
             {
-                [FailedMarker] = "1",
+                [FailedMarker] = refused ? RefusedValue : "1",
                 [UserField] = user ?? "",
                 [ProjectField] = project ?? "",
             }));

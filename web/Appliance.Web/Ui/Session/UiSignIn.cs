@@ -1,3 +1,4 @@
+using Appliance.Core;
 using Appliance.Core.Identity;
 
 namespace Appliance.Web.Ui.Session;
@@ -10,7 +11,12 @@ public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, U
 {
     public const string Failed = "The user name, password or project is wrong, or the user has no role on that project.";
 
-    /// <summary>A fresh token, or null for any wrong credential (the caller shows <see cref="Failed"/>, the same for all).</summary>
+    public const string Refused = "Too many failed sign-ins, or the appliance is busy checking them; wait a minute and try again.";
+
+    /// <summary>
+    /// A fresh token, or null for any wrong credential (the caller shows <see cref="Failed"/>, the same for all); a sign-in the
+    /// failed-login throttle or the busy hashing pool refuses throws <see cref="UiSignInRefusedException"/> (shown as <see cref="Refused"/>).
+    /// </summary>
     /// <param name="source">The browser's address, for the failed-login throttle.</param>
     public async Task<IssuedToken?> AuthenticateAsync(string userName, string password, string? projectName, string? source, CancellationToken cancellationToken = default)
     {
@@ -30,6 +36,10 @@ public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, U
         {
             return null;
         }
+        catch (Exception e) when (e is TooManyRequestsException or ServiceBusyException)
+        {
+            throw new UiSignInRefusedException(e);
+        }
     }
 
     public Task RevokeAsync(string token, CancellationToken cancellationToken = default) => tokens.RevokeAsync(token, cancellationToken);
@@ -47,3 +57,6 @@ public sealed class UiSignIn(Authenticator authenticator, TokenService tokens, U
         return id is null ? null : new Authenticator.Reference(id, null, null, null);
     }
 }
+
+/// <summary>The throttle or the hashing pool refused the sign-in: try again later, not a wrong password.</summary>
+public sealed class UiSignInRefusedException(Exception inner) : Exception(UiSignIn.Refused, inner);
