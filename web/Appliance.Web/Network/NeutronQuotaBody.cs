@@ -30,8 +30,11 @@ public static class NeutronQuotaBody
         JsonValue value when value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<int>(out var number) => number,
         JsonValue value when value.GetValueKind() == JsonValueKind.String
             && int.TryParse(value.GetValue<string>(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
-        _ => throw Invalid($"Invalid input for {name}. Reason: '{node?.ToJsonString() ?? "null"}' is not an integer."),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => throw NotAnInteger(name, value.GetValue<string>()),
+        _ => throw NotAnInteger(name, node?.ToJsonString() ?? "None"),
     };
+
+    private static FaultException NotAnInteger(string name, string value) => Invalid($"Invalid input for {name}. Reason: '{value}' is not an integer.");
 
     private static FaultException Invalid(string message) => new(Fault.BadRequest(message));
 }
