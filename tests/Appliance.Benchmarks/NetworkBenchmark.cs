@@ -43,7 +43,7 @@ public static class NetworkBenchmark
             var fill = Stopwatch.StartNew();
             var work = tokens.SelectMany((token, project) => Enumerable.Range(0, PortsPerProject).Select(i => (token, name: $"port-{project}-{i}")));
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = FillConcurrency }, async (item, _) =>
-                await fleet.SendAsync(HttpMethod.Post, PortsPath, item.token, $$"""{"port": {"network_id": "{{privateId}}", "name": "{{item.name}}"}}""", HttpStatusCode.Created));
+                await fleet.SendAsync(HttpMethod.Post, PortsPath, item.token, $$$"""{"port": {"network_id": "{{{privateId}}}", "name": "{{{item.name}}}"}}""", HttpStatusCode.Created));
             var filled = fill.Elapsed;
 
             var listed = (await fleet.SendAsync(HttpMethod.Get, PortsPath, fleet.AdminToken, null, HttpStatusCode.OK)).GetProperty("ports").GetArrayLength();
