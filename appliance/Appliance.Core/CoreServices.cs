@@ -62,6 +62,9 @@ public static class CoreServices
         services.AddSingleton<NetworkOverview>();
         services.AddSingleton<NetworkQueries>();
         services.AddSingleton<NetworkWrites>();
+        services.AddSingleton<NetworkQuotaService>();
+        services.AddSingleton<IAddressProbe, PingAddressProbe>();
+        services.AddSingleton<ServerLiveness>();
         services.AddSingleton<ProviderNetworks>();
         services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();

@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkArguments, Task>>
     ["crash"] = CrashBenchmark.RunAsync,
     ["load"] = LoadBenchmark.RunAsync,
     ["actions"] = ActionsBenchmark.RunAsync,
+    ["network"] = NetworkBenchmark.RunAsync,
 };
 
 var name = args.FirstOrDefault();

@@ -2,6 +2,7 @@ using Appliance.Web.Compute;
 using Appliance.Web.Compute.Flavors;
 using Appliance.Web.Compute.Images;
 using Appliance.Web.Compute.Keypairs;
+using Appliance.Web.Compute.Networks;
 using Appliance.Web.Compute.Quotas;
 using Appliance.Web.Compute.Servers;
 using Appliance.Web.Faults;
@@ -86,6 +87,8 @@ public static class WebServices
         routes.MapServerActionsApi();
         routes.MapInstanceActionsApi();
         routes.MapServerTagsApi();
+        routes.MapComputeNetworksApi();
+        routes.MapComputeFpingApi();
         return routes;
     }
 }

@@ -24,9 +24,12 @@ public sealed class RateLimitOptions
     /// <summary>DELETE on any compute URL.</summary>
     public RateLimitValue Delete { get; set; } = new();
 
+    /// <summary>GET on */os-fping: each call pings guests, so Nova allowed 12 a minute.</summary>
+    public RateLimitValue Fping { get; set; } = new() { Value = 12 };
+
     /// <summary>What is wrong with the values, in the operator's terms, or null when they are usable.</summary>
     public string? Problem() =>
-        new[] { (nameof(Post), Post), (nameof(ServerPost), ServerPost), (nameof(Put), Put), (nameof(ChangesSince), ChangesSince), (nameof(Delete), Delete) }
+        new[] { (nameof(Post), Post), (nameof(ServerPost), ServerPost), (nameof(Put), Put), (nameof(ChangesSince), ChangesSince), (nameof(Delete), Delete), (nameof(Fping), Fping) }
             .Select(rule => rule.Item2.Problem($"RateLimits:{rule.Item1}"))
             .FirstOrDefault(problem => problem is not null);
 }

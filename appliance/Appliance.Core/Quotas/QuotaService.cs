@@ -82,8 +82,9 @@ public sealed class QuotaService(Database database, TimeProvider clock)
             return await GetLimitsAsync(connection, transaction, projectId, cancellationToken);
         }, cancellationToken);
 
-    /// <summary>Puts every limit of the project back to its default.</summary>
+    /// <summary>Puts every compute limit of the project back to its default; the network service's limits share the table and stay.</summary>
     public Task DeleteAsync(string projectId, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
-            "DELETE FROM quotas WHERE project_id = @projectId", new { projectId }, transaction), cancellationToken);
+            "DELETE FROM quotas WHERE project_id = @projectId AND resource IN (SELECT value FROM json_each(@names))",
+            new { projectId, names = SqlParameters.JsonList(QuotaResources.All) }, transaction), cancellationToken);
 }

@@ -115,7 +115,7 @@ internal sealed class ComputeProbe : IDisposable
         }
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? json)
+    public async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? json)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("X-Auth-Token", _token);

@@ -24,7 +24,7 @@ public static class LimitsBodies
         """;
 
     /// <summary>The old v2 rate section for the seed's rules, each with its remaining count and the given next-available.</summary>
-    public static string Rate(string nextAvailable, int post = 120, int serverPost = 120, int put = 120, int changesSince = 120, int delete = 120, int value = 120) => $$$"""
+    public static string Rate(string nextAvailable, int post = 120, int serverPost = 120, int put = 120, int changesSince = 120, int delete = 120, int value = 120, int fping = 12) => $$$"""
         [
           {"uri": "*", "regex": ".*", "limit": [
             {"verb": "POST", "value": {{{value}}}, "remaining": {{{post}}}, "unit": "MINUTE", "next-available": "{{{nextAvailable}}}"},
@@ -33,7 +33,9 @@ public static class LimitsBodies
           {"uri": "*/servers", "regex": "^/servers", "limit": [
             {"verb": "POST", "value": {{{value}}}, "remaining": {{{serverPost}}}, "unit": "MINUTE", "next-available": "{{{nextAvailable}}}"}]},
           {"uri": "*changes-since*", "regex": ".*changes-since.*", "limit": [
-            {"verb": "GET", "value": {{{value}}}, "remaining": {{{changesSince}}}, "unit": "MINUTE", "next-available": "{{{nextAvailable}}}"}]}
+            {"verb": "GET", "value": {{{value}}}, "remaining": {{{changesSince}}}, "unit": "MINUTE", "next-available": "{{{nextAvailable}}}"}]},
+          {"uri": "*/os-fping", "regex": "^/os-fping", "limit": [
+            {"verb": "GET", "value": 12, "remaining": {{{fping}}}, "unit": "MINUTE", "next-available": "{{{nextAvailable}}}"}]}
         ]
         """;
 }

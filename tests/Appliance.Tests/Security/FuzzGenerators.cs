@@ -170,11 +170,14 @@ public static class FuzzGenerators
 
     /// <summary>Cases over <paramref name="routes"/>; <paramref name="seedCount"/> says how many valid bodies each route has.</summary>
     public static Gen<FuzzCase> Cases(IReadOnlyList<ApiRoute> routes, Func<ApiRoute, int> seedCount) =>
-        Gen.Int[0, routes.Count - 1].SelectMany(index =>
-        {
-            var route = routes[index];
-            return Gen.Select(
-                OtherMethod, Value.Array[route.Parameters.Count], Shape, UnroutedPath, Caller, Query, Header.Array[0, 3], WithTransfer(BodyFor(seedCount(route))),
-                (method, values, shape, unrouted, caller, query, headers, body) => new FuzzCase(index, method, values, shape, unrouted, caller, query, headers, body));
-        });
+        Gen.Int[0, routes.Count - 1].SelectMany(index => CaseFor(routes, index, seedCount));
+
+    /// <summary>A case on the route at <paramref name="index"/>: how a run makes sure every route is drawn at least once.</summary>
+    public static Gen<FuzzCase> CaseFor(IReadOnlyList<ApiRoute> routes, int index, Func<ApiRoute, int> seedCount)
+    {
+        var route = routes[index];
+        return Gen.Select(
+            OtherMethod, Value.Array[route.Parameters.Count], Shape, UnroutedPath, Caller, Query, Header.Array[0, 3], WithTransfer(BodyFor(seedCount(route))),
+            (method, values, shape, unrouted, caller, query, headers, body) => new FuzzCase(index, method, values, shape, unrouted, caller, query, headers, body));
+    }
 }

@@ -19,6 +19,9 @@ public static class IsolationRules
         ["POST /flavors/{id}/action"] = "os_compute_api:os-flavor-access:add_tenant_access / remove_tenant_access",
         ["PUT /os-quota-sets/{projectId}"] = "os_compute_api:os-quota-sets:update",
         ["DELETE /os-quota-sets/{projectId}"] = "os_compute_api:os-quota-sets:delete",
+        ["GET /network/v2.0/quotas"] = "get_quota",
+        ["PUT /network/v2.0/quotas/{projectId}"] = "update_quota",
+        ["DELETE /network/v2.0/quotas/{projectId}"] = "delete_quota",
         ["GET /identity/v3/users"] = "identity:list_users",
         ["POST /identity/v3/users"] = "identity:create_user",
         ["PATCH /identity/v3/users/{userId}"] = "identity:update_user",
@@ -46,6 +49,9 @@ public static class IsolationRules
     {
         ["GET /os-quota-sets/{projectId}"] = "Nova checks os_compute_api:os-quota-sets:show against the project in the URL (403); quotas are not a resource to hide",
         ["GET /os-quota-sets/{projectId}/detail"] = "as show: os_compute_api:os-quota-sets:detail is 403 for another project",
+        ["GET /network/v2.0/quotas/{projectId}"] = "Neutron checks get_quota against the project in the URL (403), as Nova's quota sets",
+        ["GET /network/v2.0/quotas/{projectId}/details"] = "as show: get_quota is 403 for another project",
+        ["GET /network/v2.0/quotas/{projectId}/default"] = "Neutron asks get_quota of another project's defaults too (403)",
     };
 
     /// <summary>Routes another project may read on purpose, each with why; the tests prove the resource really is public.</summary>

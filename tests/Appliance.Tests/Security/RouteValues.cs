@@ -12,6 +12,8 @@ public static class RouteValues
             "id" when path.StartsWith("/servers/", StringComparison.Ordinal) => tenant.ServerId,
             "id" when path.StartsWith("/images/", StringComparison.Ordinal) || path.StartsWith("/image/v2/images/", StringComparison.Ordinal) => tenant.ImageId,
             "id" when path.StartsWith("/flavors/", StringComparison.Ordinal) => tenant.FlavorId,
+            "id" when path.StartsWith("/os-networks/", StringComparison.Ordinal) => tenant.NetworkId,
+            "id" when path.StartsWith("/os-fping/", StringComparison.Ordinal) => tenant.ServerId,
             "imageId" => tenant.ImageId,
             "key" when path.StartsWith("/servers/", StringComparison.Ordinal) => tenant.MetadataKey,
             "key" when path.StartsWith("/images/", StringComparison.Ordinal) => tenant.ImagePropertyKey,

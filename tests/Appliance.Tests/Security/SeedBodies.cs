@@ -96,6 +96,8 @@ public static class SeedBodies
             "POST /network/v2.0/subnets" =>
                 [RequestBody.Json($$$"""{"subnet": {"network_id": "{{{valueOf("networkId")}}}", "cidr": "198.18.{{{Random.Shared.Next(0, 255)}}}.0/24", "ip_version": 4, "dns_nameservers": ["198.18.0.1"]}}""")],
             "POST /network/v2.0/ports" => [RequestBody.Json($$$"""{"port": {"network_id": "{{{valueOf("networkId")}}}", "name": "fz-{{{unique}}}"}}""")],
+            // Neutron's defaults: an admin's seeded PUT leaves the tenant's creates as they were.
+            "PUT /network/v2.0/quotas/{projectId}" => [RequestBody.Json("""{"quota": {"network": 100, "subnet": 100, "port": 500}}""")],
             "PUT /network/v2.0/ports/{portId}" => [RequestBody.Json("""{"port": {"name": "renamed"}}""")],
             _ => [],
         };

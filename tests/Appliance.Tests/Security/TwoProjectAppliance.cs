@@ -190,6 +190,8 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
     {
         foreach (var tenant in new[] { A, B })
         {
+            // A fuzzed quota PUT may have left the tenant no room for its server's port or its network.
+            await SendAsync(HttpMethod.Delete, $"/network/v2.0/quotas/{tenant.ProjectId}", AdminToken);
             await EnsureServerAsync(tenant);
             await EnsureImageAsync(tenant);
             await EnsureKeypairAsync(tenant);

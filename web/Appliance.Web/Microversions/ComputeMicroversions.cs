@@ -76,6 +76,9 @@ public static class ComputeMicroversions
     /// <summary>From here on image metadata (/images/{id}/metadata) is gone, as in Nova.</summary>
     public static readonly ApiVersion ImageMetadataProxyRemoved = new(2, 39);
 
+    /// <summary>From here on Nova's network proxies (/os-networks, /os-fping) are gone (404), as in Nova.</summary>
+    public static readonly ApiVersion NetworkProxiesRemoved = new(2, 36);
+
     /// <summary>From here on quota sets and limits drop the nova-network resources (fixed and floating IPs, security groups and rules).</summary>
     public static readonly ApiVersion NetworkQuotasRemoved = new(2, 36);
 

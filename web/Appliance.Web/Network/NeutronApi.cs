@@ -20,6 +20,7 @@ public static class NeutronApi
         NetworksApi.Map(routes);
         SubnetsApi.Map(routes);
         PortsApi.Map(routes);
+        QuotasApi.Map(routes);
         return routes;
     }
 }

@@ -39,6 +39,8 @@ public static class NeutronExtensionsApi
         New("project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."),
         New("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
         New("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
+        New("quotas", "Quotas", "Per-project limits on networks, subnets and ports: read by the project, set and reset by an admin"),
+        New("quota_details", "Quota details", "Each quota's limit next to what the project uses of it"),
         New("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
     ];
 

@@ -23,6 +23,7 @@ public sealed record ComputeRateLimitRule(string Verb, string Uri, string Regex,
         Rule("PUT", "*", ".*", options.Put),
         Rule("GET", "*changes-since*", ".*changes-since.*", options.ChangesSince),
         Rule("DELETE", "*", ".*", options.Delete),
+        Rule("GET", "*/os-fping", "^/os-fping", options.Fping),
     ];
 
     private static ComputeRateLimitRule Rule(string verb, string uri, string regex, RateLimitValue value) =>

@@ -90,6 +90,11 @@ public sealed class ServerInterfaceService(
         {
             throw new InvalidRequestException(e.Message);
         }
+        catch (NetworkOverQuotaException)
+        {
+            // Nova answers an attach past the port quota with 403 PortLimitExceeded.
+            throw new OverQuotaException(ServerNetworking.PortLimitExceeded);
+        }
     }
 
     /// <summary>Unplugs the port's NIC (waiting until a running guest lets go), then deletes the port, or unbinds one the user made.</summary>

@@ -41,6 +41,26 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
     }
 
     /// <summary>
+    /// Nova's up-front port check: how many of the instances the project's port quota has room for, each taking a new port
+    /// per NIC not given as a port. Fewer than <paramref name="minCount"/> is Nova's 403 "Maximum number of ports exceeded";
+    /// the build still counts inside its own transaction, so a create that races past this gets a fault on the server.
+    /// </summary>
+    public async Task<int> InstancesWithPortRoomAsync(string projectId, RequestedNetworks resolved, int minCount, int maxCount, CancellationToken cancellationToken = default)
+    {
+        var portsPerInstance = resolved.Items.Count(item => item.PortId is null);
+        if (portsPerInstance == 0 || await repository.QuotaRoomAsync(projectId, NetworkQuotaResources.Port, cancellationToken) is not { } room)
+        {
+            return maxCount;
+        }
+
+        var fits = room <= 0 ? 0 : (int)Math.Min(room / portsPerInstance, maxCount);
+        return fits < minCount ? throw new OverQuotaException(PortLimitExceeded) : fits;
+    }
+
+    /// <summary>Nova's PortLimitExceeded message.</summary>
+    internal const string PortLimitExceeded = "Maximum number of ports exceeded";
+
+    /// <summary>
     /// Where "auto" puts a NIC: the project's own network, else the shared default; null when neither exists. Only a network
     /// with a subnet can give an address, so one still without is passed over.
     /// </summary>
@@ -167,6 +187,11 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         catch (AddressInUseException e)
         {
             throw new BuildRefusedException($"Fixed IP address {e.Address} is already in use.");
+        }
+        catch (NetworkOverQuotaException)
+        {
+            // Another create took the last port after the API's check: Nova's compute fails the build with the same words.
+            throw new BuildRefusedException(PortLimitExceeded);
         }
         catch (PoolExhaustedException e)
         {

@@ -47,18 +47,20 @@ public sealed class NetworkRepository(Database database)
             return 0;
         }, cancellationToken);
 
-    /// <summary>Adds a network without a subnet yet, as Neutron's network create does.</summary>
+    /// <summary>Adds a network without a subnet yet, as Neutron's network create does, within the project's network quota.</summary>
     internal Task AddNetworkAsync(NetworkRecord network, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            await NetworkQuotas.EnsureAvailableAsync(connection, transaction, network.ProjectId, NetworkQuotaResources.Network);
             await InsertNetworkAsync(connection, transaction, network);
             return 0;
         }, cancellationToken);
 
-    /// <summary>Adds a subnet to a network that has none; refused when it overlaps another subnet on the appliance.</summary>
+    /// <summary>Adds a subnet to a network that has none, within the project's subnet quota; refused when it overlaps another subnet on the appliance.</summary>
     internal Task AddSubnetAsync(SubnetRecord subnet, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            await NetworkQuotas.EnsureAvailableAsync(connection, transaction, subnet.ProjectId, NetworkQuotaResources.Subnet);
             if ((await SubnetsAsync(connection, transaction, subnet.NetworkId)).Count > 0)
             {
                 throw new InvalidRequestException($"Network {subnet.NetworkId} has a subnet already; a network on the appliance holds one IPv4 subnet.");
@@ -292,10 +294,12 @@ public sealed class NetworkRepository(Database database)
     /// <summary>
     /// Makes a port on the network with one address on its subnet: the given one, or the first free in the pools. The
     /// address is taken in the same IMMEDIATE transaction that reads which are free, and the table's key backs that up.
+    /// Every port counts against its project's port quota, a server's as much as the user's own, as in Neutron.
     /// </summary>
     internal Task<PortRecord> CreatePortAsync(NewPort port, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
         {
+            await NetworkQuotas.EnsureAvailableAsync(connection, transaction, port.ProjectId, NetworkQuotaResources.Port);
             var subnet = (await SubnetsAsync(connection, transaction, port.Network.Id)).FirstOrDefault()
                 ?? throw new InvalidRequestException($"Network {port.Network.Id} requires a subnet in order to boot instances on.");
             var used = (await connection.QueryAsync<string>(
@@ -362,6 +366,14 @@ public sealed class NetworkRepository(Database database)
     internal Task<bool> DeletePortAsync(string portId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(async (connection, transaction) =>
             await connection.ExecuteAsync("DELETE FROM ports WHERE id = @portId", new { portId }, transaction) == 1, cancellationToken);
+
+    /// <summary>How many more of <paramref name="resource"/> the project may make now; null when its limit is -1 (unlimited).</summary>
+    internal async Task<long?> QuotaRoomAsync(string projectId, string resource, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var limit = await NetworkQuotas.LimitAsync(connection, null, projectId, resource);
+        return limit < 0 ? null : limit - await NetworkQuotas.UsedAsync(connection, null, projectId, resource);
+    }
 
     /// <summary>Whether any port holds this address.</summary>
     internal async Task<bool> AddressInUseAsync(string ipAddress, CancellationToken cancellationToken = default)

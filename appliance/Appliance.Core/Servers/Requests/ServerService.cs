@@ -44,7 +44,10 @@ public sealed class ServerService(
             throw new InvalidRequestException("The requested availability zone is not available");
         }
 
-        var networks = (await networking.ResolveAsync(caller, request.Networks, request.MaxCount, cancellationToken)).ToStored();
+        var resolved = await networking.ResolveAsync(caller, request.Networks, request.MaxCount, cancellationToken);
+        // As Nova: the port quota may lower max_count, and refuses (403) when even min_count would not fit.
+        var maxCount = await networking.InstancesWithPortRoomAsync(caller.ProjectId, resolved, request.MinCount, request.MaxCount, cancellationToken);
+        var networks = resolved.ToStored();
         var adminPass = request.AdminPass ?? AdminPasswords.Generate(options.Servers.AdminPassword);
         var reservationId = "r-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
         var now = Timestamps.Now();
@@ -52,7 +55,7 @@ public sealed class ServerService(
         var created = await database.WriteAsync(async (connection, transaction) =>
         {
             // Counting usage and inserting in one IMMEDIATE transaction: parallel creates can never pass the quota together.
-            var count = await quotas.CheckInstancesAsync(connection, transaction, caller.ProjectId, flavor, request.MinCount, request.MaxCount, cancellationToken);
+            var count = await quotas.CheckInstancesAsync(connection, transaction, caller.ProjectId, flavor, request.MinCount, maxCount, cancellationToken);
             var rows = new List<ServerRecord>();
             for (var index = 0; index < count; index++)
             {
