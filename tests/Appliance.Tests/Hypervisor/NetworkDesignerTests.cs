@@ -24,7 +24,7 @@ public sealed class NetworkDesignerTests
         var expected = """
             <network>
               <name>appliance-net</name>
-              <forward mode="nat" />
+              <forward mode="route" />
               <bridge name="aplbr0" stp="off" />
               <mtu size="1450" />
               <domain name="appliance.local" localOnly="yes" />

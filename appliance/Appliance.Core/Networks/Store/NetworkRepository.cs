@@ -153,6 +153,12 @@ public sealed class NetworkRepository(Database database)
             UPDATE networks SET name = @name, description = @description, updated_at = @now, revision_number = revision_number + 1 WHERE id = @networkId
             """, new { networkId, name, description, now = Servers.Timestamps.Now() }, transaction), cancellationToken);
 
+    /// <summary>Marks a network external (floating IPs come from its pools) or not; bumps its revision.</summary>
+    internal Task SetRouterExternalAsync(string networkId, bool external, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
+            UPDATE networks SET router_external = @external, updated_at = @now, revision_number = revision_number + 1 WHERE id = @networkId
+            """, new { networkId, external = external ? 1 : 0, now = Servers.Timestamps.Now() }, transaction), cancellationToken);
+
     /// <summary>Renames a port, as Neutron's update; bumps its revision.</summary>
     internal Task UpdatePortNameAsync(string portId, string name, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
