@@ -20,6 +20,8 @@ public static class NeutronApi
         NetworksApi.Map(routes);
         SubnetsApi.Map(routes);
         PortsApi.Map(routes);
+        FloatingIpsApi.Map(routes);
+        PortForwardingsApi.Map(routes);
         return routes;
     }
 }

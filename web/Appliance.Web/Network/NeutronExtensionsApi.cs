@@ -40,6 +40,10 @@ public static class NeutronExtensionsApi
         New("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
         New("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
         New("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
+        // Floating IPs without routers: the host NATs between an external bridge and the appliance's own networks.
+        New("floatingip-port-forwarding", "Floating IP Port Forwarding", "Allows forwarding of one port of a floating IP to a port of a fixed IP"),
+        New("expose-port-forwarding-in-fip", "Expose port forwardings in a floating IP", "Expose the port forwardings of a floating IP"),
+        New("fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource"),
     ];
 
     public static void Map(IEndpointRouteBuilder routes)

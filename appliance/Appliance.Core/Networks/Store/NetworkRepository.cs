@@ -223,6 +223,7 @@ public sealed class NetworkRepository(Database database)
             ORDER BY p.device_id, p.position, p.created_at, i.ip_address
             """, new { ids = SqlParameters.JsonList(deviceIds) })).ToList();
         var forwards = await ForwardsAsync(connection, null, rows.Select(row => row.PortId).Distinct());
+        var floating = await FloatingIpRepository.OfPortsAsync(connection, rows.Select(row => row.PortId).Distinct());
         foreach (var row in rows)
         {
             if (!result.TryGetValue(row.DeviceId, out var addresses))
@@ -234,6 +235,9 @@ public sealed class NetworkRepository(Database database)
             {
                 Forwards = forwards.Contains(row.PortId) ? forwards[row.PortId].ToList() : [],
             });
+            // As Nova shows it: the floating address right after the fixed one it is NAT'd to, with the same MAC.
+            addresses.AddRange(floating[row.PortId].Where(fip => fip.FixedIpAddress == row.Address).Select(fip =>
+                new ServerAddress(row.NetworkName, fip.FloatingIpAddress, 4, row.MacAddress, row.PortId, (int)row.Position) { Type = ServerAddressTypes.Floating }));
         }
 
         return result;
