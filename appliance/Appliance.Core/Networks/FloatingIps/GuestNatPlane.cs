@@ -65,11 +65,13 @@ public sealed class GuestNatPlane(NetworkRepository networks, FloatingIpReposito
                 .Select(n => new RoutedNetwork(n.Bridge, subnets[n.Id].Cidr))
                 .ToList(),
             FloatingAddresses = floating,
+            // Two external networks may share a LAN bridge: one entry per bridge, with the pools of both.
             ExternalBridges = externals.Values
-                .Select(n => new ExternalBridge(
-                    n.Bridge,
-                    subnets.TryGetValue(n.Id, out var subnet) ? subnet.AllocationPools.Select(p => (p.Start, p.End)).ToList() : [],
-                    floating.Where(f => f.ExternalBridge == n.Bridge).Select(f => f.Address).ToList()))
+                .GroupBy(n => n.Bridge, StringComparer.Ordinal)
+                .Select(bridge => new ExternalBridge(
+                    bridge.Key,
+                    bridge.SelectMany(n => subnets.TryGetValue(n.Id, out var subnet) ? subnet.AllocationPools : []).Select(p => (p.Start, p.End)).ToList(),
+                    floating.Where(f => f.ExternalBridge == bridge.Key).Select(f => f.Address).ToList()))
                 .ToList(),
         };
     }
