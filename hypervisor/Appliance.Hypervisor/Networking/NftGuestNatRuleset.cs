@@ -21,9 +21,11 @@ public static class NftGuestNatRuleset
         Chain(text, "output", "type nat hook output priority -101; policy accept;", dnat);
         Chain(text, "postrouting", "type nat hook postrouting priority srcnat - 1; policy accept;",
             spec.FloatingAddresses.SelectMany(SnatRules).Concat(spec.RoutedNetworks.SelectMany(MasqueradeRules)).ToList());
-        // A routed network keeps NAT's isolation: new traffic reaches its guests only through a DNAT (a floating address, a forward).
+        // A routed network keeps NAT's isolation: new traffic from elsewhere reaches its guests only through a DNAT (a floating
+        // address, a forward). Guest to guest on one bridge passes: with br_netfilter, bridged traffic crosses this hook too.
         Chain(text, "forward", "type filter hook forward priority filter - 1; policy accept;",
-            spec.RoutedNetworks.Select(network => $"oifname \"{network.Bridge}\" ip daddr {network.Cidr} ct state new ct status & dnat == 0 drop").ToList());
+            spec.RoutedNetworks.Select(network =>
+                $"iifname != \"{network.Bridge}\" oifname \"{network.Bridge}\" ip daddr {network.Cidr} ct state new ct status & dnat == 0 drop").ToList());
         text.Append("}\n");
         return text.ToString();
     }

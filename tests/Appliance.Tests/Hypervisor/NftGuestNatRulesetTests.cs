@@ -48,7 +48,7 @@ public sealed class NftGuestNatRulesetTests
               }
               chain forward {
                 type filter hook forward priority filter - 1; policy accept;
-                oifname "aplabc123net1" ip daddr 10.1.2.0/24 ct state new ct status & dnat == 0 drop
+                iifname != "aplabc123net1" oifname "aplabc123net1" ip daddr 10.1.2.0/24 ct state new ct status & dnat == 0 drop
               }
             }
 
