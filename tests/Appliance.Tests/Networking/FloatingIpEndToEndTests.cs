@@ -22,6 +22,8 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
 {
     private const string Lan = "192.168.78";
 
+    private const string Inside = "private";
+
     /// <summary>What the guest serves: a line with its name, on ports 22 and 80.</summary>
     private const string ServeHttp = """
         #!/bin/sh
@@ -32,7 +34,7 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
     private const string SdkAutoIpScript = """
         import json, openstack
         conn = openstack.connect()
-        server = conn.create_server("sdk-fip", image="fip-guest", flavor="m1.nano", network="inside", auto_ip=True, wait=True, timeout=300)
+        server = conn.create_server("sdk-fip", image="fip-guest", flavor="m1.nano", network="private", auto_ip=True, wait=True, timeout=300)
         print(json.dumps({"id": server.id, "public_v4": server.public_v4, "private_v4": server.private_v4, "addresses": server.addresses}))
         """;
 
@@ -56,6 +58,26 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
         var lanHost = await ns.AddPeerNamespaceAsync(bridge, $"{Lan}.9/24");
 
         await using var appliance = await ns.ServeApplianceAsync(dataDir);
+        try
+        {
+            await ServeAndCheckAsync(ns, appliance, guest!, bridge, work, dataDir, lanHost);
+        }
+        catch
+        {
+            // What the appliance said is the first thing to read when a step fails.
+            output.WriteLine(string.Join('\n', appliance.Output));
+            foreach (var look in new[] { "nft list ruleset", "ip -4 addr", "ip -4 route", "sysctl net.ipv4.ip_forward" })
+            {
+                output.WriteLine($"$ {look}\n{(await ns.RunAsync("sh", "-c", look)).Stdout}");
+            }
+
+            throw;
+        }
+    }
+
+    private async Task ServeAndCheckAsync(NetworkNamespace ns, Appliance.Benchmarks.ApplianceProcess appliance, TestGuest guest, string bridge, string work,
+        string dataDir, PeerNamespace lanHost)
+    {
         var (exit, stdout, stderr) = await ns.Launcher().RunAsync("network", "create-provider", "lan", "--bridge", bridge, "--cidr", $"{Lan}.0/24",
             "--pool", $"{Lan}.200-{Lan}.210", "--gateway", $"{Lan}.1", "--external", "--data-dir", dataDir);
         Assert.True(exit == 0, stderr);
@@ -65,20 +87,20 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
         var cli = new OpenStackCli(openRc) { Through = ns.Enter };
         using var probe = await ComputeProbe.ConnectAsync(appliance.CreateClient(), openRc);
         await cli.OkAsync("image", "create", "--file", guest!.Disk, "--disk-format", "qcow2", "--container-format", "bare", "fip-guest");
-        await cli.OkAsync("network", "create", "inside");
-        await cli.OkAsync("subnet", "create", "--network", "inside", "--subnet-range", "10.98.7.0/24", "inside-v4");
+        // The guests' network is `private`: a second appliance network on a real libvirt fails today (its dnsmasq cannot bind
+        // 169.254.169.254, which the first network's dnsmasq holds), a fault of its own to fix apart from floating IPs.
         await AdmitGuestPortsAsync(cli);
 
         var userData = Path.Combine(work, "serve.sh");
         await File.WriteAllTextAsync(userData, ServeHttp.ReplaceLineEndings("\n") + "\n");
         var watch = Stopwatch.StartNew();
-        var server = await cli.JsonAsync("server", "create", "--image", "fip-guest", "--flavor", "m1.nano", "--network", "inside",
+        var server = await cli.JsonAsync("server", "create", "--image", "fip-guest", "--flavor", "m1.nano", "--network", Inside,
             "--user-data", userData, "--wait", "web");
         var serverId = server.GetProperty("id").GetString()!;
         var console = await probe.WaitForConsoleAsync(serverId, text => text.Contains(TestGuest.ReadyMarker, StringComparison.Ordinal), "the guest ready");
         output.WriteLine($"server create and boot {watch.Elapsed.TotalSeconds:F1} s\n{console}");
         Assert.Contains("guest: httpd up", console);
-        var fixedIp = (await probe.ServerAsync(serverId)).GetProperty("addresses").GetProperty("inside")[0].GetProperty("addr").GetString()!;
+        var fixedIp = (await probe.ServerAsync(serverId)).GetProperty("addresses").GetProperty(Inside)[0].GetProperty("addr").GetString()!;
 
         // floating ip create, server add floating ip: the LAN host and the appliance's host reach the guest on it.
         var floating = await cli.JsonAsync("floating", "ip", "create", "lan");
@@ -89,7 +111,7 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
         await UntilAsync(() => ServedAsync(lanHost, $"http://{address}/"), true, "the LAN host reaches the floating address");
         output.WriteLine($"floating address answers {watch.Elapsed.TotalMilliseconds:F0} ms after server add floating ip");
         Assert.True(await ServedAsync(ns, $"http://{address}/"), "the host itself reaches the floating address");
-        var addresses = (await probe.ServerAsync(serverId)).GetProperty("addresses").GetProperty("inside");
+        var addresses = (await probe.ServerAsync(serverId)).GetProperty("addresses").GetProperty(Inside);
         Assert.Equal([(fixedIp, "fixed"), (address, "floating")],
             addresses.EnumerateArray().Select(a => (a.GetProperty("addr").GetString()!, a.GetProperty("OS-EXT-IPS:type").GetString()!)).ToList());
 
@@ -116,7 +138,7 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
         var publicV4 = result.GetProperty("public_v4").GetString();
         output.WriteLine(result.GetRawText());
         Assert.StartsWith($"{Lan}.2", publicV4);
-        var sdkAddresses = (await probe.ServerAsync(result.GetProperty("id").GetString()!)).GetProperty("addresses").GetProperty("inside");
+        var sdkAddresses = (await probe.ServerAsync(result.GetProperty("id").GetString()!)).GetProperty("addresses").GetProperty(Inside);
         Assert.Contains(sdkAddresses.EnumerateArray(), a => a.GetProperty("addr").GetString() == publicV4 && a.GetProperty("OS-EXT-IPS:type").GetString() == "floating");
 
         await cli.OkAsync("server", "delete", "--wait", "web", "sdk-fip");

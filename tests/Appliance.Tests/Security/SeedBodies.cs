@@ -97,6 +97,11 @@ public static class SeedBodies
                 [RequestBody.Json($$$"""{"subnet": {"network_id": "{{{valueOf("networkId")}}}", "cidr": "198.18.{{{Random.Shared.Next(0, 255)}}}.0/24", "ip_version": 4, "dns_nameservers": ["198.18.0.1"]}}""")],
             "POST /network/v2.0/ports" => [RequestBody.Json($$$"""{"port": {"network_id": "{{{valueOf("networkId")}}}", "name": "fz-{{{unique}}}"}}""")],
             "PUT /network/v2.0/ports/{portId}" => [RequestBody.Json("""{"port": {"name": "renamed"}}""")],
+            "POST /network/v2.0/floatingips" => [RequestBody.Json("""{"floatingip": {"floating_network_id": "fz-unknown-network", "description": "d"}}""")],
+            "PUT /network/v2.0/floatingips/{floatingIpId}" => [RequestBody.Json("""{"floatingip": {"description": "changed"}}""")],
+            "POST /network/v2.0/floatingips/{floatingIpId}/port_forwardings" =>
+                [RequestBody.Json($$$"""{"port_forwarding": {"protocol": "tcp", "external_port": {{{Random.Shared.Next(1024, 65535)}}}, "internal_port": 80, "internal_port_id": "{{{valueOf("portId")}}}", "internal_ip_address": "10.0.0.5"}}""")],
+            "PUT /network/v2.0/floatingips/{floatingIpId}/port_forwardings/{forwardingId}" => [RequestBody.Json("""{"port_forwarding": {"description": "changed"}}""")],
             _ => [],
         };
     }
