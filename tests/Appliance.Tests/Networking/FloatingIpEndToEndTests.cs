@@ -158,7 +158,7 @@ public sealed class FloatingIpEndToEndTests(NetworkNamespaceFixture shared, ITes
     /// <summary>Whether a GET of the url (from the LAN host's namespace, or the appliance's) returns the guest's page.</summary>
     private static async Task<bool> ServedAsync(NamespaceHolder from, string url)
     {
-        var result = await from.RunAsync("/bin/busybox", "wget", "-q", "-T", "2", "-O", "-", url);
+        var result = await from.RunAsync("/usr/bin/curl", "-sS", "--max-time", "2", url);
         return result.ExitCode == 0 && result.Stdout.Contains("served by web", StringComparison.Ordinal);
     }
 
