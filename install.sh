@@ -21,6 +21,7 @@ runtime_packages=(
   libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt0
   qemu-system-x86 qemu-utils genisoimage util-linux e2fsprogs procps curl ca-certificates
   dnsmasq-base passt ebtables
+  nftables # the host's NAT for guests: masquerade of the appliance's networks, floating IPs and port forwardings
 )
 # What the tests need beside that: the openstack CLI as the real client, the test guest's parts, a browser.
 test_packages=(

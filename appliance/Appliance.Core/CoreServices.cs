@@ -68,6 +68,19 @@ public static class CoreServices
         services.AddSingleton<ProviderNetworks>();
         services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();
+        services.AddFloatingIps(options);
+        return services;
+    }
+
+    /// <summary>Floating IPs and the host's NAT; beside libvirt's test driver the NAT lives in memory, as its networks do.</summary>
+    private static IServiceCollection AddFloatingIps(this IServiceCollection services, ApplianceOptions options)
+    {
+        services.AddSingleton<IGuestNatDriver>(options.LibvirtUri.StartsWith("test:", StringComparison.Ordinal)
+            ? new InMemoryGuestNatDriver()
+            : new NftGuestNatDriver());
+        services.AddSingleton<FloatingIpRepository>();
+        services.AddSingleton<GuestNatPlane>();
+        services.AddSingleton<FloatingIpService>();
         return services;
     }
 

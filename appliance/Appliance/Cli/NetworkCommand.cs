@@ -24,10 +24,11 @@ public static class NetworkCommand
         var gateway = new Option<string?>("--gateway") { Description = "The LAN's router, the guests' default route" };
         var dns = new Option<string[]>("--dns") { Description = "A DNS server for the guests (repeat for more)", AllowMultipleArgumentsPerToken = true };
         var lanDhcp = new Option<bool>("--lan-dhcp") { Description = "The LAN's DHCP server gives the addresses (default: set statically from network_data.json)" };
+        var external = new Option<bool>("--external") { Description = "router:external: floating IPs come from the pool, NAT'd to guests on the appliance's own networks" };
         var create = new Command("create-provider", "Create a network on an existing host bridge, shared with every project")
-            { name, bridge, cidr, pool, gateway, dns, lanDhcp, dataDir };
+            { name, bridge, cidr, pool, gateway, dns, lanDhcp, external, dataDir };
         create.SetAction((parse, cancellationToken) => CreateProviderAsync(parse.GetValue(dataDir), parse.GetValue(name)!, parse.GetValue(bridge)!,
-            parse.GetValue(cidr)!, parse.GetValue(pool)!, parse.GetValue(gateway), parse.GetValue(dns) ?? [], parse.GetValue(lanDhcp), cancellationToken));
+            parse.GetValue(cidr)!, parse.GetValue(pool)!, parse.GetValue(gateway), parse.GetValue(dns) ?? [], parse.GetValue(lanDhcp), parse.GetValue(external), cancellationToken));
 
         var userDataDir = DataDirCore.DataDirOption();
         var userName = new Argument<string>("name") { Description = "The network's name, as addresses will show it" };
@@ -58,7 +59,7 @@ public static class NetworkCommand
     }
 
     private static async Task<int> CreateProviderAsync(string? dataDir, string name, string bridge, string cidr, string pool, string? gateway,
-        string[] dns, bool lanDhcp, CancellationToken cancellationToken)
+        string[] dns, bool lanDhcp, bool external, CancellationToken cancellationToken)
     {
         var ends = pool.Split('-', 2, StringSplitOptions.TrimEntries);
         if (ends.Length != 2)
@@ -77,9 +78,9 @@ public static class NetworkCommand
         try
         {
             var network = await services.GetRequiredService<ProviderNetworks>().CreateAsync(
-                new NewProviderNetwork(name, admin?.Id ?? "", bridge, cidr, ends[0], ends[1]) { Gateway = gateway, DnsServers = dns, LanDhcp = lanDhcp },
+                new NewProviderNetwork(name, admin?.Id ?? "", bridge, cidr, ends[0], ends[1]) { Gateway = gateway, DnsServers = dns, LanDhcp = lanDhcp, External = external },
                 cancellationToken);
-            Console.WriteLine($"Created network {network.Name} ({network.Id}) on bridge {network.Bridge}");
+            Console.WriteLine($"Created network {network.Name} ({network.Id}) on bridge {network.Bridge}{(network.RouterExternal ? ", external (floating IPs)" : "")}");
             return 0;
         }
         catch (RequestRefusedException e)

@@ -24,7 +24,9 @@ public static class NetworkDesigner
         return new XElement("network",
             new XElement("name", spec.Name),
             identity is null ? null : new XElement("uuid", identity.Uuid),
-            spec.Mode == VirtualNetworkMode.Nat ? new XElement("forward", new XAttribute("mode", "nat")) : null,
+            // Routed, not libvirt's NAT: libvirt's NAT rejects every new connection into the subnet, a DNAT'd one (a floating IP)
+            // too, and a reject in any base chain is final. The appliance's own nft table masquerades and isolates instead.
+            spec.Mode == VirtualNetworkMode.Nat ? new XElement("forward", new XAttribute("mode", "route")) : null,
             new XElement("bridge", new XAttribute("name", spec.Bridge), new XAttribute("stp", "off")),
             identity?.Mac is null ? null : new XElement("mac", new XAttribute("address", identity.Mac)),
             new XElement("mtu", new XAttribute("size", Number(spec.Mtu))),

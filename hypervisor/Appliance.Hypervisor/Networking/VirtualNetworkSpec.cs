@@ -30,7 +30,7 @@ public sealed record VirtualNetworkSpec
 
 public enum VirtualNetworkMode
 {
-    /// <summary>Guests reach outside through the host's NAT.</summary>
+    /// <summary>Guests reach outside through the host's NAT: libvirt routes the subnet, the appliance's nft table masquerades it (GuestNatSpec).</summary>
     Nat,
 
     /// <summary>Guests reach each other and the host only.</summary>

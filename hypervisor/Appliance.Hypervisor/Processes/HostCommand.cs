@@ -8,14 +8,19 @@ public static class HostCommand
     public static Task<string> RunAsync(string program, IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
         RunAsync(program, arguments, new Dictionary<string, string>(), cancellationToken);
 
+    /// <summary>As RunAsync, with <paramref name="standardInput"/> written to the program's stdin (e.g. <c>nft -f -</c>).</summary>
+    public static Task<string> RunWithInputAsync(string program, IEnumerable<string> arguments, string standardInput, CancellationToken cancellationToken = default) =>
+        RunAsync(program, arguments, new Dictionary<string, string>(), cancellationToken, standardInput);
+
     /// <summary>As RunAsync, with variables added to the program's environment.</summary>
     public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? standardInput = null)
     {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -31,6 +36,12 @@ public static class HostCommand
         using var process = Process.Start(start) ?? throw new HostCommandException(program, -1, "could not start");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

@@ -18,13 +18,13 @@ public sealed class NetworkDesignerTests
     };
 
     [Fact]
-    public void NatNetwork_HasForwardBridgeMtuDomain_DhcpOfHostsOnly_AndTheExtraAddressWithoutDhcp()
+    public void NatNetwork_IsRouted_HasBridgeMtuDomain_DhcpOfHostsOnly_AndTheExtraAddressWithoutDhcp()
     {
         var xml = NetworkDesigner.ToXml(Spec(), [new DhcpHost("FA:16:3E:00:00:01", "10.0.0.11", "web-1")]);
         var expected = """
             <network>
               <name>appliance-net</name>
-              <forward mode="nat" />
+              <forward mode="route" />
               <bridge name="aplbr0" stp="off" />
               <mtu size="1450" />
               <domain name="appliance.local" localOnly="yes" />
@@ -74,7 +74,7 @@ public sealed class NetworkDesignerTests
             <network connections='2'>
               <name>appliance-net</name>
               <uuid>0b0e9a57-3f0e-4a53-8d3e-5e6a1c2b7d44</uuid>
-              <forward mode='nat'><nat><port start='1024' end='65535'/></nat></forward>
+              <forward mode='route'/>
               <bridge name='aplbr0' stp='off' delay='0'/>
               <mac address='52:54:00:12:34:56'/>
               <mtu size='1450'/>
@@ -85,6 +85,9 @@ public sealed class NetworkDesignerTests
             """;
         Assert.Equal(NetworkXmlReader.Shape(NetworkDesigner.ToXml(Spec(), [])), NetworkXmlReader.Shape(libvirts));
         Assert.NotEqual(NetworkXmlReader.Shape(NetworkDesigner.ToXml(Spec() with { Mtu = 1500 }, [])), NetworkXmlReader.Shape(libvirts));
+        // An older appliance's libvirt NAT network is redefined as routed (its masquerade moves to the appliance's nft table).
+        var olderNat = libvirts.Replace("<forward mode='route'/>", "<forward mode='nat'><nat><port start='1024' end='65535'/></nat></forward>");
+        Assert.NotEqual(NetworkXmlReader.Shape(NetworkDesigner.ToXml(Spec(), [])), NetworkXmlReader.Shape(olderNat));
         Assert.Equal([new DhcpHost("fa:16:3e:00:00:01", "10.0.0.11", "web-1")], NetworkXmlReader.DhcpHosts(libvirts));
         Assert.Equal(new NetworkIdentity("0b0e9a57-3f0e-4a53-8d3e-5e6a1c2b7d44", "52:54:00:12:34:56"), NetworkXmlReader.Identity(libvirts));
     }

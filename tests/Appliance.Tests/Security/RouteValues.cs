@@ -26,6 +26,8 @@ public static class RouteValues
             "portId" => tenant.PortId,
             "networkId" => tenant.NetworkId,
             "subnetId" => tenant.SubnetId,
+            "floatingIpId" => tenant.FloatingIpId,
+            "forwardingId" => tenant.ForwardingId,
             "alias" => "external-net",
             "projectId" => tenant.ProjectId,
             "userId" => tenant.UserId,

@@ -99,6 +99,11 @@ public static class SeedBodies
             // Neutron's defaults: an admin's seeded PUT leaves the tenant's creates as they were.
             "PUT /network/v2.0/quotas/{projectId}" => [RequestBody.Json("""{"quota": {"network": 100, "subnet": 100, "port": 500}}""")],
             "PUT /network/v2.0/ports/{portId}" => [RequestBody.Json("""{"port": {"name": "renamed"}}""")],
+            "POST /network/v2.0/floatingips" => [RequestBody.Json("""{"floatingip": {"floating_network_id": "fz-unknown-network", "description": "d"}}""")],
+            "PUT /network/v2.0/floatingips/{floatingIpId}" => [RequestBody.Json("""{"floatingip": {"description": "changed"}}""")],
+            "POST /network/v2.0/floatingips/{floatingIpId}/port_forwardings" =>
+                [RequestBody.Json($$$"""{"port_forwarding": {"protocol": "tcp", "external_port": {{{Random.Shared.Next(1024, 65535)}}}, "internal_port": 80, "internal_port_id": "{{{valueOf("portId")}}}", "internal_ip_address": "10.0.0.5"}}""")],
+            "PUT /network/v2.0/floatingips/{floatingIpId}/port_forwardings/{forwardingId}" => [RequestBody.Json("""{"port_forwarding": {"description": "changed"}}""")],
             _ => [],
         };
     }

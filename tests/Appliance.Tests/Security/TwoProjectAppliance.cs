@@ -38,10 +38,12 @@ public sealed class Tenant
     public string KeypairName => Marker + "-key";
     public string FlavorId { get; set; } = "";
     public string ExtraSpecKey => Marker + ":spec";
+    public string FloatingIpId { get; set; } = "";
+    public string ForwardingId { get; set; } = "";
 
     /// <summary>Ids and names that must never appear in another project's answers (ids echoed from its own URL aside).</summary>
     public IEnumerable<string> Identifiers =>
-        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, NetworkId, SubnetId, ImageId, FlavorId }.Where(value => value.Length > 0);
+        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, NetworkId, SubnetId, ImageId, FlavorId, FloatingIpId, ForwardingId }.Where(value => value.Length > 0);
 }
 
 /// <summary>
@@ -197,7 +199,47 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
             await EnsureKeypairAsync(tenant);
             await EnsureFlavorAsync(tenant);
             await EnsureNetworkAsync(tenant);
+            await EnsureFloatingIpAsync(tenant);
         }
+    }
+
+    /// <summary>
+    /// A floating IP of the tenant's own from an external LAN network (made once by the admin), with a port forwarding to a
+    /// port of the tenant's on private; made again when the fuzzer deleted either.
+    /// </summary>
+    private async Task EnsureFloatingIpAsync(Tenant tenant)
+    {
+        var (fip, _) = await SendAsync(HttpMethod.Get, $"/network/v2.0/floatingips/{tenant.FloatingIpId}", AdminToken);
+        var (forwarding, _) = await SendAsync(HttpMethod.Get, $"/network/v2.0/floatingips/{tenant.FloatingIpId}/port_forwardings/{tenant.ForwardingId}", AdminToken);
+        if (tenant.FloatingIpId.Length > 0 && fip == HttpStatusCode.OK && forwarding == HttpStatusCode.OK)
+        {
+            return;
+        }
+
+        var networks = Factory.Services.GetRequiredService<NetworkRepository>();
+        var all = await networks.NetworksAsync();
+        var external = all.FirstOrDefault(n => n.Name == "fz-lan" && n.RouterExternal)?.Id;
+        if (external is null)
+        {
+            var lan = await Factory.Services.GetRequiredService<ProviderNetworks>().CreateAsync(
+                new NewProviderNetwork("fz-lan", "", "br-fz-lan", "198.19.250.0/24", "198.19.250.10", "198.19.250.250") { External = true });
+            external = lan.Id;
+        }
+
+        var (created, body) = await SendAsync(HttpMethod.Post, "/network/v2.0/floatingips", tenant.Token,
+            $$$"""{"floatingip": {"floating_network_id": "{{{external}}}", "description": "{{{tenant.Marker}}}"}}""");
+        Assert.True(created == HttpStatusCode.Created, body);
+        tenant.FloatingIpId = JsonDocument.Parse(body).RootElement.GetProperty("floatingip").GetProperty("id").GetString()!;
+        var privateId = all.First(n => n.Name == "private").Id;
+        (created, body) = await SendAsync(HttpMethod.Post, "/network/v2.0/ports", tenant.Token, $$$"""{"port": {"network_id": "{{{privateId}}}"}}""");
+        Assert.True(created == HttpStatusCode.Created, body);
+        var port = JsonDocument.Parse(body).RootElement.GetProperty("port");
+        var portId = port.GetProperty("id").GetString()!;
+        var fixedIp = port.GetProperty("fixed_ips")[0].GetProperty("ip_address").GetString()!;
+        (created, body) = await SendAsync(HttpMethod.Post, $"/network/v2.0/floatingips/{tenant.FloatingIpId}/port_forwardings", tenant.Token,
+            $$$"""{"port_forwarding": {"protocol": "tcp", "external_port": 2222, "internal_port": 22, "internal_port_id": "{{{portId}}}", "internal_ip_address": "{{{fixedIp}}}"}}""");
+        Assert.True(created == HttpStatusCode.Created, body);
+        tenant.ForwardingId = JsonDocument.Parse(body).RootElement.GetProperty("port_forwarding").GetProperty("id").GetString()!;
     }
 
     /// <summary>

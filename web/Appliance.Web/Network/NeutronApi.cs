@@ -21,6 +21,8 @@ public static class NeutronApi
         SubnetsApi.Map(routes);
         PortsApi.Map(routes);
         QuotasApi.Map(routes);
+        FloatingIpsApi.Map(routes);
+        PortForwardingsApi.Map(routes);
         return routes;
     }
 }

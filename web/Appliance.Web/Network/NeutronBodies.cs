@@ -11,7 +11,7 @@ namespace Appliance.Web.Network;
 /// </summary>
 public static class NeutronBodies
 {
-    private static readonly string[] NetworkAttributes = ["name", "description", "admin_state_up", "shared", "project_id", "tenant_id", "mtu", "port_security_enabled", "availability_zone_hints"];
+    private static readonly string[] NetworkAttributes = ["name", "description", "admin_state_up", "shared", "project_id", "tenant_id", "mtu", "port_security_enabled", "availability_zone_hints", "router:external"];
 
     private static readonly string[] SubnetAttributes =
         ["network_id", "cidr", "ip_version", "name", "description", "gateway_ip", "enable_dhcp", "allocation_pools", "dns_nameservers", "project_id", "tenant_id", "host_routes"];
@@ -23,7 +23,10 @@ public static class NeutronBodies
         var fields = Resource(body, "network", NetworkAttributes);
         return new NetworkRequest(
             Text(fields, "name"), Text(fields, "description"), Flag(fields, "admin_state_up"),
-            create ? Flag(fields, "shared") : ReadOnlyOnUpdate(fields, "shared"), ProjectOf(fields));
+            create ? Flag(fields, "shared") : ReadOnlyOnUpdate(fields, "shared"), ProjectOf(fields))
+        {
+            RouterExternal = Flag(fields, "router:external"),
+        };
     }
 
     public static SubnetRequest Subnet(JsonObject body)

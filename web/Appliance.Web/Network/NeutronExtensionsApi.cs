@@ -42,6 +42,10 @@ public static class NeutronExtensionsApi
         New("quotas", "Quotas", "Per-project limits on networks, subnets and ports: read by the project, set and reset by an admin"),
         New("quota_details", "Quota details", "Each quota's limit next to what the project uses of it"),
         New("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
+        // Floating IPs without routers: the host NATs between an external bridge and the appliance's own networks.
+        New("floatingip-port-forwarding", "Floating IP Port Forwarding", "Allows forwarding of one port of a floating IP to a port of a fixed IP"),
+        New("expose-port-forwarding-in-fip", "Expose port forwardings in a floating IP", "Expose the port forwardings of a floating IP"),
+        New("fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource"),
     ];
 
     public static void Map(IEndpointRouteBuilder routes)

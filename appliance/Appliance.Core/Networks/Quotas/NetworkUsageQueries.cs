@@ -9,5 +9,6 @@ internal static class NetworkUsageQueries
         [NetworkQuotaResources.Network] = "SELECT COUNT(*) FROM networks WHERE project_id = @projectId",
         [NetworkQuotaResources.Subnet] = "SELECT COUNT(*) FROM subnets WHERE project_id = @projectId",
         [NetworkQuotaResources.Port] = "SELECT COUNT(*) FROM ports WHERE project_id = @projectId",
+        [NetworkQuotaResources.FloatingIp] = "SELECT COUNT(*) FROM floating_ips WHERE project_id = @projectId",
     };
 }

@@ -9,7 +9,7 @@ namespace Appliance.Core.Networks;
 /// in any, and only an admin shares a network); only the owner or an admin changes or deletes them; readers only read.
 /// A network's libvirt side comes up with its subnet and goes with the network.
 /// </summary>
-public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries queries, NetworkPlane plane, ApplianceOptions options)
+public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries queries, NetworkPlane plane, ApplianceOptions options, GuestNatPlane nat)
 {
     public async Task<VisibleNetwork> CreateNetworkAsync(RequestContext caller, NetworkRequest request, CancellationToken cancellationToken = default)
     {
@@ -18,6 +18,8 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
         {
             throw new ForbiddenException("(rule:create_network and rule:create_network:shared) is disallowed by policy");
         }
+
+        EnsureMaySetExternal(caller, request, "create_network");
 
         var now = Timestamps.Now();
         var id = Guid.NewGuid().ToString();
@@ -33,6 +35,7 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
             Bridge = plane.Names.Bridge(id),
             Mtu = options.Networking.PrivateMtu,
             AdminStateUp = request.AdminStateUp ?? true,
+            RouterExternal = request.RouterExternal ?? false,
             Description = request.Description ?? "",
             CreatedAt = now,
             UpdatedAt = now,
@@ -43,7 +46,14 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
     public async Task<VisibleNetwork> UpdateNetworkAsync(RequestContext caller, string id, NetworkRequest request, CancellationToken cancellationToken = default)
     {
         var network = (await OwnedNetworkAsync(caller, id, "update_network", cancellationToken)).Network;
+        EnsureMaySetExternal(caller, request, "update_network");
         await repository.UpdateNetworkAsync(id, request.Name ?? network.Name, request.Description ?? network.Description, cancellationToken);
+        if (request.RouterExternal is { } external && external != network.RouterExternal)
+        {
+            await repository.SetRouterExternalAsync(id, external, cancellationToken);
+            await nat.RefreshAsync(cancellationToken);
+        }
+
         return await queries.NetworkAsync(caller, id, cancellationToken);
     }
 
@@ -55,6 +65,8 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
         {
             await plane.RemoveLibvirtNetworkAsync(network.LibvirtName!, cancellationToken);
         }
+
+        await nat.RefreshAsync(cancellationToken);
     }
 
     public async Task<SubnetRecord> CreateSubnetAsync(RequestContext caller, SubnetRequest request, CancellationToken cancellationToken = default)
@@ -81,6 +93,8 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
             }
         }
 
+        // A NAT network's guests reach outside through the appliance's masquerade, which follows the subnets.
+        await nat.RefreshAsync(cancellationToken);
         return subnet;
     }
 
@@ -93,6 +107,8 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
         {
             await plane.RemoveLibvirtNetworkAsync(network.LibvirtName!, cancellationToken);
         }
+
+        await nat.RefreshAsync(cancellationToken);
     }
 
     /// <summary>A port made here is the user's: a server it is given to (server create --port) unbinds it when it goes.</summary>
@@ -119,7 +135,23 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
             throw new PortInUseException(port.Id, port.DeviceId);
         }
 
+        if (port.DeviceOwner == FloatingIpOwners.FloatingIp)
+        {
+            throw new PortInUseException(port.Id, port.DeviceId);
+        }
+
         await repository.DeletePortAsync(id, cancellationToken);
+        // A floating IP associated with the port lost its association with it (the store's trigger): so does the host's NAT.
+        await nat.RefreshAsync(cancellationToken);
+    }
+
+    /// <summary>Only an admin says which networks are external (Neutron's rule create_network:router:external).</summary>
+    private static void EnsureMaySetExternal(RequestContext caller, NetworkRequest request, string rule)
+    {
+        if (request.RouterExternal is not null && !caller.IsAdmin)
+        {
+            throw new ForbiddenException($"(rule:{rule} and rule:{rule}:router:external) is disallowed by policy");
+        }
     }
 
     /// <summary>The project a new resource goes to: the caller's, or for an admin any it names.</summary>
@@ -144,7 +176,11 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
 }
 
 /// <summary>What a network create or update gives; null is "not given".</summary>
-public sealed record NetworkRequest(string? Name, string? Description = null, bool? AdminStateUp = null, bool? Shared = null, string? ProjectId = null);
+public sealed record NetworkRequest(string? Name, string? Description = null, bool? AdminStateUp = null, bool? Shared = null, string? ProjectId = null)
+{
+    /// <summary>router:external: floating IPs may come from the network's pools (admins only).</summary>
+    public bool? RouterExternal { get; init; }
+}
 
 /// <summary>What a subnet create gives; null is "not given", and GatewayIp "none" is Neutron's null gateway.</summary>
 public sealed record SubnetRequest(string NetworkId, string Cidr)

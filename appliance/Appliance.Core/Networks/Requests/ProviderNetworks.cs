@@ -48,6 +48,7 @@ public sealed partial class ProviderNetworks(NetworkRepository repository)
             Kind = NetworkKinds.Provider,
             Bridge = request.Bridge,
             Mtu = request.Mtu,
+            RouterExternal = request.External,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -87,4 +88,7 @@ public sealed record NewProviderNetwork(string Name, string ProjectId, string Br
     public bool LanDhcp { get; init; }
 
     public int Mtu { get; init; } = 1500;
+
+    /// <summary>router:external: floating IPs come from the pool, NAT'd to guests on the appliance's own networks.</summary>
+    public bool External { get; init; }
 }

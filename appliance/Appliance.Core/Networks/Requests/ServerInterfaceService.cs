@@ -5,7 +5,7 @@ namespace Appliance.Core.Networks;
 
 /// <summary>Nova's os-interface: a server's ports as interface attachments; attach (hot-plug when it runs) and detach.</summary>
 public sealed class ServerInterfaceService(
-    ServerService servers, NetworkRepository repository, NetworkPlane plane, ServerTaskRunner runner, IComputeDriver driver)
+    ServerService servers, NetworkRepository repository, NetworkPlane plane, ServerTaskRunner runner, IComputeDriver driver, GuestNatPlane nat)
 {
     /// <summary>Where Nova lets an interface be attached or detached: a guest that runs, is paused or is stopped.</summary>
     public static readonly IReadOnlySet<string> AllowedVmStates =
@@ -144,6 +144,7 @@ public sealed class ServerInterfaceService(
         else
         {
             await repository.DeletePortAsync(port.Id, cancellationToken);
+            await nat.RefreshAsync(cancellationToken);
         }
     }
 }

@@ -5,7 +5,7 @@ using Appliance.Hypervisor.Networking;
 namespace Appliance.Core.Networks;
 
 /// <summary>A server's side of networking: what a create may ask for, its ports and NICs at build, their release at delete.</summary>
-public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options)
+public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, GuestNatPlane nat)
 {
     /// <summary>The name of the NAT network every project may use.</summary>
     public const string DefaultNetworkName = "private";
@@ -245,6 +245,8 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         }
 
         await repository.ReleaseDeviceAsync(serverUuid, cancellationToken);
+        // A deleted port's floating IP is disassociated with it (the store's trigger): the NAT to its freed address goes too.
+        await nat.RefreshAsync(cancellationToken);
     }
 }
 

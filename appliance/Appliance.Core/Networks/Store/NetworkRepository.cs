@@ -155,6 +155,12 @@ public sealed class NetworkRepository(Database database)
             UPDATE networks SET name = @name, description = @description, updated_at = @now, revision_number = revision_number + 1 WHERE id = @networkId
             """, new { networkId, name, description, now = Servers.Timestamps.Now() }, transaction), cancellationToken);
 
+    /// <summary>Marks a network external (floating IPs come from its pools) or not; bumps its revision.</summary>
+    internal Task SetRouterExternalAsync(string networkId, bool external, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
+            UPDATE networks SET router_external = @external, updated_at = @now, revision_number = revision_number + 1 WHERE id = @networkId
+            """, new { networkId, external = external ? 1 : 0, now = Servers.Timestamps.Now() }, transaction), cancellationToken);
+
     /// <summary>Renames a port, as Neutron's update; bumps its revision.</summary>
     internal Task UpdatePortNameAsync(string portId, string name, CancellationToken cancellationToken = default) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync("""
@@ -219,6 +225,7 @@ public sealed class NetworkRepository(Database database)
             ORDER BY p.device_id, p.position, p.created_at, i.ip_address
             """, new { ids = SqlParameters.JsonList(deviceIds) })).ToList();
         var forwards = await ForwardsAsync(connection, null, rows.Select(row => row.PortId).Distinct());
+        var floating = await FloatingIpRepository.OfPortsAsync(connection, rows.Select(row => row.PortId).Distinct());
         foreach (var row in rows)
         {
             if (!result.TryGetValue(row.DeviceId, out var addresses))
@@ -230,6 +237,9 @@ public sealed class NetworkRepository(Database database)
             {
                 Forwards = forwards.Contains(row.PortId) ? forwards[row.PortId].ToList() : [],
             });
+            // As Nova shows it: the floating address right after the fixed one it is NAT'd to, with the same MAC.
+            addresses.AddRange(floating[row.PortId].Where(fip => fip.FixedIpAddress == row.Address).Select(fip =>
+                new ServerAddress(row.NetworkName, fip.FloatingIpAddress, 4, row.MacAddress, row.PortId, (int)row.Position) { Type = ServerAddressTypes.Floating }));
         }
 
         return result;

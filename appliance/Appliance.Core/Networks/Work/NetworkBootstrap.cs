@@ -19,11 +19,13 @@ public sealed class NetworkBootstrap
     private readonly NetworkPlane plane;
     private readonly ApplianceOptions options;
     private readonly ILogger<NetworkBootstrap> logger;
+    private readonly GuestNatPlane nat;
 
     public NetworkBootstrap(NetworkRepository repository, ServerRepository servers, ProjectService projects, NetworkPlane plane, ApplianceOptions options,
-        IComputeDriver driver, ILogger<NetworkBootstrap> logger)
+        IComputeDriver driver, ILogger<NetworkBootstrap> logger, GuestNatPlane nat)
     {
         (this.repository, this.servers, this.projects, this.plane, this.options, this.logger) = (repository, servers, projects, plane, options, logger);
+        this.nat = nat;
         // libvirtd restarted (or came up after the appliance): its networks may be down; bring them up again.
         driver.Reconnected += () => _ = EnsureAsync();
     }
@@ -74,6 +76,9 @@ public sealed class NetworkBootstrap
             logger.LogInformation("Removing libvirt network {Network}: the store has no network for it", stale);
             await plane.RemoveLibvirtNetworkAsync(stale, cancellationToken);
         }
+
+        // The host's NAT (masquerade, isolation, floating IPs) is the store's again after a crash or a reboot.
+        await nat.RefreshAsync(cancellationToken);
     }
 
     /// <summary>
@@ -86,6 +91,7 @@ public sealed class NetworkBootstrap
         var ports = await repository.AllPortsAsync(cancellationToken);
         var liveServers = await HostnamesAsync(cancellationToken);
         var orphans = ports
+            .Where(p => p.DeviceOwner != FloatingIpOwners.FloatingIp) // a floating IP's port belongs to the floating IP, not to a server
             .Select(p => p.DeviceId).Where(device => device.Length > 0 && !liveServers.ContainsKey(device)).Distinct(StringComparer.Ordinal);
         foreach (var device in orphans)
         {

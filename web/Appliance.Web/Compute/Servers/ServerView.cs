@@ -188,7 +188,7 @@ public sealed class ServerView(HttpRequest request, bool isAdmin)
                 writer.WriteString("OS-EXT-IPS-MAC:mac_addr", address.MacAddress);
                 writer.WriteNumber("version", address.Version);
                 writer.WriteString("addr", address.Address);
-                writer.WriteString("OS-EXT-IPS:type", "fixed");
+                writer.WriteString("OS-EXT-IPS:type", address.Type);
                 if (address.Forwards.Count > 0)
                 {
                     writer.WriteStartArray(PortForwardsKey);
