@@ -65,6 +65,9 @@ public static class CoreServices
         services.AddSingleton<ProviderNetworks>();
         services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();
+        services.AddSingleton<SecurityGroupRepository>();
+        services.AddSingleton<SecurityGroupEnforcement>();
+        services.AddSingleton<SecurityGroupService>();
         return services;
     }
 

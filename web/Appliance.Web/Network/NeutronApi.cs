@@ -20,6 +20,8 @@ public static class NeutronApi
         NetworksApi.Map(routes);
         SubnetsApi.Map(routes);
         PortsApi.Map(routes);
+        SecurityGroupsApi.Map(routes);
+        SecurityGroupRulesApi.Map(routes);
         return routes;
     }
 }

@@ -39,6 +39,12 @@ public static class NeutronExtensionsApi
         New("project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."),
         New("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
         New("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
+        New("security-group", "security-group", "The security groups extension."),
+        New("stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not"),
+        New("security-groups-normalized-cidr", "Normalized CIDR field for security group rules", "Add new field with normalized remote_ip_prefix cidr in SG rule"),
+        New("security-groups-remote-address-group", "Remote address group id field for security group rules", "Add new field of remote address group id in SG rules"),
+        New("security-groups-shared-filtering", "Security group filtering on the shared field", "Support filtering security groups on the shared field"),
+        New("security-groups-rules-belongs-to-default-sg", "Security group rule belongs to the project's default security group", "Flag to determine if the security group rule belongs to the project's default security group"),
         New("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
     ];
 

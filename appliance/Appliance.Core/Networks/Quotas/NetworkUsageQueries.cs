@@ -9,5 +9,7 @@ internal static class NetworkUsageQueries
         [NetworkQuotaResources.Network] = "SELECT COUNT(*) FROM networks WHERE project_id = @projectId",
         [NetworkQuotaResources.Subnet] = "SELECT COUNT(*) FROM subnets WHERE project_id = @projectId",
         [NetworkQuotaResources.Port] = "SELECT COUNT(*) FROM ports WHERE project_id = @projectId",
+        [NetworkQuotaResources.SecurityGroup] = "SELECT COUNT(*) FROM security_groups WHERE project_id = @projectId",
+        [NetworkQuotaResources.SecurityGroupRule] = "SELECT COUNT(*) FROM security_group_rules WHERE project_id = @projectId",
     };
 }

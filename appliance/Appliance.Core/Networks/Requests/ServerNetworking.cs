@@ -5,7 +5,7 @@ using Appliance.Hypervisor.Networking;
 namespace Appliance.Core.Networks;
 
 /// <summary>A server's side of networking: what a create may ask for, its ports and NICs at build, their release at delete.</summary>
-public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options)
+public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, SecurityGroupService securityGroups)
 {
     /// <summary>The name of the NAT network every project may use.</summary>
     public const string DefaultNetworkName = "private";
@@ -162,7 +162,9 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         var network = networks.GetValueOrDefault(item.NetworkId ?? "") ?? throw new BuildRefusedException($"Network {item.NetworkId} could not be found.");
         try
         {
-            return await repository.CreatePortAsync(new NewPort(network, server.ProjectId, server.Uuid, item.FixedIp) { Position = position }, cancellationToken);
+            var groups = await GroupsForServerAsync(server, cancellationToken);
+            return await repository.CreatePortAsync(
+                new NewPort(network, server.ProjectId, server.Uuid, item.FixedIp) { Position = position, SecurityGroups = groups }, cancellationToken);
         }
         catch (AddressInUseException e)
         {
@@ -172,6 +174,22 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         {
             throw new BuildRefusedException($"Build of instance {server.Uuid} aborted: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The groups a port made for the server goes in: those its create named (Nova's names or ids), or the project's default.
+    /// A group deleted between the create and the build is a fault on the server.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>?> GroupsForServerAsync(ServerRecord server, CancellationToken cancellationToken)
+    {
+        var names = System.Text.Json.JsonSerializer.Deserialize<List<string>>(server.SecurityGroups) ?? [];
+        if (names.Count == 0 || names.All(name => name == SecurityGroupRepository.DefaultName))
+        {
+            return null;
+        }
+
+        var (ids, missing) = await securityGroups.ResolveNamesAsync(server.ProjectId, names, cancellationToken);
+        return missing is null ? ids : throw new BuildRefusedException($"Security group {missing} not found for project {server.ProjectId}.");
     }
 
     /// <summary>The server's NICs and network_data as its ports stand, making nothing: what the metadata service shows.</summary>
