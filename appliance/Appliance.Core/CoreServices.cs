@@ -66,6 +66,7 @@ public static class CoreServices
         services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();
         services.AddSingleton<SecurityGroupRepository>();
+        services.AddSingleton<INetworkFilterDriver>(provider => new LibvirtNetworkFilterDriver(provider.GetRequiredService<LibvirtHost>()));
         services.AddSingleton<SecurityGroupEnforcement>();
         services.AddSingleton<SecurityGroupService>();
         return services;

@@ -128,10 +128,12 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
 
             await plane.AddDhcpHostAsync(network, subnet, port, server.Hostname, cancellationToken);
             var forwards = network.Kind == NetworkKinds.User ? await ForwardsAsync(port, network, cancellationToken) : [];
-            nics.Add(NetworkPlane.NicFor(port, network, subnet, forwards));
+            nics.Add(NetworkPlane.NicFor(port, network, subnet, forwards, plane.Names.PortFilter(port.Id)));
             data.Add(NetworkPlane.NetworkDataFor(port, network, subnet));
         }
 
+        // The NICs' filters (and the groups' that count these ports as members) exist before the guest is defined with them.
+        await securityGroups.PortsChangedAsync(cancellationToken);
         return new PluggedNetworks(nics, data);
     }
 
@@ -209,7 +211,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         {
             var network = networks[port.NetworkId];
             var forwards = network.Kind == NetworkKinds.User ? await repository.ForwardsOfPortAsync(port.Id, cancellationToken) : [];
-            nics.Add(NetworkPlane.NicFor(port, network, subnets[port.NetworkId], forwards));
+            nics.Add(NetworkPlane.NicFor(port, network, subnets[port.NetworkId], forwards, plane.Names.PortFilter(port.Id)));
             data.Add(NetworkPlane.NetworkDataFor(port, network, subnets[port.NetworkId]));
         }
 
@@ -238,6 +240,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         }
 
         await repository.ReleaseDeviceAsync(serverUuid, cancellationToken);
+        await securityGroups.PortsChangedAsync(cancellationToken);
     }
 }
 

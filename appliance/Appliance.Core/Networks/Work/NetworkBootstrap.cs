@@ -19,13 +19,19 @@ public sealed class NetworkBootstrap
     private readonly NetworkPlane plane;
     private readonly ApplianceOptions options;
     private readonly ILogger<NetworkBootstrap> logger;
+    private readonly SecurityGroupEnforcement securityGroups;
 
     public NetworkBootstrap(NetworkRepository repository, ServerRepository servers, ProjectService projects, NetworkPlane plane, ApplianceOptions options,
-        IComputeDriver driver, ILogger<NetworkBootstrap> logger)
+        IComputeDriver driver, ILogger<NetworkBootstrap> logger, SecurityGroupEnforcement securityGroups)
     {
         (this.repository, this.servers, this.projects, this.plane, this.options, this.logger) = (repository, servers, projects, plane, options, logger);
+        this.securityGroups = securityGroups;
         // libvirtd restarted (or came up after the appliance): its networks may be down; bring them up again.
-        driver.Reconnected += () => _ = EnsureAsync();
+        driver.Reconnected += () =>
+        {
+            securityGroups.Forget();
+            _ = EnsureAsync();
+        };
     }
 
     /// <summary>
@@ -74,6 +80,9 @@ public sealed class NetworkBootstrap
             logger.LogInformation("Removing libvirt network {Network}: the store has no network for it", stale);
             await plane.RemoveLibvirtNetworkAsync(stale, cancellationToken);
         }
+
+        // Every port's filter exists before the reconciler starts the guests whose NICs use them; stale ones go.
+        await securityGroups.ApplyAsync(cancellationToken);
     }
 
     /// <summary>
