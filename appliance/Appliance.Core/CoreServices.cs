@@ -69,6 +69,7 @@ public static class CoreServices
         services.AddSingleton<INetworkFilterDriver>(provider => new LibvirtNetworkFilterDriver(provider.GetRequiredService<LibvirtHost>()));
         services.AddSingleton<SecurityGroupEnforcement>();
         services.AddSingleton<SecurityGroupService>();
+        services.AddSingleton<ServerSecurityGroups>();
         return services;
     }
 

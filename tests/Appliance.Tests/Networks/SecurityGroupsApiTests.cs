@@ -213,4 +213,52 @@ public sealed class SecurityGroupsApiTests(SubresourceFixture fixture) : IClassF
         var (status, _) = await SendAsync(HttpMethod.Delete, $"/security-groups/{web}");
         Assert.Equal(HttpStatusCode.NoContent, status);
     }
+
+    [Fact]
+    public async Task NovasSide_AddsAndRemovesAServersGroup_ListsItsGroups_AndRefusesWhatCannotBe()
+    {
+        var (status, text, _) = await Session.Send(HttpMethod.Post, "/v2.1/servers",
+            $$$"""{"server": {"name": "no-such-group", "imageRef": "{{{Session.ImageId}}}", "flavorRef": "42", "security_groups": [{"name": "nope"}]}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        JsonAssert.Equal("""{"badRequest": {"code": 400, "message": "Unable to find security_group with name or id 'nope'"}}""", text);
+
+        var web = await GroupAsync("nova-side");
+        var serverId = await fixture.ActiveServerAsync("nova-sg");
+        (status, text, _) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{serverId}/action", """{"addSecurityGroup": {"name": "nova-side"}}""");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("", text);
+        var (_, ports) = await SendAsync(HttpMethod.Get, $"/ports?device_id={serverId}");
+        Assert.Contains(web, ports!["ports"]![0]!["security_groups"]!.AsArray().Select(g => g!.GetValue<string>()));
+        (status, text, _) = await Session.Send(HttpMethod.Get, $"/v2.1/servers/{serverId}");
+        Assert.Equal(["default", "nova-side"], System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("server").GetProperty("security_groups")
+            .EnumerateArray().Select(g => g.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+        (status, text, _) = await Session.Send(HttpMethod.Get, $"/v2.1/servers/{serverId}/os-security-groups");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["default", "nova-side"], System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("security_groups")
+            .EnumerateArray().Select(g => g.GetProperty("name").GetString()!).Order(StringComparer.Ordinal));
+
+        (status, text, _) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{serverId}/action", """{"removeSecurityGroup": {"name": "nova-side"}}""");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        (status, text, _) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{serverId}/action", """{"removeSecurityGroup": {"name": "nova-side"}}""");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        JsonAssert.Equal($$$"""{"itemNotFound": {"code": 404, "message": "Security group nova-side not associated with the instance {{{serverId}}}"}}""", text);
+        (status, text, _) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{serverId}/action", """{"addSecurityGroup": {"name": "nope"}}""");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        JsonAssert.Equal($$$"""{"itemNotFound": {"code": 404, "message": "Security group nope not found for project {{{Session.Member.ProjectId}}}."}}""", text);
+        (status, text, _) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{serverId}/action", """{"addSecurityGroup": {"name": " "}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        (status, _, _) = await Session.Send(HttpMethod.Post, $"/v2.1/servers/{serverId}/action", """{"addSecurityGroup": {"name": "nova-side"}}""", fixture.OutsiderToken);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+
+        // The old proxy reads, in Nova's shape, until 2.36 takes them away.
+        (status, text, _) = await Session.Send(HttpMethod.Get, $"/v2.1/os-security-groups/{web}", microversion: "2.35");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var shown = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("security_group");
+        Assert.Equal(("nova-side", Session.Member.ProjectId, 0), (shown.GetProperty("name").GetString(), shown.GetProperty("tenant_id").GetString(), shown.GetProperty("rules").GetArrayLength()));
+        (status, _, _) = await Session.Send(HttpMethod.Get, "/v2.1/os-security-groups", microversion: "2.36");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        (status, _, _) = await Session.Send(HttpMethod.Get, $"/v2.1/os-security-groups/{web}", token: fixture.OutsiderToken, microversion: "2.35");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        await Session.Send(HttpMethod.Delete, $"/network/v2.0/security-groups/{web}");
+    }
 }

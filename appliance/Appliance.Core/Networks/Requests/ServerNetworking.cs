@@ -178,6 +178,21 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         }
     }
 
+    /// <summary>Nova's 400 before the create is accepted: every group a create names is one of the project's (by name or id).</summary>
+    public async Task CheckSecurityGroupsAsync(ServerCaller caller, IReadOnlyList<string> namesOrIds, CancellationToken cancellationToken = default)
+    {
+        if (namesOrIds.All(name => name == SecurityGroupRepository.DefaultName))
+        {
+            return;
+        }
+
+        var (_, missing) = await securityGroups.ResolveNamesAsync(caller.ProjectId, namesOrIds, cancellationToken);
+        if (missing is not null)
+        {
+            throw new InvalidRequestException($"Unable to find security_group with name or id '{missing}'");
+        }
+    }
+
     /// <summary>
     /// The groups a port made for the server goes in: those its create named (Nova's names or ids), or the project's default.
     /// A group deleted between the create and the build is a fault on the server.

@@ -189,6 +189,26 @@ public sealed class SecurityGroupRepository(Database database)
                 """, new { portId, groups = JsonSerializer.Serialize(groupIds.Distinct(StringComparer.Ordinal).ToList()), now = Timestamps.Now() }, transaction);
         }, cancellationToken);
 
+    /// <summary>
+    /// Puts each of the server's ports in exactly its new groups (the ids a change gave each), and the server's row names
+    /// the groups as Nova shows them, in one transaction.
+    /// </summary>
+    internal Task SetServerGroupsAsync(string serverUuid, IReadOnlyDictionary<string, IReadOnlyList<string>> groupsByPort, IReadOnlyList<string> names,
+        CancellationToken cancellationToken = default) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            var now = Timestamps.Now();
+            foreach (var (portId, groupIds) in groupsByPort)
+            {
+                await connection.ExecuteAsync("""
+                    UPDATE ports SET security_groups = @groups, updated_at = @now, revision_number = revision_number + 1 WHERE id = @portId AND device_id = @serverUuid
+                    """, new { portId, serverUuid, groups = JsonSerializer.Serialize(groupIds), now }, transaction);
+            }
+
+            return await connection.ExecuteAsync("UPDATE servers SET security_groups = @names WHERE uuid = @serverUuid",
+                new { serverUuid, names = JsonSerializer.Serialize(names) }, transaction);
+        }, cancellationToken);
+
     /// <summary>The groups a new port goes in: those named (each checked, inside the port's own transaction), else the project's default.</summary>
     internal static async Task<IReadOnlyList<string>> GroupsForNewPortAsync(SqliteConnection connection, IDbTransaction transaction, string projectId,
         IReadOnlyList<string>? named)

@@ -45,6 +45,7 @@ public sealed class ServerService(
         }
 
         var networks = (await networking.ResolveAsync(caller, request.Networks, request.MaxCount, cancellationToken)).ToStored();
+        await networking.CheckSecurityGroupsAsync(caller, request.SecurityGroups, cancellationToken);
         var adminPass = request.AdminPass ?? AdminPasswords.Generate(options.Servers.AdminPassword);
         var reservationId = "r-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
         var now = Timestamps.Now();
