@@ -14,7 +14,7 @@ namespace Appliance.Tests.Networking;
 /// Security groups on the data plane, inside a namespace of the test's own with its own libvirtd: Debian's openstack CLI
 /// makes a network, a group `web` and a server in it that serves port 22 (busybox httpd). A peer on the network's bridge
 /// (bridged traffic, which libvirt's filters see) finds port 22 closed; a rule opens it, its delete closes it, and so do
-/// moving the port out of the group and back in, each within a second of the CLI returning (measured and printed).
+/// moving the port out of the group and back in, and server add/remove security group, each within a second of the CLI returning (measured and printed).
 /// </summary>
 [Trait("Tier", "e2e")]
 [Collection(LibvirtCollection.Name)]
@@ -106,6 +106,12 @@ public sealed class SecurityGroupEndToEndTests(NetworkNamespaceFixture shared, I
         Assert.True(await UntilAsync(open: true, "port set --security-group ssh") < Within);
         await cli.OkAsync("port", "set", "--no-security-group", "--security-group", web, port);
         Assert.True(await UntilAsync(open: false, "port set --security-group web") < Within);
+
+        // Nova's side: the server joins ssh (port 22 opens) and leaves it (it closes).
+        await cli.OkAsync("server", "add", "security", "group", id, "ssh");
+        Assert.True(await UntilAsync(open: true, "server add security group ssh") < Within);
+        await cli.OkAsync("server", "remove", "security", "group", id, "ssh");
+        Assert.True(await UntilAsync(open: false, "server remove security group ssh") < Within);
 
         await cli.OkAsync("server", "delete", "--wait", id);
         await cli.OkAsync("security", "group", "delete", "web", "ssh");

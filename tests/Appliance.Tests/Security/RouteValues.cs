@@ -24,6 +24,8 @@ public static class RouteValues
             "portId" => tenant.PortId,
             "networkId" => tenant.NetworkId,
             "subnetId" => tenant.SubnetId,
+            "securityGroupId" or "groupId" => tenant.SecurityGroupId,
+            "ruleId" => tenant.SecurityGroupRuleId,
             "alias" => "external-net",
             "projectId" => tenant.ProjectId,
             "userId" => tenant.UserId,
