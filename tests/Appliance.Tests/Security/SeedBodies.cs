@@ -31,6 +31,8 @@ public static class SeedBodies
         // ImageMarker stands for the public image's id, known only once the appliance runs.
         ["rebuild"] = $$$"""{"imageRef": "{{{ImageMarker}}}", "name": "rebuilt", "adminPass": "{{{CanaryPassword}}}"}""",
         ["resize"] = """{"flavorRef": "1"}""",
+        ["addSecurityGroup"] = """{"name": "default"}""",
+        ["removeSecurityGroup"] = """{"name": "default"}""",
     };
 
     private const string ImageMarker = "@public-image";
@@ -97,6 +99,10 @@ public static class SeedBodies
                 [RequestBody.Json($$$"""{"subnet": {"network_id": "{{{valueOf("networkId")}}}", "cidr": "198.18.{{{Random.Shared.Next(0, 255)}}}.0/24", "ip_version": 4, "dns_nameservers": ["198.18.0.1"]}}""")],
             "POST /network/v2.0/ports" => [RequestBody.Json($$$"""{"port": {"network_id": "{{{valueOf("networkId")}}}", "name": "fz-{{{unique}}}"}}""")],
             "PUT /network/v2.0/ports/{portId}" => [RequestBody.Json("""{"port": {"name": "renamed"}}""")],
+            "POST /network/v2.0/security-groups" => [RequestBody.Json($$$"""{"security_group": {"name": "fz-{{{unique}}}", "description": "d"}}""")],
+            "PUT /network/v2.0/security-groups/{securityGroupId}" => [RequestBody.Json("""{"security_group": {"name": "renamed", "description": "d"}}""")],
+            "POST /network/v2.0/security-group-rules" =>
+                [RequestBody.Json($$$"""{"security_group_rule": {"security_group_id": "{{{valueOf("securityGroupId")}}}", "direction": "ingress", "protocol": "tcp", "port_range_min": {{{Random.Shared.Next(1000, 60000)}}}, "port_range_max": 60000}}""")],
             _ => [],
         };
     }
