@@ -68,6 +68,11 @@ public static class CoreServices
         services.AddSingleton<ProviderNetworks>();
         services.AddSingleton<UserNetworks>();
         services.AddSingleton<NetworkBootstrap>();
+        services.AddSingleton<SecurityGroupRepository>();
+        services.AddSingleton<INetworkFilterDriver>(provider => new LibvirtNetworkFilterDriver(provider.GetRequiredService<LibvirtHost>()));
+        services.AddSingleton<SecurityGroupEnforcement>();
+        services.AddSingleton<SecurityGroupService>();
+        services.AddSingleton<ServerSecurityGroups>();
         services.AddFloatingIps(options);
         return services;
     }

@@ -4,6 +4,7 @@ using Appliance.Web.Compute.Images;
 using Appliance.Web.Compute.Keypairs;
 using Appliance.Web.Compute.Networks;
 using Appliance.Web.Compute.Quotas;
+using Appliance.Web.Compute.SecurityGroups;
 using Appliance.Web.Compute.Servers;
 using Appliance.Web.Faults;
 using Appliance.Web.Health;
@@ -84,6 +85,7 @@ public static class WebServices
         routes.MapServerMetadataApi();
         routes.MapServerIpsApi();
         routes.MapServerInterfacesApi();
+        routes.MapComputeSecurityGroupsApi();
         routes.MapServerActionsApi();
         routes.MapInstanceActionsApi();
         routes.MapServerTagsApi();

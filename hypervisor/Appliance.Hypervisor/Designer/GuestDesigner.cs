@@ -140,7 +140,7 @@ public static class GuestDesigner
         Mtu = nic.Mtu,
         Filter = nic.AllowedAddresses.Count == 0
             ? null
-            : new GuestFilter(AntiSpoofingFilter, nic.AllowedAddresses.Select(address => ("IP", address)).ToList()),
+            : new GuestFilter(nic.FilterName ?? AntiSpoofingFilter, nic.AllowedAddresses.Select(address => ("IP", address)).ToList()),
     };
 
     /// <summary>The first virtio name no disk of the guest uses.</summary>

@@ -262,6 +262,80 @@ public sealed class LibvirtHost : IDisposable
         return error.Code == Libvirt.VIR_ERR_NO_NETWORK ? null : throw error;
     }
 
+    /// <summary>Defines (or redefines, same name and uuid) a network filter; libvirt re-applies a redefined one to the running guests using it.</summary>
+    internal void DefineNetworkFilter(string xml)
+    {
+        using var handle = Libvirt.virNWFilterDefineXML(Connection(), xml);
+        handle.Track();
+        if (handle.IsInvalid)
+        {
+            throw LibvirtErrors.Capture("virNWFilterDefineXML");
+        }
+    }
+
+    /// <summary>The filter's XML, or null when libvirt knows no such filter.</summary>
+    internal string? NetworkFilterXml(string name)
+    {
+        using var handle = Libvirt.virNWFilterLookupByName(Connection(), name);
+        handle.Track();
+        if (handle.IsInvalid)
+        {
+            var error = LibvirtErrors.Capture("virNWFilterLookupByName");
+            return error.Code == Libvirt.VIR_ERR_NO_NWFILTER ? null : throw error;
+        }
+
+        return NativeStrings.TakeUtf8(Libvirt.virNWFilterGetXMLDesc(handle, 0)) ?? throw LibvirtErrors.Capture("virNWFilterGetXMLDesc");
+    }
+
+    /// <summary>Undefines the filter; a missing one is not an error. libvirt refuses while a running guest or another filter uses it.</summary>
+    internal void UndefineNetworkFilter(string name)
+    {
+        using var handle = Libvirt.virNWFilterLookupByName(Connection(), name);
+        handle.Track();
+        if (handle.IsInvalid)
+        {
+            var error = LibvirtErrors.Capture("virNWFilterLookupByName");
+            if (error.Code == Libvirt.VIR_ERR_NO_NWFILTER)
+            {
+                return;
+            }
+
+            throw error;
+        }
+
+        if (Libvirt.virNWFilterUndefine(handle) < 0)
+        {
+            throw LibvirtErrors.Capture("virNWFilterUndefine");
+        }
+    }
+
+    /// <summary>The names of every network filter.</summary>
+    internal unsafe List<string> ListNetworkFilters()
+    {
+        var count = Libvirt.virConnectListAllNWFilters(Connection(), out var array, 0);
+        if (count < 0)
+        {
+            throw LibvirtErrors.Capture("virConnectListAllNWFilters");
+        }
+
+        var names = new List<string>(count);
+        try
+        {
+            var pointers = (IntPtr*)array;
+            for (var i = 0; i < count; i++)
+            {
+                using var handle = new LibvirtNWFilterHandle(pointers[i]);
+                names.Add(Marshal.PtrToStringUTF8(Libvirt.virNWFilterGetName(handle)) ?? "");
+            }
+        }
+        finally
+        {
+            NativeMemory.Free((void*)array);
+        }
+
+        return names;
+    }
+
     /// <summary>Every network, running or not; the caller disposes each.</summary>
     internal unsafe List<LibvirtNetwork> ListAllNetworks()
     {

@@ -174,6 +174,32 @@ internal static partial class Libvirt
     internal static partial int virNetworkUpdate(
         LibvirtNetworkHandle network, uint command, uint section, int parentIndex, string xml, uint flags);
 
+    // ---- network filters (nwfilter) ----
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtNWFilterHandle virNWFilterDefineXML(LibvirtConnectionHandle conn, string xml);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial LibvirtNWFilterHandle virNWFilterLookupByName(LibvirtConnectionHandle conn, string name);
+
+    [LibraryImport(Library)]
+    internal static partial int virNWFilterUndefine(LibvirtNWFilterHandle filter);
+
+    [LibraryImport(Library)]
+    internal static partial int virNWFilterFree(IntPtr filter);
+
+    /// <summary>The name belongs to the filter object; do not free it.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virNWFilterGetName(LibvirtNWFilterHandle filter);
+
+    /// <summary>Returns a malloc'd XML string the caller frees.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr virNWFilterGetXMLDesc(LibvirtNWFilterHandle filter, uint flags);
+
+    /// <summary>Fills a malloc'd array of filter pointers; each is freed with virNWFilterFree, the array with free.</summary>
+    [LibraryImport(Library)]
+    internal static partial int virConnectListAllNWFilters(LibvirtConnectionHandle conn, out IntPtr filters, uint flags);
+
     // ---- events ----
 
     [LibraryImport(Library)]
@@ -225,6 +251,7 @@ internal static partial class Libvirt
     internal const int VIR_ERR_OPERATION_UNSUPPORTED = 84;
     internal const int VIR_ERR_INVALID_ARG = 8;
     internal const int VIR_ERR_NO_NETWORK = 43;
+    internal const int VIR_ERR_NO_NWFILTER = 62;
 
     // ---- constants (libvirt-network.h) ----
 

@@ -16,6 +16,12 @@ public sealed record GuestNic
     /// <summary>Anti-spoofing: the guest may send only from its MAC and these addresses (libvirt's clean-traffic filter); empty for no filter.</summary>
     public IReadOnlyList<string> AllowedAddresses { get; init; } = [];
 
+    /// <summary>
+    /// The network filter the NIC uses (its port's security groups over clean-traffic), given the AllowedAddresses as its IP
+    /// parameters; null for clean-traffic alone.
+    /// </summary>
+    public string? FilterName { get; init; }
+
     /// <summary>User-mode forwards from a host address and port to a guest port.</summary>
     public IReadOnlyList<PortForward> Forwards { get; init; } = [];
 

@@ -56,6 +56,8 @@ public sealed class CloudInitGuestEndToEndTests(NetworkNamespaceFixture shared, 
         await cli.OkAsync("image", "create", "--file", guest.Disk, "--disk-format", "qcow2", "--container-format", "bare", "debian-12-cloud");
         Lap(watch, "image create");
         var key = await CreateKeyPairAsync(cli, work, "cloud-key");
+        // As a user does: the project's default group lets in only its own members.
+        await cli.OkAsync("security", "group", "rule", "create", "default", "--protocol", "tcp", "--dst-port", "22");
 
         var created = await cli.JsonAsync("--os-compute-api-version", "2.37", "server", "create", "--image", "debian-12-cloud", "--flavor", "m1.tiny",
             "--key-name", "cloud-key", "--config-drive", "true", "--nic", "auto", Name);

@@ -69,6 +69,8 @@ public sealed class ProviderNetworkEndToEndTests(NetworkNamespaceFixture shared,
         var console = await probe.WaitForConsoleAsync(id, text => text.Contains(TestGuest.ReadyMarker, StringComparison.Ordinal), "the guest ready");
         output.WriteLine(console);
         Assert.Contains("guest: ip eth0 192.168.77.200/24", console);
+        // The project's default group lets in only its own members: a peer on the LAN needs a rule, as a user adds it.
+        await cli.OkAsync("security", "group", "rule", "create", "default", "--protocol", "icmp");
         await peer.OkAsync("/bin/busybox", "ping", "-c", "1", "-W", "10", "192.168.77.200");
 
         await cli.OkAsync("server", "delete", "--wait", id);

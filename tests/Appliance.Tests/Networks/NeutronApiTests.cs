@@ -52,7 +52,10 @@ public sealed class NeutronApiTests(SubresourceFixture fixture) : IClassFixture<
 
         var (status, body) = await GetAsync("/network/v2.0");
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(["networks", "subnets", "ports"], body["resources"]!.AsArray().Select(r => r!["collection"]!.GetValue<string>()));
+        var collections = body["resources"]!.AsArray().Select(r => r!["collection"]!.GetValue<string>()).ToList();
+        Assert.Equal(["networks", "subnets", "ports"], collections.Take(3));
+        Assert.Contains("security-groups", collections);
+        Assert.Contains("security-group-rules", collections);
 
         (status, body) = await GetAsync("/identity/v3/auth/catalog");
         Assert.Equal(HttpStatusCode.OK, status);

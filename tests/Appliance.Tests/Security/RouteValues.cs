@@ -28,6 +28,8 @@ public static class RouteValues
             "subnetId" => tenant.SubnetId,
             "floatingIpId" => tenant.FloatingIpId,
             "forwardingId" => tenant.ForwardingId,
+            "securityGroupId" or "groupId" => tenant.SecurityGroupId,
+            "ruleId" => tenant.SecurityGroupRuleId,
             "alias" => "external-net",
             "projectId" => tenant.ProjectId,
             "userId" => tenant.UserId,

@@ -31,6 +31,8 @@ public static class SeedBodies
         // ImageMarker stands for the public image's id, known only once the appliance runs.
         ["rebuild"] = $$$"""{"imageRef": "{{{ImageMarker}}}", "name": "rebuilt", "adminPass": "{{{CanaryPassword}}}"}""",
         ["resize"] = """{"flavorRef": "1"}""",
+        ["addSecurityGroup"] = """{"name": "default"}""",
+        ["removeSecurityGroup"] = """{"name": "default"}""",
     };
 
     private const string ImageMarker = "@public-image";
@@ -104,6 +106,10 @@ public static class SeedBodies
             "POST /network/v2.0/floatingips/{floatingIpId}/port_forwardings" =>
                 [RequestBody.Json($$$"""{"port_forwarding": {"protocol": "tcp", "external_port": {{{Random.Shared.Next(1024, 65535)}}}, "internal_port": 80, "internal_port_id": "{{{valueOf("portId")}}}", "internal_ip_address": "10.0.0.5"}}""")],
             "PUT /network/v2.0/floatingips/{floatingIpId}/port_forwardings/{forwardingId}" => [RequestBody.Json("""{"port_forwarding": {"description": "changed"}}""")],
+            "POST /network/v2.0/security-groups" => [RequestBody.Json($$$"""{"security_group": {"name": "fz-{{{unique}}}", "description": "d"}}""")],
+            "PUT /network/v2.0/security-groups/{securityGroupId}" => [RequestBody.Json("""{"security_group": {"name": "renamed", "description": "d"}}""")],
+            "POST /network/v2.0/security-group-rules" =>
+                [RequestBody.Json($$$"""{"security_group_rule": {"security_group_id": "{{{valueOf("securityGroupId")}}}", "direction": "ingress", "protocol": "tcp", "port_range_min": {{{Random.Shared.Next(1000, 60000)}}}, "port_range_max": 60000}}""")],
             _ => [],
         };
     }

@@ -40,10 +40,13 @@ public sealed class Tenant
     public string ExtraSpecKey => Marker + ":spec";
     public string FloatingIpId { get; set; } = "";
     public string ForwardingId { get; set; } = "";
+    public string SecurityGroupId { get; set; } = "";
+    public string SecurityGroupName => Marker + "-sg";
+    public string SecurityGroupRuleId { get; set; } = "";
 
     /// <summary>Ids and names that must never appear in another project's answers (ids echoed from its own URL aside).</summary>
     public IEnumerable<string> Identifiers =>
-        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, NetworkId, SubnetId, ImageId, FlavorId, FloatingIpId, ForwardingId }.Where(value => value.Length > 0);
+        new[] { Marker, ProjectId, UserId, ServerId, ActionRequestId, PortId, NetworkId, SubnetId, ImageId, FlavorId, FloatingIpId, ForwardingId, SecurityGroupId, SecurityGroupRuleId }.Where(value => value.Length > 0);
 }
 
 /// <summary>
@@ -200,7 +203,32 @@ public sealed class TwoProjectAppliance : IAsyncLifetime
             await EnsureFlavorAsync(tenant);
             await EnsureNetworkAsync(tenant);
             await EnsureFloatingIpAsync(tenant);
+            await EnsureSecurityGroupAsync(tenant);
         }
+    }
+
+    /// <summary>A security group of the tenant's own with one ingress rule; made again when the fuzzer deleted either.</summary>
+    private async Task EnsureSecurityGroupAsync(Tenant tenant)
+    {
+        if (tenant.SecurityGroupRuleId.Length > 0
+            && (await SendAsync(HttpMethod.Get, $"/network/v2.0/security-group-rules/{tenant.SecurityGroupRuleId}", tenant.Token)).Status == HttpStatusCode.OK)
+        {
+            return;
+        }
+
+        if (tenant.SecurityGroupId.Length == 0
+            || (await SendAsync(HttpMethod.Get, $"/network/v2.0/security-groups/{tenant.SecurityGroupId}", tenant.Token)).Status != HttpStatusCode.OK)
+        {
+            var (created, body) = await SendAsync(HttpMethod.Post, "/network/v2.0/security-groups", tenant.Token,
+                $$$"""{"security_group": {"name": "{{{tenant.SecurityGroupName}}}"}}""");
+            Assert.True(created == HttpStatusCode.Created, body);
+            tenant.SecurityGroupId = JsonDocument.Parse(body).RootElement.GetProperty("security_group").GetProperty("id").GetString()!;
+        }
+
+        var (made, rule) = await SendAsync(HttpMethod.Post, "/network/v2.0/security-group-rules", tenant.Token,
+            $$$"""{"security_group_rule": {"security_group_id": "{{{tenant.SecurityGroupId}}}", "direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22}}""");
+        Assert.True(made == HttpStatusCode.Created, rule);
+        tenant.SecurityGroupRuleId = JsonDocument.Parse(rule).RootElement.GetProperty("security_group_rule").GetProperty("id").GetString()!;
     }
 
     /// <summary>

@@ -23,6 +23,8 @@ public static class NeutronApi
         QuotasApi.Map(routes);
         FloatingIpsApi.Map(routes);
         PortForwardingsApi.Map(routes);
+        SecurityGroupsApi.Map(routes);
+        SecurityGroupRulesApi.Map(routes);
         return routes;
     }
 }

@@ -16,7 +16,7 @@ public static class NeutronBodies
     private static readonly string[] SubnetAttributes =
         ["network_id", "cidr", "ip_version", "name", "description", "gateway_ip", "enable_dhcp", "allocation_pools", "dns_nameservers", "project_id", "tenant_id", "host_routes"];
 
-    private static readonly string[] PortAttributes = ["network_id", "name", "description", "fixed_ips", "admin_state_up", "project_id", "tenant_id"];
+    private static readonly string[] PortAttributes = ["network_id", "name", "description", "fixed_ips", "admin_state_up", "project_id", "tenant_id", "security_groups"];
 
     public static NetworkRequest Network(JsonObject body, bool create)
     {
@@ -59,7 +59,10 @@ public static class NeutronBodies
             throw Invalid("Invalid input for operation: changing a port's fixed_ips is not supported on the appliance.");
         }
 
-        return new PortRequest(create ? Required(fields, "network_id") : "", Text(fields, "name"), fixedIp, ProjectOf(fields));
+        return new PortRequest(create ? Required(fields, "network_id") : "", Text(fields, "name"), fixedIp, ProjectOf(fields))
+        {
+            SecurityGroups = fields.TryGetPropertyValue("security_groups", out var groups) ? GroupIds(groups) : null,
+        };
     }
 
     private static JsonObject Resource(JsonObject body, string name, string[] attributes)
@@ -117,6 +120,13 @@ public static class NeutronBodies
         node is JsonArray list && list.All(item => item is JsonObject pool && pool.Count == 2 && pool["start"] is JsonValue && pool["end"] is JsonValue)
             ? list.Select(item => new AllocationPool(Text(item!.AsObject(), "start")!, Text(item.AsObject(), "end")!)).ToList()
             : throw Invalid($"Invalid input for allocation_pools. Reason: '{node.ToJsonString()}' is not a list of {{start, end}}.");
+
+    /// <summary>A port's security_groups: a list of group ids (null or [] for none, as Neutron takes them).</summary>
+    private static List<string> GroupIds(JsonNode? node) =>
+        node is null ? []
+        : node is JsonArray list && list.All(item => item is JsonValue value && value.GetValueKind() == JsonValueKind.String && Guid.TryParse(value.GetValue<string>(), out _))
+            ? list.Select(item => item!.GetValue<string>()).ToList()
+            : throw Invalid($"Invalid input for security_groups. Reason: '{node.ToJsonString()}' is not a list of security group ids.");
 
     /// <summary>The one address asked for: fixed_ips [{"ip_address": ...}] (a subnet_id alone is "any on it": the network has one).</summary>
     private static string? FixedIp(JsonNode node)

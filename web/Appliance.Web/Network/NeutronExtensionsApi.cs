@@ -41,6 +41,12 @@ public static class NeutronExtensionsApi
         New("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
         New("quotas", "Quotas", "Per-project limits on networks, subnets and ports: read by the project, set and reset by an admin"),
         New("quota_details", "Quota details", "Each quota's limit next to what the project uses of it"),
+        New("security-group", "security-group", "The security groups extension."),
+        New("stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not"),
+        New("security-groups-normalized-cidr", "Normalized CIDR field for security group rules", "Add new field with normalized remote_ip_prefix cidr in SG rule"),
+        New("security-groups-remote-address-group", "Remote address group id field for security group rules", "Add new field of remote address group id in SG rules"),
+        New("security-groups-shared-filtering", "Security group filtering on the shared field", "Support filtering security groups on the shared field"),
+        New("security-groups-rules-belongs-to-default-sg", "Security group rule belongs to the project's default security group", "Flag to determine if the security group rule belongs to the project's default security group"),
         New("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
         // Floating IPs without routers: the host NATs between an external bridge and the appliance's own networks.
         New("floatingip-port-forwarding", "Floating IP Port Forwarding", "Allows forwarding of one port of a floating IP to a port of a fixed IP"),

@@ -28,7 +28,7 @@ public static class NeutronVersionsApi
 
     public sealed record ResourceList([property: JsonPropertyName("resources")] IReadOnlyList<Resource> Resources);
 
-    private static readonly (string Name, string Collection)[] Served = [("network", "networks"), ("subnet", "subnets"), ("port", "ports")];
+    private static readonly (string Name, string Collection)[] Served = [("network", "networks"), ("subnet", "subnets"), ("port", "ports"), ("security_group", "security-groups"), ("security_group_rule", "security-group-rules")];
 
     public static void Map(IEndpointRouteBuilder routes)
     {

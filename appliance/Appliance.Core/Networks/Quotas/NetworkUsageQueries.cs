@@ -10,5 +10,7 @@ internal static class NetworkUsageQueries
         [NetworkQuotaResources.Subnet] = "SELECT COUNT(*) FROM subnets WHERE project_id = @projectId",
         [NetworkQuotaResources.Port] = "SELECT COUNT(*) FROM ports WHERE project_id = @projectId",
         [NetworkQuotaResources.FloatingIp] = "SELECT COUNT(*) FROM floating_ips WHERE project_id = @projectId",
+        [NetworkQuotaResources.SecurityGroup] = "SELECT COUNT(*) FROM security_groups WHERE project_id = @projectId",
+        [NetworkQuotaResources.SecurityGroupRule] = "SELECT COUNT(*) FROM security_group_rules WHERE project_id = @projectId",
     };
 }

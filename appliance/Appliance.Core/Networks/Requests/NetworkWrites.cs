@@ -9,7 +9,8 @@ namespace Appliance.Core.Networks;
 /// in any, and only an admin shares a network); only the owner or an admin changes or deletes them; readers only read.
 /// A network's libvirt side comes up with its subnet and goes with the network.
 /// </summary>
-public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries queries, NetworkPlane plane, ApplianceOptions options, GuestNatPlane nat)
+public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries queries, NetworkPlane plane, ApplianceOptions options, GuestNatPlane nat,
+    SecurityGroupService securityGroups)
 {
     public async Task<VisibleNetwork> CreateNetworkAsync(RequestContext caller, NetworkRequest request, CancellationToken cancellationToken = default)
     {
@@ -116,14 +117,22 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
     {
         var projectId = OwnerFor(caller, request.ProjectId, "create_port");
         var network = (await queries.NetworkAsync(caller, request.NetworkId, cancellationToken)).Network;
-        return await repository.CreatePortAsync(
-            new NewPort(network, projectId, "", request.FixedIp) { Name = request.Name ?? "", PreserveOnDelete = true }, cancellationToken);
+        var port = await repository.CreatePortAsync(
+            new NewPort(network, projectId, "", request.FixedIp) { Name = request.Name ?? "", PreserveOnDelete = true, SecurityGroups = request.SecurityGroups },
+            cancellationToken);
+        await securityGroups.PortsChangedAsync(cancellationToken);
+        return port;
     }
 
     public async Task<PortRecord> UpdatePortAsync(RequestContext caller, string id, PortRequest request, CancellationToken cancellationToken = default)
     {
         var port = await OwnedPortAsync(caller, id, "update_port", cancellationToken);
         await repository.UpdatePortNameAsync(id, request.Name ?? port.Name, cancellationToken);
+        if (request.SecurityGroups is { } groups)
+        {
+            await securityGroups.SetPortGroupsAsync(caller, port, groups, cancellationToken);
+        }
+
         return await queries.PortAsync(caller, id, cancellationToken);
     }
 
@@ -141,6 +150,7 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
         }
 
         await repository.DeletePortAsync(id, cancellationToken);
+        await securityGroups.PortsChangedAsync(cancellationToken);
         // A floating IP associated with the port lost its association with it (the store's trigger): so does the host's NAT.
         await nat.RefreshAsync(cancellationToken);
     }
@@ -195,4 +205,8 @@ public sealed record SubnetRequest(string NetworkId, string Cidr)
 }
 
 /// <summary>What a port create or update gives; null is "not given".</summary>
-public sealed record PortRequest(string NetworkId, string? Name = null, string? FixedIp = null, string? ProjectId = null);
+public sealed record PortRequest(string NetworkId, string? Name = null, string? FixedIp = null, string? ProjectId = null)
+{
+    /// <summary>The ids of the groups the port is in; null for "not given" (a new port goes in its project's default group).</summary>
+    public IReadOnlyList<string>? SecurityGroups { get; init; }
+}

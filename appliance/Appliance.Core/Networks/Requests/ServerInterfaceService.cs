@@ -5,7 +5,8 @@ namespace Appliance.Core.Networks;
 
 /// <summary>Nova's os-interface: a server's ports as interface attachments; attach (hot-plug when it runs) and detach.</summary>
 public sealed class ServerInterfaceService(
-    ServerService servers, NetworkRepository repository, NetworkPlane plane, ServerTaskRunner runner, IComputeDriver driver, GuestNatPlane nat)
+    ServerService servers, NetworkRepository repository, NetworkPlane plane, ServerTaskRunner runner, IComputeDriver driver, GuestNatPlane nat,
+    SecurityGroupService securityGroups)
 {
     /// <summary>Where Nova lets an interface be attached or detached: a guest that runs, is paused or is stopped.</summary>
     public static readonly IReadOnlySet<string> AllowedVmStates =
@@ -47,7 +48,9 @@ public sealed class ServerInterfaceService(
             try
             {
                 await plane.AddDhcpHostAsync(network, subnet, port, server.Hostname, token);
-                await driver.AttachNicAsync(server.Id, NetworkPlane.NicFor(port, network), token);
+                // The port's filter exists before the NIC that uses it is plugged in.
+                await securityGroups.PortsChangedAsync(token);
+                await driver.AttachNicAsync(server.Id, NetworkPlane.NicFor(port, network, filterName: plane.Names.PortFilter(port.Id)), token);
             }
             catch (Exception e) when (e is not RequestRefusedException)
             {
@@ -146,6 +149,8 @@ public sealed class ServerInterfaceService(
             await repository.DeletePortAsync(port.Id, cancellationToken);
             await nat.RefreshAsync(cancellationToken);
         }
+
+        await securityGroups.PortsChangedAsync(cancellationToken);
     }
 }
 

@@ -5,7 +5,7 @@ using Appliance.Hypervisor.Networking;
 namespace Appliance.Core.Networks;
 
 /// <summary>A server's side of networking: what a create may ask for, its ports and NICs at build, their release at delete.</summary>
-public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, GuestNatPlane nat)
+public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane plane, ApplianceOptions options, GuestNatPlane nat, SecurityGroupService securityGroups)
 {
     /// <summary>The name of the NAT network every project may use.</summary>
     public const string DefaultNetworkName = "private";
@@ -148,10 +148,12 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
 
             await plane.AddDhcpHostAsync(network, subnet, port, server.Hostname, cancellationToken);
             var forwards = network.Kind == NetworkKinds.User ? await ForwardsAsync(port, network, cancellationToken) : [];
-            nics.Add(NetworkPlane.NicFor(port, network, subnet, forwards));
+            nics.Add(NetworkPlane.NicFor(port, network, subnet, forwards, plane.Names.PortFilter(port.Id)));
             data.Add(NetworkPlane.NetworkDataFor(port, network, subnet));
         }
 
+        // The NICs' filters (and the groups' that count these ports as members) exist before the guest is defined with them.
+        await securityGroups.PortsChangedAsync(cancellationToken);
         return new PluggedNetworks(nics, data);
     }
 
@@ -182,7 +184,9 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         var network = networks.GetValueOrDefault(item.NetworkId ?? "") ?? throw new BuildRefusedException($"Network {item.NetworkId} could not be found.");
         try
         {
-            return await repository.CreatePortAsync(new NewPort(network, server.ProjectId, server.Uuid, item.FixedIp) { Position = position }, cancellationToken);
+            var groups = await GroupsForServerAsync(server, cancellationToken);
+            return await repository.CreatePortAsync(
+                new NewPort(network, server.ProjectId, server.Uuid, item.FixedIp) { Position = position, SecurityGroups = groups }, cancellationToken);
         }
         catch (AddressInUseException e)
         {
@@ -197,6 +201,37 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         {
             throw new BuildRefusedException($"Build of instance {server.Uuid} aborted: {e.Message}");
         }
+    }
+
+    /// <summary>Nova's 400 before the create is accepted: every group a create names is one of the project's (by name or id).</summary>
+    public async Task CheckSecurityGroupsAsync(ServerCaller caller, IReadOnlyList<string> namesOrIds, CancellationToken cancellationToken = default)
+    {
+        if (namesOrIds.All(name => name == SecurityGroupRepository.DefaultName))
+        {
+            return;
+        }
+
+        var (_, missing) = await securityGroups.ResolveNamesAsync(caller.ProjectId, namesOrIds, cancellationToken);
+        if (missing is not null)
+        {
+            throw new InvalidRequestException($"Unable to find security_group with name or id '{missing}'");
+        }
+    }
+
+    /// <summary>
+    /// The groups a port made for the server goes in: those its create named (Nova's names or ids), or the project's default.
+    /// A group deleted between the create and the build is a fault on the server.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>?> GroupsForServerAsync(ServerRecord server, CancellationToken cancellationToken)
+    {
+        var names = System.Text.Json.JsonSerializer.Deserialize<List<string>>(server.SecurityGroups) ?? [];
+        if (names.Count == 0 || names.All(name => name == SecurityGroupRepository.DefaultName))
+        {
+            return null;
+        }
+
+        var (ids, missing) = await securityGroups.ResolveNamesAsync(server.ProjectId, names, cancellationToken);
+        return missing is null ? ids : throw new BuildRefusedException($"Security group {missing} not found for project {server.ProjectId}.");
     }
 
     /// <summary>The server's NICs and network_data as its ports stand, making nothing: what the metadata service shows.</summary>
@@ -216,7 +251,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         {
             var network = networks[port.NetworkId];
             var forwards = network.Kind == NetworkKinds.User ? await repository.ForwardsOfPortAsync(port.Id, cancellationToken) : [];
-            nics.Add(NetworkPlane.NicFor(port, network, subnets[port.NetworkId], forwards));
+            nics.Add(NetworkPlane.NicFor(port, network, subnets[port.NetworkId], forwards, plane.Names.PortFilter(port.Id)));
             data.Add(NetworkPlane.NetworkDataFor(port, network, subnets[port.NetworkId]));
         }
 
@@ -247,6 +282,7 @@ public sealed class ServerNetworking(NetworkRepository repository, NetworkPlane 
         await repository.ReleaseDeviceAsync(serverUuid, cancellationToken);
         // A deleted port's floating IP is disassociated with it (the store's trigger): the NAT to its freed address goes too.
         await nat.RefreshAsync(cancellationToken);
+        await securityGroups.PortsChangedAsync(cancellationToken);
     }
 }
 

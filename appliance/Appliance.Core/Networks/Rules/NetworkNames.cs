@@ -19,6 +19,12 @@ public sealed class NetworkNames(string dataDir)
     /// <summary>At most 15 characters, the kernel's limit: apl, the data dir hash, the network id's first 6.</summary>
     public string Bridge(string networkId) => $"apl{_hash}{networkId[..6]}";
 
+    /// <summary>The network filter of a security group (nwfilter names are their own namespace, beside the networks').</summary>
+    public string GroupFilter(string securityGroupId) => $"{LibvirtPrefix}sg-{securityGroupId}";
+
+    /// <summary>The network filter a port's NIC uses: clean-traffic, the port's groups, and a drop of the rest.</summary>
+    public string PortFilter(string portId) => $"{LibvirtPrefix}port-{portId}";
+
     /// <summary>A number 0..255 from the data dir, where the search for a free private subnet starts.</summary>
     public int Seed => Convert.ToInt32(_hash[..2], 16);
 }

@@ -317,6 +317,7 @@ public sealed class NetworkRepository(Database database)
             var address = AddressPicker.Pick(subnet, used, port.FixedIp, port.Network.Id);
             var now = Servers.Timestamps.Now();
             var id = Guid.NewGuid().ToString();
+            var groups = await SecurityGroupRepository.GroupsForNewPortAsync(connection, transaction, port.ProjectId, port.SecurityGroups);
             await connection.ExecuteAsync("""
                 INSERT INTO ports (id, network_id, project_id, name, mac_address, device_id, device_owner, status, security_groups, preserve_on_delete, position, created_at, updated_at)
                 VALUES (@id, @networkId, @projectId, @name, @mac, @deviceId, @deviceOwner, @status, @securityGroups, @preserve, @position, @now, @now)
@@ -330,7 +331,7 @@ public sealed class NetworkRepository(Database database)
                 deviceId = port.DeviceId,
                 deviceOwner = port.DeviceId.Length == 0 ? "" : DeviceOwners.Compute,
                 status = port.DeviceId.Length == 0 ? PortStatuses.Down : PortStatuses.Active,
-                securityGroups = JsonSerializer.Serialize(port.SecurityGroups),
+                securityGroups = JsonSerializer.Serialize(groups),
                 preserve = port.PreserveOnDelete ? 1 : 0,
                 position = port.Position,
                 now,
@@ -410,5 +411,6 @@ internal sealed record NewPort(NetworkRecord Network, string ProjectId, string D
 
     public bool PreserveOnDelete { get; init; }
 
-    public IReadOnlyList<string> SecurityGroups { get; init; } = ["default"];
+    /// <summary>The ids of the groups the port goes in (checked in the port's own transaction); null for the project's default group.</summary>
+    public IReadOnlyList<string>? SecurityGroups { get; init; }
 }

@@ -20,14 +20,20 @@ public sealed class NetworkBootstrap
     private readonly ApplianceOptions options;
     private readonly ILogger<NetworkBootstrap> logger;
     private readonly GuestNatPlane nat;
+    private readonly SecurityGroupEnforcement securityGroups;
 
     public NetworkBootstrap(NetworkRepository repository, ServerRepository servers, ProjectService projects, NetworkPlane plane, ApplianceOptions options,
-        IComputeDriver driver, ILogger<NetworkBootstrap> logger, GuestNatPlane nat)
+        IComputeDriver driver, ILogger<NetworkBootstrap> logger, GuestNatPlane nat, SecurityGroupEnforcement securityGroups)
     {
         (this.repository, this.servers, this.projects, this.plane, this.options, this.logger) = (repository, servers, projects, plane, options, logger);
         this.nat = nat;
+        this.securityGroups = securityGroups;
         // libvirtd restarted (or came up after the appliance): its networks may be down; bring them up again.
-        driver.Reconnected += () => _ = EnsureAsync();
+        driver.Reconnected += () =>
+        {
+            securityGroups.Forget();
+            _ = EnsureAsync();
+        };
     }
 
     /// <summary>
@@ -79,6 +85,8 @@ public sealed class NetworkBootstrap
 
         // The host's NAT (masquerade, isolation, floating IPs) is the store's again after a crash or a reboot.
         await nat.RefreshAsync(cancellationToken);
+        // Every port's filter exists before the reconciler starts the guests whose NICs use them; stale ones go.
+        await securityGroups.ApplyAsync(cancellationToken);
     }
 
     /// <summary>

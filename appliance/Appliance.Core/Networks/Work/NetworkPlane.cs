@@ -83,7 +83,9 @@ public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
     /// The guest's NIC for a port: on the libvirt network or the host bridge, allowed to send from its own addresses only;
     /// on a user network, the user-mode stack serving the subnet with the port's address, and the port's forwards.
     /// </summary>
-    internal static GuestNic NicFor(PortRecord port, NetworkRecord network, SubnetRecord? subnet = null, IReadOnlyList<PortForwardRecord>? forwards = null) =>
+    /// <remarks>A NIC on a bridge uses its port's filter (<paramref name="filterName"/>, see <see cref="SecurityGroupEnforcement"/>); user-mode NICs have none.</remarks>
+    internal static GuestNic NicFor(PortRecord port, NetworkRecord network, SubnetRecord? subnet = null, IReadOnlyList<PortForwardRecord>? forwards = null,
+        string? filterName = null) =>
         network.Kind == NetworkKinds.User
             ? new GuestNic
             {
@@ -100,6 +102,7 @@ public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
                 Source = IsLibvirtManaged(network) ? GuestNicSource.Network(network.LibvirtName!) : GuestNicSource.Bridge(network.Bridge),
                 Mtu = network.Mtu,
                 AllowedAddresses = port.FixedIps.Select(ip => ip.IpAddress).ToList(),
+                FilterName = filterName,
             };
 
     /// <summary>What network_data.json says of the port: DHCP where the subnet has it, a static address with its routes elsewhere.</summary>

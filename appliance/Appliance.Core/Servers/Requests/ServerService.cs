@@ -48,6 +48,7 @@ public sealed class ServerService(
         // As Nova: the port quota may lower max_count, and refuses (403) when even min_count would not fit.
         var maxCount = await networking.InstancesWithPortRoomAsync(caller.ProjectId, resolved, request.MinCount, request.MaxCount, cancellationToken);
         var networks = resolved.ToStored();
+        await networking.CheckSecurityGroupsAsync(caller, request.SecurityGroups, cancellationToken);
         var adminPass = request.AdminPass ?? AdminPasswords.Generate(options.Servers.AdminPassword);
         var reservationId = "r-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8];
         var now = Timestamps.Now();

@@ -41,5 +41,7 @@ public static class ServerActionRegistry
         ["resize"] = async request => await ResizeActions.ResizeAsync(request),
         ["confirmResize"] = async request => await ResizeActions.ConfirmAsync(request),
         ["revertResize"] = async request => await ResizeActions.RevertAsync(request),
+        ["addSecurityGroup"] = async request => await SecurityGroupActions.AddAsync(request),
+        ["removeSecurityGroup"] = async request => await SecurityGroupActions.RemoveAsync(request),
     };
 }
