@@ -26,4 +26,7 @@ public interface INetworkDriver
 
     /// <summary>The names of the libvirt networks whose name starts with prefix (the appliance's own).</summary>
     IReadOnlyList<string> ListNetworks(string prefix);
+
+    /// <summary>Puts the address (/32) on the host's loopback, where guests reach it through their gateway; kept if there.</summary>
+    Task EnsureLoopbackAddressAsync(string address, CancellationToken cancellationToken = default);
 }

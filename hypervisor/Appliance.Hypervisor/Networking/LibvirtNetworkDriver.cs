@@ -175,4 +175,13 @@ public sealed class LibvirtNetworkDriver(LibvirtHost host) : INetworkDriver
 
     private static DhcpHost? Entry(LibvirtNetwork network, string mac) =>
         NetworkXmlReader.DhcpHosts(network.XmlDesc()).FirstOrDefault(h => string.Equals(h.Mac, mac, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>On libvirt's test driver the networks live in its memory, so the address does too: the host is never touched.</summary>
+    public async Task EnsureLoopbackAddressAsync(string address, CancellationToken cancellationToken = default)
+    {
+        if (!host.Uri.StartsWith("test:", StringComparison.Ordinal))
+        {
+            await Processes.HostCommand.RunAsync("ip", ["-4", "addr", "replace", $"{address}/32", "dev", "lo"], cancellationToken);
+        }
+    }
 }

@@ -73,6 +73,9 @@ public sealed class DhcpReleaseOrderTests : IAsyncLifetime
 
         public void FailNextRemoval() => Volatile.Write(ref _failNext, 1);
 
+        public Task EnsureLoopbackAddressAsync(string address, CancellationToken cancellationToken = default) =>
+            inner.EnsureLoopbackAddressAsync(address, cancellationToken);
+
         public Task RemoveDhcpHostAsync(string networkName, string mac, CancellationToken cancellationToken = default) =>
             Interlocked.Exchange(ref _failNext, 0) == 1
                 ? throw new HypervisorOperationException($"libvirt did not answer removing {mac} from {networkName}")

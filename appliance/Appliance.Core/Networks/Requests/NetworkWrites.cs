@@ -84,7 +84,7 @@ public sealed class NetworkWrites(NetworkRepository repository, NetworkQueries q
         {
             try
             {
-                await plane.EnsureAsync(network, subnet, options.Networking.DnsDomain, options.Networking.MetadataService, cancellationToken);
+                await plane.EnsureAsync(network, subnet, options.Networking.DnsDomain, cancellationToken);
             }
             catch
             {

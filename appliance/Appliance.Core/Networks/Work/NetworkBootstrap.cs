@@ -59,6 +59,11 @@ public sealed class NetworkBootstrap
 
     private async Task EnsureNowAsync(CancellationToken cancellationToken)
     {
+        if (options.Networking.MetadataService)
+        {
+            await plane.EnsureMetadataAddressAsync(cancellationToken);
+        }
+
         await EnsureDefaultNetworkAsync(cancellationToken);
         await ReleaseOrphanPortsAsync(cancellationToken);
         var hostnames = await HostnamesAsync(cancellationToken);
@@ -72,7 +77,7 @@ public sealed class NetworkBootstrap
                 continue;
             }
 
-            await plane.EnsureAsync(network, subnet, options.Networking.DnsDomain, options.Networking.MetadataService, cancellationToken);
+            await plane.EnsureAsync(network, subnet, options.Networking.DnsDomain, cancellationToken);
             await ReconcileDhcpAsync(network, subnet, ports[network.Id].ToList(), hostnames, cancellationToken);
         }
 

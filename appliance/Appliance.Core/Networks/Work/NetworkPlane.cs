@@ -6,14 +6,18 @@ namespace Appliance.Core.Networks;
 /// <summary>How the store's networks and ports look to the hypervisor: libvirt networks, DHCP entries, guest NICs, network_data.</summary>
 public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
 {
-    /// <summary>Where the metadata service listens on every appliance network.</summary>
+    /// <summary>
+    /// Where the metadata service listens: on the host's loopback, reached by every guest through its gateway. Not on each
+    /// bridge: libvirt's dnsmasq binds DNS on every address of its bridge, so a second network's dnsmasq would find the
+    /// address taken by the first one's and fail to start.
+    /// </summary>
     public const string MetadataAddress = "169.254.169.254";
 
     public NetworkNames Names => names;
 
     internal static bool IsLibvirtManaged(NetworkRecord network) => network.Kind is NetworkKinds.Nat or NetworkKinds.Isolated;
 
-    internal static VirtualNetworkSpec SpecFor(NetworkRecord network, SubnetRecord subnet, string dnsDomain, bool metadata) => new()
+    internal static VirtualNetworkSpec SpecFor(NetworkRecord network, SubnetRecord subnet, string dnsDomain) => new()
     {
         Name = network.LibvirtName!,
         Bridge = network.Bridge,
@@ -23,11 +27,13 @@ public sealed class NetworkPlane(INetworkDriver driver, NetworkNames names)
         Mtu = network.Mtu,
         Dhcp = subnet.EnableDhcp,
         DnsDomain = dnsDomain,
-        ExtraAddresses = metadata ? [(MetadataAddress, 32)] : [],
     };
 
-    internal Task EnsureAsync(NetworkRecord network, SubnetRecord subnet, string dnsDomain, bool metadata, CancellationToken cancellationToken) =>
-        driver.EnsureAsync(SpecFor(network, subnet, dnsDomain, metadata), cancellationToken);
+    internal Task EnsureAsync(NetworkRecord network, SubnetRecord subnet, string dnsDomain, CancellationToken cancellationToken) =>
+        driver.EnsureAsync(SpecFor(network, subnet, dnsDomain), cancellationToken);
+
+    /// <summary>Puts the metadata address on the host's loopback (again: a reboot or an admin may have taken it away).</summary>
+    internal Task EnsureMetadataAddressAsync(CancellationToken cancellationToken) => driver.EnsureLoopbackAddressAsync(MetadataAddress, cancellationToken);
 
     // libvirt refuses two DHCP entries of one name on a network: names are checked and added one at a time per network.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _dhcpLocks = new(StringComparer.Ordinal);
