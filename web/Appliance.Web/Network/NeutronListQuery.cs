@@ -18,6 +18,9 @@ public static class NeutronListQuery
     /// <summary>Neutron's tag filters: the appliance's resources carry no tags, so only "any tag" style filters can match nothing.</summary>
     private static readonly HashSet<string> TagFilters = ["tags", "tags-any", "not-tags", "not-tags-any"];
 
+    /// <summary>Whether a query key steers the list (fields, sorting, paging) rather than filtering it.</summary>
+    public static bool IsControl(string key) => Controls.Contains(key);
+
     public static JsonObject Answer(IReadOnlyList<JsonObject> all, string collection, HttpRequest request)
     {
         var query = request.Query;

@@ -19,11 +19,15 @@ public static class PortsApi
         routes.MapDelete(NeutronApi.V2 + "/ports/{portId}", Delete);
     }
 
-    private static async Task<Ok<JsonObject>> List([AsParameters] NeutronRequestServices services)
+    private static async Task<Results<Ok<PortListJson>, Ok<JsonObject>>> List([AsParameters] NeutronRequestServices services)
     {
         var caller = services.Caller;
-        var ports = await services.Networks.PortsAsync(caller, services.Aborted);
-        return TypedResults.Ok(NeutronListQuery.Answer(ports.Select(port => NeutronViews.Port(port, caller.IsAdmin)).ToList(), "ports", services.Request));
+        var query = services.Request.Query;
+        var ports = PortListFilters.Narrow(await services.Networks.PortsAsync(caller, services.Aborted), query);
+        // Only id/device_id/network_id filters, all applied already: the typed writer; anything else takes the general list query.
+        return PortListFilters.NeedsListQuery(query)
+            ? TypedResults.Ok(NeutronListQuery.Answer(ports.Select(port => NeutronViews.Port(port, caller.IsAdmin)).ToList(), "ports", services.Request))
+            : TypedResults.Ok(new PortListJson(ports, caller.IsAdmin));
     }
 
     private static async Task<Ok<JsonObject>> Show(string portId, [AsParameters] NeutronRequestServices services)
