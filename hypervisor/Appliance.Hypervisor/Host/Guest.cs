@@ -55,9 +55,9 @@ internal sealed class Guest(LibvirtDomainHandle handle) : IDisposable
     public string PersistentXmlDesc() =>
         NativeStrings.TakeUtf8(Libvirt.virDomainGetXMLDesc(Handle, 2)) ?? throw LibvirtErrors.Capture("virDomainGetXMLDesc");
 
-    public void Create() => Check(Libvirt.virDomainCreate(Handle), "virDomainCreate");
+    public void Create() => NetworkFilterGate.GuestChange(() => Check(Libvirt.virDomainCreate(Handle), "virDomainCreate"));
 
-    public void Destroy() => Check(Libvirt.virDomainDestroy(Handle), "virDomainDestroy");
+    public void Destroy() => NetworkFilterGate.GuestChange(() => Check(Libvirt.virDomainDestroy(Handle), "virDomainDestroy"));
 
     /// <summary>Asks the guest OS to shut down (ACPI power button); returns before it has.</summary>
     public void Shutdown() => Check(Libvirt.virDomainShutdown(Handle), "virDomainShutdown");
@@ -91,11 +91,11 @@ internal sealed class Guest(LibvirtDomainHandle handle) : IDisposable
 
     /// <summary>Adds a device to the definition, and to the running guest when it runs.</summary>
     public void AttachDevice(string xml) =>
-        Check(Libvirt.virDomainAttachDeviceFlags(Handle, xml, AffectFlags()), "virDomainAttachDeviceFlags");
+        NetworkFilterGate.GuestChange(() => Check(Libvirt.virDomainAttachDeviceFlags(Handle, xml, AffectFlags()), "virDomainAttachDeviceFlags"));
 
     /// <summary>Removes a device from the definition, and asks a running guest to let go of it (that finishes later).</summary>
     public void DetachDevice(string xml) =>
-        Check(Libvirt.virDomainDetachDeviceFlags(Handle, xml, AffectFlags()), "virDomainDetachDeviceFlags");
+        NetworkFilterGate.GuestChange(() => Check(Libvirt.virDomainDetachDeviceFlags(Handle, xml, AffectFlags()), "virDomainDetachDeviceFlags"));
 
     public void SetUserPassword(string user, string password) =>
         Check(Libvirt.virDomainSetUserPassword(Handle, user, password, 0), "virDomainSetUserPassword");

@@ -263,7 +263,7 @@ public sealed class LibvirtHost : IDisposable
     }
 
     /// <summary>Defines (or redefines, same name and uuid) a network filter; libvirt re-applies a redefined one to the running guests using it.</summary>
-    internal void DefineNetworkFilter(string xml)
+    internal void DefineNetworkFilter(string xml) => NetworkFilterGate.FilterChange(() =>
     {
         using var handle = Libvirt.virNWFilterDefineXML(Connection(), xml);
         handle.Track();
@@ -271,7 +271,7 @@ public sealed class LibvirtHost : IDisposable
         {
             throw LibvirtErrors.Capture("virNWFilterDefineXML");
         }
-    }
+    });
 
     /// <summary>The filter's XML, or null when libvirt knows no such filter.</summary>
     internal string? NetworkFilterXml(string name)
@@ -303,10 +303,13 @@ public sealed class LibvirtHost : IDisposable
             throw error;
         }
 
-        if (Libvirt.virNWFilterUndefine(handle) < 0)
+        NetworkFilterGate.FilterChange(() =>
         {
-            throw LibvirtErrors.Capture("virNWFilterUndefine");
-        }
+            if (Libvirt.virNWFilterUndefine(handle) < 0)
+            {
+                throw LibvirtErrors.Capture("virNWFilterUndefine");
+            }
+        });
     }
 
     /// <summary>The names of every network filter.</summary>
