@@ -36,6 +36,8 @@ public sealed class FpingEndToEndTests(NetworkNamespaceFixture shared, ITestOutp
         using var probe = await ComputeProbe.ConnectAsync(appliance.CreateClient(), openRc);
         await cli.OkAsync("image", "create", "--file", guest!.Disk, "--disk-format", "qcow2", "--container-format", "bare", QemuEndToEnd.ImageName);
 
+        // The default group admits only its members: let pings in, as a user who wants fping (or ping) to answer does.
+        await cli.OkAsync("security", "group", "rule", "create", "default", "--protocol", "icmp");
         var created = await cli.JsonAsync("--os-compute-api-version", "2.37", "server", "create", "--image", QemuEndToEnd.ImageName,
             "--flavor", "m1.nano", "--nic", "auto", "--wait", "ping-me");
         var id = created.GetProperty("id").GetString()!;
